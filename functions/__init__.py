@@ -1,0 +1,1 @@
+"""ECD customer-service backend: Google Cloud HTTP functions over Firestore."""

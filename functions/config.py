@@ -1,0 +1,44 @@
+"""Settings, read once from the environment through get_settings()."""
+
+from __future__ import annotations
+
+import functools
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOCAL_INTAKE_SECRET = "local-intake-secret"
+LOCAL_SIGNING_SECRET = "local-signing-secret"
+
+
+class Settings(BaseSettings):
+    """Deployment settings. Every field maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    google_cloud_project: str = "demo-ecd-local"
+    network_name: str = "SayPro ECD Network"
+    # Where links in pages and emails point: the Cloud Functions base URL in production.
+    public_base_url: str = "http://127.0.0.1:8080"
+    # Shared with the Google Forms Apps Script; signs what it posts to intake_google_form.
+    intake_secret: SecretStr = SecretStr(LOCAL_INTAKE_SECRET)
+    # Signs what this service hands out: form CSRF tokens and parents' status-link tokens.
+    # Rotating it invalidates every status link already sent.
+    signing_secret: SecretStr = SecretStr(LOCAL_SIGNING_SECRET)
+    signature_tolerance_seconds: int = 300
+    max_body_bytes: int = 64 * 1024
+    form_token_max_age_seconds: int = 4 * 60 * 60
+    # Origins of the network's own web forms allowed to call the JSON API from a browser.
+    allowed_origins: list[str] = Field(default_factory=list)
+    # True only under `make run`: enables the local-only entry points.
+    local_dev: bool = False
+
+    def url_for(self, entry_point: str) -> str:
+        """The public URL of a deployed entry point (same scheme locally and on Cloud Functions)."""
+        return f"{self.public_base_url.rstrip('/')}/{entry_point}"
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()

@@ -1,0 +1,17 @@
+"""Consent statements under POPIA. A case stores the version its reporter agreed to."""
+
+from __future__ import annotations
+
+CURRENT_CONSENT_VERSION = "2026-11"
+
+CONSENT_TEXTS: dict[str, str] = {
+    "2026-11": (
+        "I agree that the ECD network may keep what I share here, and my contact details if I give "
+        "them, to look into my feedback and reply to me. Only the centre and the network's "
+        "customer-service staff will see it. I can ask to see or delete my information at any time."
+    ),
+}
+
+
+def is_known_version(version: str) -> bool:
+    return version in CONSENT_TEXTS

@@ -1,0 +1,44 @@
+"""Turns pydantic's validation errors into messages a parent or an integrator can act on."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from pydantic import ValidationError
+
+
+class FieldError(NamedTuple):
+    field: str
+    message: str
+
+
+def _message(error: dict) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return "This field is required"
+    if kind == "enum":
+        return f"Choose one of: {ctx.get('expected', '').replace(chr(39), '')}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind == "string_too_long":
+        return f"Use at most {ctx.get('max_length')} characters"
+    if kind == "string_too_short":
+        return "This field is required"
+    if kind == "extra_forbidden":
+        return "Unknown field"
+    if kind in {"bool_type", "bool_parsing"}:
+        return "Must be true or false"
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return "Must be a JSON object"
+    if kind in {"string_type", "string_unicode"}:
+        return "Must be text"
+    return error["msg"]
+
+
+def field_errors(exc: ValidationError) -> list[FieldError]:
+    """One FieldError per problem, the field written as a dotted path ("reporter.email")."""
+    errors = []
+    for error in exc.errors(include_url=False, include_input=False):
+        path = ".".join(str(part) for part in error["loc"]) or "body"
+        errors.append(FieldError(path, _message(error)))
+    return errors

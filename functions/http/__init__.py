@@ -1,0 +1,1 @@
+"""HTTP entry points: parse and validate, call one service, render or return."""

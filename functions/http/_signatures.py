@@ -1,0 +1,40 @@
+"""Verifies X-Signature on deliveries from the Google Forms Apps Script.
+
+Format: "t=<unix seconds>,v1=<hex HMAC-SHA256 of '<t>.<raw body>'>". The timestamp bounds
+replays; several v1 values may be sent while a secret is being rotated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+
+class SignatureRejected(Exception):
+    """The delivery is not provably from our script; the reason is safe to log."""
+
+
+def sign(body: bytes, secret: bytes, timestamp: int) -> str:
+    """The header value the script sends (used by tests and local tools)."""
+    digest = hmac.new(secret, f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def verify(header: str | None, body: bytes, secret: bytes, now: float, tolerance: int) -> None:
+    """Raise SignatureRejected unless the header signs this body, recently, with the secret."""
+    if not header:
+        raise SignatureRejected("missing")
+    timestamp, candidates = None, []
+    for part in header.split(","):
+        name, _, value = part.strip().partition("=")
+        if name == "t" and value.isdigit():
+            timestamp = int(value)
+        elif name == "v1":
+            candidates.append(value.lower())
+    if timestamp is None or not candidates:
+        raise SignatureRejected("malformed")
+    if abs(now - timestamp) > tolerance:
+        raise SignatureRejected("stale")
+    expected = sign(body, secret, timestamp).rsplit("v1=", 1)[1]
+    if not any(hmac.compare_digest(expected, candidate) for candidate in candidates):
+        raise SignatureRejected("mismatch")

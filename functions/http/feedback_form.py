@@ -1,0 +1,197 @@
+"""GET/POST /feedback_form: the mobile-first web form parents use to send feedback."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from flask import Request, Response
+from pydantic import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from functions import logs, wiring
+from functions.config import get_settings
+from functions.domain.consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
+from functions.domain.sla import human_date
+from functions.domain.submission import FeedbackSubmission
+from functions.domain.validation import field_errors
+from functions.domain.vocabulary import (
+    KIND_HINTS,
+    AgeGroup,
+    Category,
+    Kind,
+    Language,
+    ReporterRole,
+    Source,
+    label,
+    options,
+)
+from functions.http import _form_tokens as tokens
+from functions.http._common import RETRY_AFTER_SECONDS, entry_point
+from functions.http._pages import error_page, internal_error_page, page
+from functions.services import submit_feedback as service
+from functions.services.errors import StorageUnavailable, UnknownCentre
+
+NAME = "feedback_form"
+HONEYPOT = "website"
+# A whole-section error is shown beside the field a parent can fix.
+_ERROR_FIELD = {"reporter": "reporter.email", "child": "child.first_name", "consent": "consent.given"}
+_WHEN_EMPTY = {
+    "centre_id": "Choose your child's centre",
+    "kind": "Choose what you would like to share",
+    "category": "Choose a topic",
+    "consent.given": "Tick the box to agree, so that we can accept your feedback",
+}
+
+
+def _secret() -> bytes:
+    return get_settings().signing_secret.get_secret_value().encode()
+
+
+def _centre_groups() -> list[dict]:
+    directory = wiring.centre_directory()
+    centres = directory.list_centres()
+    groups = []
+    for region in directory.list_regions():
+        members = [{"id": c.centre_id, "name": c.name} for c in centres if c.region_id == region.region_id]
+        if members:
+            groups.append({"region": region.name, "centres": members})
+    return groups
+
+
+def _form_page(request: Request, status: int, values: dict, errors: dict, notice: str | None = None):
+    settings = get_settings()
+    token, nonce = tokens.issue(_secret(), time.time(), request.cookies.get(tokens.COOKIE_NAME))
+    kinds = [option | {"hint": KIND_HINTS[Kind(option["value"])]} for option in options(Kind)]
+    response = page(
+        "feedback_form.html",
+        status,
+        page_title="Share your feedback",
+        action_url=settings.url_for(NAME),
+        csrf_token=token,
+        centre_groups=_centre_groups(),
+        kinds=kinds,
+        categories=options(Category),
+        age_groups=options(AgeGroup),
+        roles=options(ReporterRole),
+        languages=options(Language),
+        consent_text=CONSENT_TEXTS[CURRENT_CONSENT_VERSION],
+        consent_version=CURRENT_CONSENT_VERSION,
+        values=values,
+        errors=errors,
+        notice=notice,
+    )
+    response.set_cookie(
+        tokens.COOKIE_NAME, nonce, max_age=settings.form_token_max_age_seconds, httponly=True,
+        samesite="Lax", secure=settings.public_base_url.startswith("https://"), path="/",
+    )
+    return response
+
+
+def _submission_data(values: dict) -> dict:
+    """The form's flat, dotted fields as the nested submission the JSON API also takes."""
+
+    def text(name: str) -> str:
+        return values.get(name, "")
+
+    def ticked(name: str) -> bool:
+        return text(name) == "yes"
+
+    return {
+        "centre_id": text("centre_id"),
+        "kind": text("kind") or None,
+        "category": text("category") or None,
+        "description": text("description"),
+        "urgent": ticked("urgent"),
+        "anonymous": ticked("anonymous"),
+        "reporter": {
+            "name": text("reporter.name"),
+            "email": text("reporter.email"),
+            "phone": text("reporter.phone"),
+            "role": text("reporter.role") or ReporterRole.PARENT,
+            "preferred_language": text("reporter.preferred_language") or Language.ENGLISH,
+        },
+        "consent": {"given": ticked("consent.given"), "version": text("consent.version")},
+        "child": {
+            "first_name": text("child.first_name"),
+            "age_group": text("child.age_group") or None,
+        },
+    }
+
+
+def _errors_by_field(error: ValidationError, values: dict) -> dict[str, str]:
+    shown: dict[str, str] = {}
+    for problem in field_errors(error):
+        field = _ERROR_FIELD.get(problem.field, problem.field)
+        message = _WHEN_EMPTY.get(field) if not values.get(field) else None
+        shown.setdefault(field, message or problem.message)
+    return shown
+
+
+def _post(request: Request) -> Response:
+    settings = get_settings()
+    # Werkzeug stops parsing (RequestEntityTooLarge) once the body passes this limit.
+    request.max_content_length = settings.max_body_bytes
+    try:
+        form = request.form
+    except RequestEntityTooLarge:
+        return error_page(413, "Your message is too long", "Please shorten it and send again.")
+    values = {name: form.get(name, "") for name in form if name != "csrf_token"}
+    if values.pop(HONEYPOT, ""):
+        logs.honeypot_tripped()
+        return page("thanks.html", page_title="Thank you")
+    try:
+        nonce = tokens.check(
+            form.get("csrf_token"), request.cookies.get(tokens.COOKIE_NAME), _secret(),
+            time.time(), settings.form_token_max_age_seconds,
+        )
+    except tokens.FormTokenRejected as rejection:
+        logs.form_token_rejected(str(rejection))
+        notice = "Your form had expired, so nothing was sent yet. Please check your answers and send again."
+        return _form_page(request, 403, values, {}, notice)
+    try:
+        command = FeedbackSubmission.model_validate(_submission_data(values))
+    except ValidationError as error:
+        errors = _errors_by_field(error, values)
+        logs.input_rejected(NAME, 422, errors)
+        return _form_page(request, 422, values, errors)
+    fingerprint = hashlib.sha256(command.model_dump_json().encode()).hexdigest()
+    try:
+        receipt = service.submit_feedback(
+            command, source=Source.WEB_FORM, directory=wiring.centre_directory(),
+            cases=wiring.case_repository(), clock=wiring.utc_now, secret=_secret(),
+            raw_idempotency_key=f"{nonce}:{fingerprint}",
+        )
+    except UnknownCentre:
+        errors = {"centre_id": "That centre is not taking feedback here; choose another"}
+        logs.input_rejected(NAME, 422, errors)
+        return _form_page(request, 422, values, errors)
+    case = receipt.case
+    logs.case_recorded(case.reference, Source.WEB_FORM, case.centre_id, case.urgent, receipt.created)
+    return page(
+        "feedback_received.html",
+        page_title=f"Feedback received: {case.reference}",
+        reference=case.reference,
+        status_url=f"{settings.url_for('case_status')}?token={receipt.status_token}",
+        centre_name=case.centre_name,
+        kind_label=label(case.kind),
+        urgent=case.urgent,
+        respond_by=human_date(case.respond_by),
+    )
+
+
+@entry_point(NAME, fallback=internal_error_page)
+def feedback_form(request: Request) -> Response:
+    """GET shows the form; POST records the case and shows its reference and status link."""
+    try:
+        if request.method == "POST":
+            return _post(request)
+        return _form_page(request, 200, {}, {})
+    except StorageUnavailable as error:
+        logs.storage_unavailable(NAME, str(error))
+        return error_page(
+            503, "Please try again in a minute",
+            "We could not save or load the form just now. If you were sending feedback, go back: "
+            "your answers are still in the form, and nothing was recorded yet.",
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )

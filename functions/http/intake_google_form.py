@@ -1,0 +1,81 @@
+"""POST /intake_google_form: responses forwarded by the Apps Script bound to a Google Form."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from flask import Request, Response
+from pydantic import ValidationError
+
+from functions import logs, wiring
+from functions.config import get_settings
+from functions.domain.google_forms import FormResponse
+from functions.domain.validation import FieldError, field_errors
+from functions.http._common import (
+    BodyTooLarge,
+    entry_point,
+    internal_error_json,
+    json_errors,
+    json_response,
+    method_not_allowed,
+    read_body,
+)
+from functions.http._signatures import SignatureRejected, verify
+from functions.services import intake_google_form as service
+from functions.services.errors import UnknownForm
+
+NAME = "intake_google_form"
+
+
+def _rejected(status: int, errors: list[FieldError]) -> Response:
+    logs.input_rejected(NAME, status, (error.field for error in errors))
+    return json_errors(status, errors)
+
+
+@entry_point(NAME, fallback=internal_error_json)
+def intake_google_form(request: Request) -> Response:
+    """Record a signed form response once: 201 {reference} first, 200 {reference} after."""
+    if request.method != "POST":
+        return method_not_allowed("POST")
+    settings = get_settings()
+    try:
+        raw = read_body(request, settings.max_body_bytes)
+    except BodyTooLarge:
+        return _rejected(413, [FieldError("body", "The body is too large")])
+    try:
+        verify(
+            request.headers.get("X-Signature"),
+            raw,
+            settings.intake_secret.get_secret_value().encode(),
+            now=time.time(),
+            tolerance=settings.signature_tolerance_seconds,
+        )
+    except SignatureRejected as rejection:
+        logs.signature_rejected(str(rejection))
+        return json_errors(401, [FieldError("X-Signature", "Missing, invalid or expired signature")])
+    try:
+        response = FormResponse.model_validate(json.loads(raw))
+    except (ValueError, UnicodeDecodeError) as error:
+        errors = field_errors(error) if isinstance(error, ValidationError) else [
+            FieldError("body", "The body is not valid JSON")
+        ]
+        return _rejected(422, errors)
+    try:
+        receipt = service.intake_google_form(
+            response,
+            mappings=wiring.form_mappings(),
+            directory=wiring.centre_directory(),
+            cases=wiring.case_repository(),
+            clock=wiring.utc_now,
+            secret=settings.signing_secret.get_secret_value().encode(),
+        )
+    except UnknownForm:
+        logs.unknown_form(response.form_id)
+        return json_errors(404, [FieldError("form_id", "No field mapping for this form")])
+    case = receipt.case
+    triage = case.triage.reasons if case.triage else ()
+    logs.case_recorded(
+        case.reference, case.source, case.centre_id, case.urgent, receipt.created, triage
+    )
+    return json_response({"reference": case.reference}, 201 if receipt.created else 200)

@@ -1,0 +1,96 @@
+"""POST /submit_feedback: the JSON API behind the network's own web forms and apps."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Request, Response
+from pydantic import ValidationError
+
+from functions import logs, wiring
+from functions.config import get_settings
+from functions.domain.submission import FeedbackSubmission
+from functions.domain.validation import FieldError, field_errors
+from functions.domain.vocabulary import Source
+from functions.http._common import (
+    BodyTooLarge,
+    entry_point,
+    internal_error_json,
+    json_errors,
+    json_response,
+    method_not_allowed,
+    read_body,
+)
+from functions.services import submit_feedback as service
+from functions.services.errors import IdempotencyKeyReused, UnknownCentre
+
+NAME = "submit_feedback"
+IDEMPOTENCY_KEY_MAX = 200
+
+
+def _cors_headers(request: Request) -> dict[str, str]:
+    origin = request.headers.get("Origin")
+    if origin and origin in get_settings().allowed_origins:
+        return {
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Allow-Methods": "POST",
+            "Access-Control-Allow-Headers": "Content-Type, Idempotency-Key",
+            "Access-Control-Max-Age": "3600",
+            "Vary": "Origin",
+        }
+    return {"Vary": "Origin"}
+
+
+def _rejected(status: int, errors: list[FieldError], headers: dict) -> Response:
+    logs.input_rejected(NAME, status, (error.field for error in errors))
+    return json_errors(status, errors, headers)
+
+
+@entry_point(NAME, fallback=internal_error_json)
+def submit_feedback(request: Request) -> Response:
+    """Create a case from a JSON submission: 201 {reference, status_url}."""
+    cors = _cors_headers(request)
+    if request.method == "OPTIONS":
+        return Response(status=204, headers=cors)
+    if request.method != "POST":
+        return method_not_allowed("POST")
+    settings = get_settings()
+    try:
+        raw = read_body(request, settings.max_body_bytes)
+    except BodyTooLarge:
+        limit = f"The body must be at most {settings.max_body_bytes // 1024} KiB"
+        return _rejected(413, [FieldError("body", limit)], cors)
+    if request.mimetype != "application/json":
+        return _rejected(415, [FieldError("Content-Type", "Send application/json")], cors)
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return _rejected(400, [FieldError("body", "The body is not valid JSON")], cors)
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (0 < len(key) <= IDEMPOTENCY_KEY_MAX):
+        limit = f"Use 1 to {IDEMPOTENCY_KEY_MAX} characters"
+        return _rejected(422, [FieldError("Idempotency-Key", limit)], cors)
+    try:
+        command = FeedbackSubmission.model_validate(data)
+    except ValidationError as error:
+        return _rejected(422, field_errors(error), cors)
+    try:
+        receipt = service.submit_feedback(
+            command,
+            source=Source.API,
+            directory=wiring.centre_directory(),
+            cases=wiring.case_repository(),
+            clock=wiring.utc_now,
+            secret=settings.signing_secret.get_secret_value().encode(),
+            raw_idempotency_key=key,
+        )
+    except UnknownCentre:
+        return _rejected(422, [FieldError("centre_id", "Unknown centre")], cors)
+    except IdempotencyKeyReused:
+        reused = "This key was already used for a different submission"
+        return _rejected(409, [FieldError("Idempotency-Key", reused)], cors)
+    case = receipt.case
+    logs.case_recorded(case.reference, Source.API, case.centre_id, case.urgent, receipt.created)
+    status_url = f"{settings.url_for('case_status')}?token={receipt.status_token}"
+    body = {"reference": case.reference, "status_url": status_url}
+    return json_response(body, 201 if receipt.created else 200, {**cors, "Location": status_url})

@@ -1,0 +1,76 @@
+"""Structured logs: one JSON line per event, read by Cloud Logging.
+
+Each event has its own helper, and helpers take only ids, enums and counts, so no
+parent's name, email, phone or free text can reach a log line.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import sys
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+_trace: contextvars.ContextVar[str | None] = contextvars.ContextVar("trace", default=None)
+
+
+def bind_trace(header: str | None, project: str) -> None:
+    """Remember the request's trace from X-Cloud-Trace-Context ("TRACE_ID/SPAN_ID;o=1")."""
+    trace_id = (header or "").split("/", 1)[0].strip()
+    valid = trace_id.isalnum() and len(trace_id) <= 64
+    _trace.set(f"projects/{project}/traces/{trace_id}" if valid else None)
+
+
+def _emit(severity: str, message: str, **fields) -> None:
+    entry = {"severity": severity, "message": message, "time": datetime.now(timezone.utc).isoformat()}
+    trace = _trace.get()
+    if trace:
+        entry["logging.googleapis.com/trace"] = trace
+    entry.update({key: value for key, value in fields.items() if value is not None})
+    sys.stdout.write(json.dumps(entry, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def case_recorded(reference: str, source: str, centre_id: str | None, urgent: bool,
+                  created: bool, triage: Iterable[str] = ()) -> None:
+    _emit("NOTICE" if urgent else "INFO",
+          "case recorded" if created else "case redelivered",
+          reference=reference, source=source, centre_id=centre_id, urgent=urgent,
+          triage=list(triage) or None)
+
+
+def input_rejected(entry_point: str, status: int, fields: Iterable[str]) -> None:
+    """Which fields were wrong, never what was typed in them."""
+    _emit("INFO", "input rejected", entry_point=entry_point, status=status, fields=sorted(fields))
+
+
+def signature_rejected(reason: str) -> None:
+    _emit("WARNING", "google form delivery rejected", reason=reason)
+
+
+def form_token_rejected(reason: str) -> None:
+    _emit("INFO", "feedback form token rejected", reason=reason)
+
+
+def honeypot_tripped() -> None:
+    _emit("INFO", "feedback form honeypot filled; nothing stored")
+
+
+def unknown_form(form_id: str) -> None:
+    _emit("WARNING", "google form has no field mapping", form_id=form_id[:200])
+
+
+def storage_unavailable(entry_point: str, error: str) -> None:
+    _emit("WARNING", "storage unavailable; asked the caller to retry", entry_point=entry_point,
+          error=error)
+
+
+def unexpected_error(entry_point: str, error: BaseException) -> None:
+    """The error's type and where it was raised; its message may hold input, so it is left out."""
+    frame = error.__traceback__
+    while frame and frame.tb_next:
+        frame = frame.tb_next
+    where = f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else None
+    _emit("ERROR", "unexpected error", entry_point=entry_point, error=type(error).__name__,
+          where=where)

@@ -1,0 +1,1 @@
+"""Use cases. Each receives its adapters as arguments; none builds a client itself."""

@@ -1,0 +1,36 @@
+"""Outcomes of use cases that entry points turn into HTTP answers."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base for expected, non-bug outcomes."""
+
+
+class StorageUnavailable(ServiceError):
+    """Storage is briefly unreachable: the caller should try again later (503)."""
+
+
+class DuplicateSubmission(ServiceError):
+    """The idempotency key was already used; carries the reference it produced."""
+
+    def __init__(self, reference: str, fingerprint: str | None = None):
+        super().__init__(reference)
+        self.reference = reference
+        self.fingerprint = fingerprint
+
+
+class ReferenceTaken(ServiceError):
+    """A freshly drawn reference collided with an existing case: draw another."""
+
+
+class IdempotencyKeyReused(ServiceError):
+    """The same idempotency key came with a different request."""
+
+
+class UnknownCentre(ServiceError):
+    """The centre does not exist or no longer takes feedback."""
+
+
+class UnknownForm(ServiceError):
+    """No field mapping is configured for this Google Form."""

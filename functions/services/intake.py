@@ -1,0 +1,59 @@
+"""Recording a new case exactly once, whichever path it came in by."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from typing import NamedTuple
+
+from functions.domain.models import Case, CaseEvent
+from functions.domain.references import new_reference, status_token
+from functions.services.errors import DuplicateSubmission, IdempotencyKeyReused, ReferenceTaken
+from functions.services.ports import CaseRepository, IdempotencyMarker
+
+Clock = Callable[[], datetime]
+_REFERENCE_ATTEMPTS = 5
+
+
+class Receipt(NamedTuple):
+    """What the parent gets back: the case, its status-link token, and whether it is new."""
+
+    case: Case
+    status_token: str
+    created: bool
+
+
+def idempotency_key(namespace: str, raw_key: str) -> str:
+    """Hash a caller's key so raw keys (which may be guessable) are never stored."""
+    return hashlib.sha256(f"{namespace}\x00{raw_key}".encode()).hexdigest()
+
+
+def record_case(
+    build: Callable[[str], tuple[Case, CaseEvent]],
+    *,
+    cases: CaseRepository,
+    secret: bytes,
+    now: datetime,
+    key: str | None = None,
+    fingerprint: str | None = None,
+) -> Receipt:
+    """Commit the case that build(reference) makes, with its idempotency marker, in one commit.
+
+    A redelivery (same key) returns the first case instead of making another; a different
+    request under a used key raises IdempotencyKeyReused.
+    """
+    for _ in range(_REFERENCE_ATTEMPTS):
+        case, event = build(new_reference())
+        marker = IdempotencyMarker(key, case.reference, fingerprint, now) if key else None
+        try:
+            cases.add(case, event, marker)
+            return Receipt(case, status_token(case.reference, secret), created=True)
+        except ReferenceTaken:
+            continue
+        except DuplicateSubmission as duplicate:
+            if fingerprint and duplicate.fingerprint and duplicate.fingerprint != fingerprint:
+                raise IdempotencyKeyReused() from None
+            first = cases.get(duplicate.reference)
+            return Receipt(first, status_token(first.reference, secret), created=False)
+    raise RuntimeError("could not draw an unused case reference")

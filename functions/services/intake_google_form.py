@@ -1,0 +1,54 @@
+"""A Google Form response becomes a case, once, however often Apps Script delivers it."""
+
+from __future__ import annotations
+
+from functions.domain.cases import open_case
+from functions.domain.google_forms import FormResponse, interpret
+from functions.domain.models import Consent, Triage
+from functions.domain.vocabulary import Source
+from functions.services.errors import UnknownForm
+from functions.services.intake import Clock, Receipt, idempotency_key, record_case
+from functions.services.ports import CaseRepository, CentreDirectory, FormMappingStore
+
+
+def intake_google_form(
+    response: FormResponse,
+    *,
+    mappings: FormMappingStore,
+    directory: CentreDirectory,
+    cases: CaseRepository,
+    clock: Clock,
+    secret: bytes,
+) -> Receipt:
+    """Record the response as a case keyed on (form_id, response_id); never drop it for content."""
+    mapping = mappings.get(response.form_id)
+    if mapping is None:
+        raise UnknownForm(response.form_id)
+    reading = interpret(response, mapping, directory.list_centres())
+    now = clock()
+    consent = Consent(
+        given=reading.consent_given, version=mapping.consent_version, recorded_at=now
+    )
+    triage = Triage(reasons=reading.reasons, given=reading.given) if reading.reasons else None
+
+    def build(reference: str):
+        return open_case(
+            reference=reference,
+            secret=secret,
+            source=Source.GOOGLE_FORM,
+            centre=reading.centre,
+            centre_name_given=reading.given.get("centre") or None,
+            region_id=mapping.region_id,
+            kind=reading.kind,
+            category=reading.category,
+            description=reading.description,
+            urgent=reading.urgent,
+            reporter=reading.reporter,
+            consent=consent,
+            child=reading.child,
+            triage=triage,
+            now=now,
+        )
+
+    key = idempotency_key(f"google_form:{response.form_id}", response.response_id)
+    return record_case(build, cases=cases, secret=secret, now=now, key=key)

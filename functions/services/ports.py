@@ -1,0 +1,41 @@
+"""What the use cases need from storage, as protocols the adapters implement."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple, Protocol
+
+from functions.domain.google_forms import FormMapping
+from functions.domain.models import Case, CaseEvent, Centre, Region
+
+
+class IdempotencyMarker(NamedTuple):
+    """Guards an intake against redelivery; written in the same commit as the case."""
+
+    key: str  # already hashed: never the raw key
+    reference: str
+    fingerprint: str | None
+    created_at: datetime
+
+
+class CentreDirectory(Protocol):
+    def get_centre(self, centre_id: str) -> Centre | None: ...
+    def list_centres(self) -> list[Centre]: ...
+    def list_regions(self) -> list[Region]: ...
+
+
+class CaseRepository(Protocol):
+    def add(self, case: Case, event: CaseEvent, marker: IdempotencyMarker | None) -> None:
+        """Commit case, first event and marker atomically.
+
+        Raises DuplicateSubmission when the marker exists, ReferenceTaken on a reference clash.
+        """
+
+    def get(self, reference: str) -> Case | None: ...
+    def find_by_token_hash(self, token_hash: str) -> Case | None: ...
+    def list_events(self, reference: str) -> list[CaseEvent]: ...
+
+
+class FormMappingStore(Protocol):
+    def get(self, form_id: str) -> FormMapping | None: ...
+    def save(self, mapping: FormMapping) -> None: ...

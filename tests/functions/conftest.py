@@ -1,0 +1,41 @@
+"""Entry points driven through functions_framework.create_app(...).test_client(), over the
+real Firestore emulator, each test in a project of its own seeded with the demo data."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+
+import pytest
+from functions_framework import create_app
+
+from functions import wiring
+from functions.devtools.seed import seed_demo_data
+
+MAIN = "main.py"
+
+
+@functools.cache
+def _app(target: str):
+    return create_app(target, MAIN)
+
+
+@pytest.fixture
+def project(firestore_emulator, monkeypatch) -> str:
+    """A fresh Firestore project holding the demo regions, centres and form mappings."""
+    project_id = f"demo-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", project_id)
+    wiring.reset()
+    seed_demo_data()
+    yield project_id
+    wiring.reset()
+
+
+@pytest.fixture
+def client_for(project):
+    """client_for("submit_feedback") → a Flask test client of that deployed function."""
+
+    def build(target: str):
+        return _app(target).test_client()
+
+    return build
