@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_INTAKE_SECRET = "local-intake-secret"
@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = Field(default_factory=list)
     # True only under `make run`: enables the local-only entry points.
     local_dev: bool = False
+
+    @field_validator("intake_secret", "signing_secret", mode="before")
+    @classmethod
+    def _strip_secret(cls, value):
+        # Secrets pasted with `echo` into Secret Manager carry a trailing newline.
+        return value.strip() if isinstance(value, str) else value
 
     def url_for(self, entry_point: str) -> str:
         """The public URL of a deployed entry point (same scheme locally and on Cloud Functions)."""

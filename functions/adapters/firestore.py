@@ -135,6 +135,12 @@ class FirestoreCaseRepository:
             snapshot = self._db.collection(INTAKE_KEYS).document(key).get()
         return IdempotencyMarker(**snapshot.to_dict()) if snapshot.exists else None
 
+    def append_event(self, reference: str, event: CaseEvent) -> None:
+        """Add one line to a case's history (events are never rewritten)."""
+        events = self._case_ref(reference).collection(EVENTS)
+        with _storage_errors():
+            events.document(event.event_id).create(_dump(event))
+
     def get(self, reference: str) -> Case | None:
         with _storage_errors():
             snapshot = self._case_ref(reference).get()

@@ -1,0 +1,47 @@
+"""The parent's status page."""
+
+from datetime import datetime, timedelta, timezone
+
+from functions import wiring
+from functions.domain.models import Actor, CaseEvent, EventType
+
+
+def submit(client_for):
+    body = {
+        "centre_id": "protea-mitchells-plain", "kind": "question", "category": "fees_and_administration",
+        "description": "When are December fees due?", "reporter": {"email": "fatima@example.org"},
+        "consent": {"given": True, "version": "2026-11"},
+    }
+    answer = client_for("submit_feedback").post("/", json=body).get_json()
+    return answer["reference"], answer["status_url"].split("token=", 1)[1]
+
+
+def test_the_page_shows_reference_centre_kind_status_and_public_history(client_for):
+    reference, token = submit(client_for)
+    repo = wiring.case_repository()
+    later = datetime.now(timezone.utc) + timedelta(minutes=5)
+    repo.append_event(reference, CaseEvent(
+        event_id="ev-public", type=EventType.STATUS_CHANGED, at=later, actor=Actor(role="staff"),
+        summary="The principal is looking into this", status="in_progress"))
+    repo.append_event(reference, CaseEvent(
+        event_id="ev-internal", type=EventType.NOTE_ADDED, at=later, actor=Actor(role="staff"),
+        public=False, summary="Parent owes two months"))
+    page = client_for("case_status").get(f"/?token={token}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for shown in (reference, "Protea Playschool, Mitchells Plain", "Question", "Received",
+                  "Feedback received", "The principal is looking into this"):
+        assert shown in html
+    assert html.index("Feedback received") < html.index("The principal is looking into this")
+    assert "Parent owes two months" not in html
+    assert "fatima@example.org" not in html
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert "noindex" in page.headers["X-Robots-Tag"]
+
+
+def test_wrong_and_missing_tokens_get_the_same_404_page(client_for):
+    _, token = submit(client_for)
+    status = client_for("case_status")
+    answers = [status.get(f"/?token={token[:-1]}x"), status.get("/"), status.get("/?token=")]
+    assert {a.status_code for a in answers} == {404}
+    assert len({a.get_data(as_text=True) for a in answers}) == 1

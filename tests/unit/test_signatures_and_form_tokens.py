@@ -1,0 +1,61 @@
+import pytest
+
+from functions.http import _form_tokens as tokens
+from functions.http._signatures import SignatureRejected, sign, verify
+
+SECRET = b"s3cret"
+BODY = '{"form_id": "f", "answers": ["é ✓"]}'.encode()
+NOW = 1_790_000_000
+
+
+def test_a_fresh_signature_over_the_exact_body_is_accepted():
+    verify(sign(BODY, SECRET, NOW), BODY, SECRET, now=NOW + 299, tolerance=300)
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "now", "reason"),
+    [
+        (None, BODY, NOW, "missing"),
+        ("v1=abc", BODY, NOW, "malformed"),
+        (sign(BODY, SECRET, NOW), BODY + b" ", NOW, "mismatch"),
+        (sign(BODY, b"other", NOW), BODY, NOW, "mismatch"),
+        (sign(BODY, SECRET, NOW), BODY, NOW + 301, "stale"),
+        (sign(BODY, SECRET, NOW), BODY, NOW - 301, "stale"),
+    ],
+)
+def test_anything_else_is_rejected_with_a_reason(header, body, now, reason):
+    with pytest.raises(SignatureRejected, match=reason):
+        verify(header, body, SECRET, now=now, tolerance=300)
+
+
+def test_during_secret_rotation_either_signature_may_match():
+    old = sign(BODY, b"old", NOW).split("v1=")[1]
+    header = f"{sign(BODY, SECRET, NOW)},v1={old}"
+    verify(header, BODY, b"old", now=NOW, tolerance=300)
+
+
+def test_form_tokens_round_trip_with_their_cookie():
+    token, nonce = tokens.issue(SECRET, NOW)
+    assert tokens.check(token, nonce, SECRET, now=NOW + 60, max_age=3600) == nonce
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda token, nonce: ("garbage", nonce), "malformed"),
+        (lambda token, nonce: (token[:-1] + "0", nonce), "forged"),
+        (lambda token, nonce: (token, "another-browser"), "cookie"),
+        (lambda token, nonce: (token, None), "cookie"),
+    ],
+)
+def test_form_tokens_refuse_forgery_and_other_browsers(mutate, reason):
+    token, nonce = tokens.issue(SECRET, NOW)
+    token, cookie = mutate(token, nonce)
+    with pytest.raises(tokens.FormTokenRejected, match=reason):
+        tokens.check(token, cookie, SECRET, now=NOW, max_age=3600)
+
+
+def test_form_tokens_expire():
+    token, nonce = tokens.issue(SECRET, NOW)
+    with pytest.raises(tokens.FormTokenRejected, match="expired"):
+        tokens.check(token, nonce, SECRET, now=NOW + 3601, max_age=3600)

@@ -1,0 +1,27 @@
+from datetime import datetime, timezone
+
+from functions.domain.sla import human_date, respond_by
+from functions.domain.vocabulary import Kind
+
+FRIDAY_NOON_SAST = datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)
+
+
+def test_urgent_cases_are_due_within_a_day_even_over_a_weekend():
+    due = respond_by(FRIDAY_NOON_SAST, Kind.COMPLAINT, urgent=True)
+    assert (due - FRIDAY_NOON_SAST).total_seconds() == 24 * 3600
+
+
+def test_complaints_are_due_in_three_working_days_skipping_the_weekend():
+    due = respond_by(FRIDAY_NOON_SAST, Kind.COMPLAINT, urgent=False)
+    assert human_date(due) == "Wednesday 2 December 2026"
+
+
+def test_other_feedback_is_due_in_five_working_days():
+    due = respond_by(FRIDAY_NOON_SAST, Kind.COMPLIMENT, urgent=False)
+    assert human_date(due) == "Friday 4 December 2026"
+    assert respond_by(FRIDAY_NOON_SAST, None, urgent=False) == due
+
+
+def test_dates_are_shown_in_south_african_time():
+    late_evening_utc = datetime(2026, 11, 23, 23, 30, tzinfo=timezone.utc)
+    assert human_date(late_evening_utc) == "Tuesday 24 November 2026"
