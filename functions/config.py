@@ -1,20 +1,26 @@
-"""Settings, read once from the environment through get_settings()."""
+"""Settings, read once from the environment through get_settings().
+
+A plain pydantic model filled from os.environ: every field is the lower-case name of an
+environment variable (GOOGLE_CLOUD_PROJECT → google_cloud_project). pydantic-settings would
+do the same but costs a cold start ~30 ms of imports.
+"""
 
 from __future__ import annotations
 
 import functools
+import json
+import os
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 LOCAL_INTAKE_SECRET = "local-intake-secret"
 LOCAL_SIGNING_SECRET = "local-signing-secret"
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """Deployment settings. Every field maps to an upper-case environment variable."""
 
-    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+    model_config = ConfigDict(frozen=True)
 
     google_cloud_project: str = "demo-ecd-local"
     network_name: str = "SayPro ECD Network"
@@ -28,7 +34,10 @@ class Settings(BaseSettings):
     signature_tolerance_seconds: int = 300
     max_body_bytes: int = 64 * 1024
     form_token_max_age_seconds: int = 4 * 60 * 60
-    # Origins of the network's own web forms allowed to call the JSON API from a browser.
+    # Longest a request waits on Firestore (retries included) before answering 503.
+    firestore_timeout_seconds: float = 10.0
+    # Origins of the network's own web forms allowed to call the JSON API from a browser:
+    # a JSON list or comma-separated.
     allowed_origins: list[str] = Field(default_factory=list)
     # True only under `make run`: enables the local-only entry points.
     local_dev: bool = False
@@ -39,6 +48,26 @@ class Settings(BaseSettings):
         # Secrets pasted with `echo` into Secret Manager carry a trailing newline.
         return value.strip() if isinstance(value, str) else value
 
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _origin_list(cls, value):
+        if isinstance(value, str):
+            text = value.strip()
+            return (
+                json.loads(text)
+                if text.startswith("[")
+                else [part.strip() for part in text.split(",") if part.strip()]
+            )
+        return value
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        names = cls.model_fields
+        return cls.model_validate(
+            {key.lower(): value for key, value in environ.items() if key.lower() in names}
+        )
+
     def url_for(self, entry_point: str) -> str:
         """The public URL of a deployed entry point (same scheme locally and on Cloud Functions)."""
         return f"{self.public_base_url.rstrip('/')}/{entry_point}"
@@ -47,4 +76,4 @@ class Settings(BaseSettings):
 @functools.cache
 def get_settings() -> Settings:
     """The process-wide settings, read from the environment on first use."""
-    return Settings()
+    return Settings.from_environment()

@@ -10,7 +10,7 @@ import contextvars
 import json
 import sys
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _trace: contextvars.ContextVar[str | None] = contextvars.ContextVar("trace", default=None)
 
@@ -23,7 +23,7 @@ def bind_trace(header: str | None, project: str) -> None:
 
 
 def _emit(severity: str, message: str, **fields) -> None:
-    entry = {"severity": severity, "message": message, "time": datetime.now(timezone.utc).isoformat()}
+    entry = {"severity": severity, "message": message, "time": datetime.now(UTC).isoformat()}
     trace = _trace.get()
     if trace:
         entry["logging.googleapis.com/trace"] = trace
@@ -32,12 +32,23 @@ def _emit(severity: str, message: str, **fields) -> None:
     sys.stdout.flush()
 
 
-def case_recorded(reference: str, source: str, centre_id: str | None, urgent: bool,
-                  created: bool, triage: Iterable[str] = ()) -> None:
-    _emit("NOTICE" if urgent else "INFO",
-          "case recorded" if created else "case redelivered",
-          reference=reference, source=source, centre_id=centre_id, urgent=urgent,
-          triage=list(triage) or None)
+def case_recorded(
+    reference: str,
+    source: str,
+    centre_id: str | None,
+    urgent: bool,
+    created: bool,
+    triage: Iterable[str] = (),
+) -> None:
+    _emit(
+        "NOTICE" if urgent else "INFO",
+        "case recorded" if created else "case redelivered",
+        reference=reference,
+        source=source,
+        centre_id=centre_id,
+        urgent=urgent,
+        triage=list(triage) or None,
+    )
 
 
 def input_rejected(entry_point: str, status: int, fields: Iterable[str]) -> None:
@@ -62,8 +73,12 @@ def unknown_form(form_id: str) -> None:
 
 
 def storage_unavailable(entry_point: str, error: str) -> None:
-    _emit("WARNING", "storage unavailable; asked the caller to retry", entry_point=entry_point,
-          error=error)
+    _emit(
+        "WARNING",
+        "storage unavailable; asked the caller to retry",
+        entry_point=entry_point,
+        error=error,
+    )
 
 
 def unexpected_error(entry_point: str, error: BaseException) -> None:
@@ -72,5 +87,10 @@ def unexpected_error(entry_point: str, error: BaseException) -> None:
     while frame and frame.tb_next:
         frame = frame.tb_next
     where = f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else None
-    _emit("ERROR", "unexpected error", entry_point=entry_point, error=type(error).__name__,
-          where=where)
+    _emit(
+        "ERROR",
+        "unexpected error",
+        entry_point=entry_point,
+        error=type(error).__name__,
+        where=where,
+    )

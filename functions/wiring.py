@@ -7,14 +7,14 @@ Firestore client (≈435 ms to import) is built by the first request that needs 
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from functions.config import get_settings
 
 
 def utc_now() -> datetime:
     """The clock every service is given in production."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @functools.cache
@@ -28,21 +28,21 @@ def firestore_client():
 def centre_directory():
     from functions.adapters.firestore import FirestoreCentreDirectory
 
-    return FirestoreCentreDirectory(firestore_client())
+    return FirestoreCentreDirectory(firestore_client(), get_settings().firestore_timeout_seconds)
 
 
 @functools.cache
 def case_repository():
     from functions.adapters.firestore import FirestoreCaseRepository
 
-    return FirestoreCaseRepository(firestore_client())
+    return FirestoreCaseRepository(firestore_client(), get_settings().firestore_timeout_seconds)
 
 
 @functools.cache
 def form_mappings():
     from functions.adapters.firestore import FirestoreFormMappingStore
 
-    return FirestoreFormMappingStore(firestore_client())
+    return FirestoreFormMappingStore(firestore_client(), get_settings().firestore_timeout_seconds)
 
 
 def reset() -> None:

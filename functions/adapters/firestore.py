@@ -65,48 +65,58 @@ _RESERVED_ID = re.compile(r"^(\.\.?|__.*__)$")
 
 def _valid_id(doc_id: str) -> bool:
     """Whether a caller-supplied id can name a document (never a path or a reserved name)."""
-    return bool(doc_id) and "/" not in doc_id and not _RESERVED_ID.match(doc_id) and len(
-        doc_id.encode()
-    ) <= 1500
+    return (
+        bool(doc_id)
+        and "/" not in doc_id
+        and not _RESERVED_ID.match(doc_id)
+        and len(doc_id.encode()) <= 1500
+    )
 
 
-class FirestoreCentreDirectory:
-    """Regions and centres (and their contacts), read by every intake."""
+class _FirestoreAdapter:
+    def __init__(self, client, timeout: float = 10.0):
+        from google.api_core.retry import Retry, if_transient_error
 
-    def __init__(self, client):
         self._db = client
+        # Bounds each call, retries included, so an outage answers 503 instead of hanging
+        # (the library's default retry keeps trying for minutes).
+        retry = Retry(predicate=if_transient_error, initial=0.1, maximum=2.0, timeout=timeout)
+        self._t = {"timeout": timeout, "retry": retry}
+
+
+class FirestoreCentreDirectory(_FirestoreAdapter):
+    """Regions and centres (and their contacts), read by every intake."""
 
     def get_centre(self, centre_id: str) -> Centre | None:
         if not _valid_id(centre_id):
             return None
         with _storage_errors():
-            snapshot = self._db.collection(CENTRES).document(centre_id).get()
+            snapshot = self._db.collection(CENTRES).document(centre_id).get(**self._t)
         return Centre.model_validate(snapshot.to_dict()) if snapshot.exists else None
 
     def list_centres(self) -> list[Centre]:
         with _storage_errors():
-            docs = list(_query(self._db.collection(CENTRES), CENTRES, {"active": True}).stream())
+            docs = list(
+                _query(self._db.collection(CENTRES), CENTRES, {"active": True}).stream(**self._t)
+            )
         return sorted((Centre.model_validate(d.to_dict()) for d in docs), key=lambda c: c.name)
 
     def list_regions(self) -> list[Region]:
         with _storage_errors():
-            docs = list(self._db.collection(REGIONS).stream())
+            docs = list(self._db.collection(REGIONS).stream(**self._t))
         return sorted((Region.model_validate(d.to_dict()) for d in docs), key=lambda r: r.name)
 
     def save_region(self, region: Region) -> None:
         with _storage_errors():
-            self._db.collection(REGIONS).document(region.region_id).set(_dump(region))
+            self._db.collection(REGIONS).document(region.region_id).set(_dump(region), **self._t)
 
     def save_centre(self, centre: Centre) -> None:
         with _storage_errors():
-            self._db.collection(CENTRES).document(centre.centre_id).set(_dump(centre))
+            self._db.collection(CENTRES).document(centre.centre_id).set(_dump(centre), **self._t)
 
 
-class FirestoreCaseRepository:
+class FirestoreCaseRepository(_FirestoreAdapter):
     """Cases, their history and the idempotency markers that guard intake."""
-
-    def __init__(self, client):
-        self._db = client
 
     def _case_ref(self, reference: str):
         return self._db.collection(CASES).document(reference)
@@ -123,55 +133,56 @@ class FirestoreCaseRepository:
             batch.create(marker_ref, marker._asdict())
         try:
             with _storage_errors():
-                batch.commit()
+                batch.commit(**self._t)
         except Conflict:
             existing = self._find_marker(marker.key) if marker else None
             if existing:
                 raise DuplicateSubmission(existing.reference, existing.fingerprint) from None
+            if self.get(case.reference) == case:
+                return  # our own commit landed, and its answer was lost before a retry
             raise ReferenceTaken(case.reference) from None
 
     def _find_marker(self, key: str) -> IdempotencyMarker | None:
         with _storage_errors():
-            snapshot = self._db.collection(INTAKE_KEYS).document(key).get()
+            snapshot = self._db.collection(INTAKE_KEYS).document(key).get(**self._t)
         return IdempotencyMarker(**snapshot.to_dict()) if snapshot.exists else None
 
     def append_event(self, reference: str, event: CaseEvent) -> None:
         """Add one line to a case's history (events are never rewritten)."""
         events = self._case_ref(reference).collection(EVENTS)
         with _storage_errors():
-            events.document(event.event_id).create(_dump(event))
+            events.document(event.event_id).create(_dump(event), **self._t)
 
     def get(self, reference: str) -> Case | None:
         with _storage_errors():
-            snapshot = self._case_ref(reference).get()
+            snapshot = self._case_ref(reference).get(**self._t)
         return Case.model_validate(snapshot.to_dict()) if snapshot.exists else None
 
     def find_by_token_hash(self, token_hash: str) -> Case | None:
         query = _query(self._db.collection(CASES), CASES, {"status_token_hash": token_hash})
         with _storage_errors():
-            docs = list(query.limit(1).stream())
+            docs = list(query.limit(1).stream(**self._t))
         return Case.model_validate(docs[0].to_dict()) if docs else None
 
     def list_events(self, reference: str) -> list[CaseEvent]:
         events = self._case_ref(reference).collection(EVENTS)
         with _storage_errors():
-            docs = list(_query(events, EVENTS, {}, ("at",)).stream())
+            docs = list(_query(events, EVENTS, {}, ("at",)).stream(**self._t))
         return [CaseEvent.model_validate(d.to_dict()) for d in docs]
 
 
-class FirestoreFormMappingStore:
+class FirestoreFormMappingStore(_FirestoreAdapter):
     """Per-form question mappings for Google Forms intake."""
-
-    def __init__(self, client):
-        self._db = client
 
     def get(self, form_id: str) -> FormMapping | None:
         if not _valid_id(form_id):
             return None
         with _storage_errors():
-            snapshot = self._db.collection(FORM_MAPPINGS).document(form_id).get()
+            snapshot = self._db.collection(FORM_MAPPINGS).document(form_id).get(**self._t)
         return FormMapping.model_validate(snapshot.to_dict()) if snapshot.exists else None
 
     def save(self, mapping: FormMapping) -> None:
         with _storage_errors():
-            self._db.collection(FORM_MAPPINGS).document(mapping.form_id).set(_dump(mapping))
+            self._db.collection(FORM_MAPPINGS).document(mapping.form_id).set(
+                _dump(mapping), **self._t
+            )

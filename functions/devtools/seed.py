@@ -40,7 +40,11 @@ def seed_demo_data(path: Path = DEMO_DATA) -> dict[str, int]:
     for centre in data["centres"]:
         directory.save_centre(Centre.model_validate(centre))
     mappings = load_form_mappings()
-    return {"regions": len(data["regions"]), "centres": len(data["centres"]), "forms": len(mappings)}
+    return {
+        "regions": len(data["regions"]),
+        "centres": len(data["centres"]),
+        "forms": len(mappings),
+    }
 
 
 def main() -> None:

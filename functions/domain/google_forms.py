@@ -13,7 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from functions.domain.contact import normalise_email, normalise_phone
 from functions.domain.models import Centre, Child, Reporter, TriageReason
-from functions.domain.vocabulary import AgeGroup, Category, Kind, Language, ReporterRole, match_choice
+from functions.domain.vocabulary import (
+    AgeGroup,
+    Category,
+    Kind,
+    Language,
+    ReporterRole,
+    match_choice,
+)
 
 CaseField = Literal[
     "centre",
@@ -100,7 +107,9 @@ def _contact(raw: str, normalise, reasons: list[TriageReason]) -> str | None:
         return None
 
 
-def interpret(response: FormResponse, mapping: FormMapping, centres: list[Centre]) -> Interpretation:
+def interpret(
+    response: FormResponse, mapping: FormMapping, centres: list[Centre]
+) -> Interpretation:
     """Map answers onto case fields; never fails on content."""
     by_field = {field: "" for field in mapping.questions.values()}
     questions = {_key(q): field for q, field in mapping.questions.items()}

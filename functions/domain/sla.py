@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from functions.domain.vocabulary import Kind
 
@@ -29,7 +29,7 @@ def respond_by(created_at: datetime, kind: Kind | None, urgent: bool) -> datetim
     if urgent:
         return created_at + URGENT_RESPONSE
     days = WORKING_DAYS_TO_RESPOND.get(kind, DEFAULT_WORKING_DAYS)
-    return _add_working_days(created_at.astimezone(SAST), days).astimezone(timezone.utc)
+    return _add_working_days(created_at.astimezone(SAST), days).astimezone(UTC)
 
 
 def human_date(moment: datetime) -> str:

@@ -78,7 +78,9 @@ class ConsentInput(Command):
     @classmethod
     def _known_version(cls, value: str) -> str:
         if not is_known_version(value):
-            raise ValueError(f"Unknown consent version; the current one is {CURRENT_CONSENT_VERSION}")
+            raise ValueError(
+                f"Unknown consent version; the current one is {CURRENT_CONSENT_VERSION}"
+            )
         return value
 
 

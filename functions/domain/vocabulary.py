@@ -1,4 +1,4 @@
-"""The programme's fixed vocabularies: kinds, categories, statuses, roles and the labels people see."""
+"""The programme's fixed vocabularies: kinds, categories, statuses, roles and their labels."""
 
 from __future__ import annotations
 

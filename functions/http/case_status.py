@@ -48,6 +48,9 @@ def case_status(request: Request) -> Response:
         for e in view.events
     ]
     return page(
-        "case_status.html", headers=_NOINDEX, page_title=f"Case {case.reference}", case=shown,
+        "case_status.html",
+        headers=_NOINDEX,
+        page_title=f"Case {case.reference}",
+        case=shown,
         events=events,
     )

@@ -34,7 +34,11 @@ from functions.services.errors import StorageUnavailable, UnknownCentre
 NAME = "feedback_form"
 HONEYPOT = "website"
 # A whole-section error is shown beside the field a parent can fix.
-_ERROR_FIELD = {"reporter": "reporter.email", "child": "child.first_name", "consent": "consent.given"}
+_ERROR_FIELD = {
+    "reporter": "reporter.email",
+    "child": "child.first_name",
+    "consent": "consent.given",
+}
 _WHEN_EMPTY = {
     "centre_id": "Choose your child's centre",
     "kind": "Choose what you would like to share",
@@ -52,13 +56,17 @@ def _centre_groups() -> list[dict]:
     centres = directory.list_centres()
     groups = []
     for region in directory.list_regions():
-        members = [{"id": c.centre_id, "name": c.name} for c in centres if c.region_id == region.region_id]
+        members = [
+            {"id": c.centre_id, "name": c.name} for c in centres if c.region_id == region.region_id
+        ]
         if members:
             groups.append({"region": region.name, "centres": members})
     return groups
 
 
-def _form_page(request: Request, status: int, values: dict, errors: dict, notice: str | None = None):
+def _form_page(
+    request: Request, status: int, values: dict, errors: dict, notice: str | None = None
+):
     settings = get_settings()
     token, nonce = tokens.issue(_secret(), time.time(), request.cookies.get(tokens.COOKIE_NAME))
     kinds = [option | {"hint": KIND_HINTS[Kind(option["value"])]} for option in options(Kind)]
@@ -81,8 +89,13 @@ def _form_page(request: Request, status: int, values: dict, errors: dict, notice
         notice=notice,
     )
     response.set_cookie(
-        tokens.COOKIE_NAME, nonce, max_age=settings.form_token_max_age_seconds, httponly=True,
-        samesite="Lax", secure=settings.public_base_url.startswith("https://"), path="/",
+        tokens.COOKIE_NAME,
+        nonce,
+        max_age=settings.form_token_max_age_seconds,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.public_base_url.startswith("https://"),
+        path="/",
     )
     return response
 
@@ -139,12 +152,18 @@ def _post(request: Request) -> Response:
         return page("thanks.html", page_title="Thank you")
     try:
         nonce = tokens.check(
-            form.get("csrf_token"), request.cookies.get(tokens.COOKIE_NAME), _secret(),
-            time.time(), settings.form_token_max_age_seconds,
+            form.get("csrf_token"),
+            request.cookies.get(tokens.COOKIE_NAME),
+            _secret(),
+            time.time(),
+            settings.form_token_max_age_seconds,
         )
     except tokens.FormTokenRejected as rejection:
         logs.form_token_rejected(str(rejection))
-        notice = "Your form had expired, so nothing was sent yet. Please check your answers and send again."
+        notice = (
+            "Your form had expired, so nothing was sent yet. "
+            "Please check your answers and send again."
+        )
         return _form_page(request, 403, values, {}, notice)
     try:
         command = FeedbackSubmission.model_validate(_submission_data(values))
@@ -155,8 +174,12 @@ def _post(request: Request) -> Response:
     fingerprint = hashlib.sha256(command.model_dump_json().encode()).hexdigest()
     try:
         receipt = service.submit_feedback(
-            command, source=Source.WEB_FORM, directory=wiring.centre_directory(),
-            cases=wiring.case_repository(), clock=wiring.utc_now, secret=_secret(),
+            command,
+            source=Source.WEB_FORM,
+            directory=wiring.centre_directory(),
+            cases=wiring.case_repository(),
+            clock=wiring.utc_now,
+            secret=_secret(),
             raw_idempotency_key=f"{nonce}:{fingerprint}",
         )
     except UnknownCentre:
@@ -164,7 +187,9 @@ def _post(request: Request) -> Response:
         logs.input_rejected(NAME, 422, errors)
         return _form_page(request, 422, values, errors)
     case = receipt.case
-    logs.case_recorded(case.reference, Source.WEB_FORM, case.centre_id, case.urgent, receipt.created)
+    logs.case_recorded(
+        case.reference, Source.WEB_FORM, case.centre_id, case.urgent, receipt.created
+    )
     return page(
         "feedback_received.html",
         page_title=f"Feedback received: {case.reference}",
@@ -187,7 +212,8 @@ def feedback_form(request: Request) -> Response:
     except StorageUnavailable as error:
         logs.storage_unavailable(NAME, str(error))
         return error_page(
-            503, "Please try again in a minute",
+            503,
+            "Please try again in a minute",
             "We could not save or load the form just now. If you were sending feedback, go back: "
             "your answers are still in the form, and nothing was recorded yet.",
             {"Retry-After": str(RETRY_AFTER_SECONDS)},

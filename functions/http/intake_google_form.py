@@ -53,13 +53,17 @@ def intake_google_form(request: Request) -> Response:
         )
     except SignatureRejected as rejection:
         logs.signature_rejected(str(rejection))
-        return json_errors(401, [FieldError("X-Signature", "Missing, invalid or expired signature")])
+        return json_errors(
+            401, [FieldError("X-Signature", "Missing, invalid or expired signature")]
+        )
     try:
         response = FormResponse.model_validate(json.loads(raw))
     except (ValueError, UnicodeDecodeError) as error:
-        errors = field_errors(error) if isinstance(error, ValidationError) else [
-            FieldError("body", "The body is not valid JSON")
-        ]
+        errors = (
+            field_errors(error)
+            if isinstance(error, ValidationError)
+            else [FieldError("body", "The body is not valid JSON")]
+        )
         return _rejected(422, errors)
     try:
         receipt = service.intake_google_form(

@@ -26,9 +26,7 @@ def intake_google_form(
         raise UnknownForm(response.form_id)
     reading = interpret(response, mapping, directory.list_centres())
     now = clock()
-    consent = Consent(
-        given=reading.consent_given, version=mapping.consent_version, recorded_at=now
-    )
+    consent = Consent(given=reading.consent_given, version=mapping.consent_version, recorded_at=now)
     triage = Triage(reasons=reading.reasons, given=reading.given) if reading.reasons else None
 
     def build(reference: str):

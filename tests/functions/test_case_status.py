@@ -1,6 +1,6 @@
 """The parent's status page."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from functions import wiring
 from functions.domain.models import Actor, CaseEvent, EventType
@@ -8,8 +8,11 @@ from functions.domain.models import Actor, CaseEvent, EventType
 
 def submit(client_for):
     body = {
-        "centre_id": "protea-mitchells-plain", "kind": "question", "category": "fees_and_administration",
-        "description": "When are December fees due?", "reporter": {"email": "fatima@example.org"},
+        "centre_id": "protea-mitchells-plain",
+        "kind": "question",
+        "category": "fees_and_administration",
+        "description": "When are December fees due?",
+        "reporter": {"email": "fatima@example.org"},
         "consent": {"given": True, "version": "2026-11"},
     }
     answer = client_for("submit_feedback").post("/", json=body).get_json()
@@ -19,18 +22,40 @@ def submit(client_for):
 def test_the_page_shows_reference_centre_kind_status_and_public_history(client_for):
     reference, token = submit(client_for)
     repo = wiring.case_repository()
-    later = datetime.now(timezone.utc) + timedelta(minutes=5)
-    repo.append_event(reference, CaseEvent(
-        event_id="ev-public", type=EventType.STATUS_CHANGED, at=later, actor=Actor(role="staff"),
-        summary="The principal is looking into this", status="in_progress"))
-    repo.append_event(reference, CaseEvent(
-        event_id="ev-internal", type=EventType.NOTE_ADDED, at=later, actor=Actor(role="staff"),
-        public=False, summary="Parent owes two months"))
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    repo.append_event(
+        reference,
+        CaseEvent(
+            event_id="ev-public",
+            type=EventType.STATUS_CHANGED,
+            at=later,
+            actor=Actor(role="staff"),
+            summary="The principal is looking into this",
+            status="in_progress",
+        ),
+    )
+    repo.append_event(
+        reference,
+        CaseEvent(
+            event_id="ev-internal",
+            type=EventType.NOTE_ADDED,
+            at=later,
+            actor=Actor(role="staff"),
+            public=False,
+            summary="Parent owes two months",
+        ),
+    )
     page = client_for("case_status").get(f"/?token={token}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    for shown in (reference, "Protea Playschool, Mitchells Plain", "Question", "Received",
-                  "Feedback received", "The principal is looking into this"):
+    for shown in (
+        reference,
+        "Protea Playschool, Mitchells Plain",
+        "Question",
+        "Received",
+        "Feedback received",
+        "The principal is looking into this",
+    ):
         assert shown in html
     assert html.index("Feedback received") < html.index("The principal is looking into this")
     assert "Parent owes two months" not in html

@@ -75,8 +75,14 @@ def test_sending_twice_or_refreshing_records_one_case(form):
 
 def test_errors_are_shown_beside_each_field_and_typed_values_are_kept(form):
     token = csrf_token(form.get("/").get_data(as_text=True))
-    answer = form.post("/", data=filled(token, kind="", **{
-        "reporter.phone": "12345", "consent.given": "", "reporter.name": 'Zodwa "Z" <b>'}))
+    answer = form.post(
+        "/",
+        data=filled(
+            token,
+            kind="",
+            **{"reporter.phone": "12345", "consent.given": "", "reporter.name": 'Zodwa "Z" <b>'},
+        ),
+    )
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422
     assert "There is a problem" in html

@@ -150,6 +150,8 @@ def test_choices_match_names_and_labels_case_insensitively(intake):
     answer = post(intake, delivery("resp-case", answers))
     case = wiring.case_repository().get(answer.get_json()["reference"])
     assert (case.centre_id, case.kind, case.category) == (
-        "fynbos-khayelitsha", "complaint", "health_and_nutrition"
+        "fynbos-khayelitsha",
+        "complaint",
+        "health_and_nutrition",
     )
     assert case.urgent and case.triage is None

@@ -58,8 +58,11 @@ def test_the_status_link_returned_opens_the_case(api, client_for):
 
 
 def test_invalid_input_gets_422_with_every_field_error(api):
-    bad = VALID | {"kind": "rant", "reporter": {"email": "nope"}, "consent": {"given": False,
-                                                                            "version": "2026-11"}}
+    bad = VALID | {
+        "kind": "rant",
+        "reporter": {"email": "nope"},
+        "consent": {"given": False, "version": "2026-11"},
+    }
     answer = api.post("/", json=bad)
     assert answer.status_code == 422
     fields = {e["field"] for e in answer.get_json()["errors"]}

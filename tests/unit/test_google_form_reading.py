@@ -62,8 +62,11 @@ def test_a_complete_response_maps_onto_case_fields_without_triage():
 
 def test_centre_type_and_topic_match_names_and_labels_ignoring_case_and_spacing():
     reading = interpret(
-        response(centre="  sunflower educare,  SOWETO ", kind="COMPLIMENT",
-                 topic="child wellbeing & safety"),
+        response(
+            centre="  sunflower educare,  SOWETO ",
+            kind="COMPLIMENT",
+            topic="child wellbeing & safety",
+        ),
         MAPPING,
         CENTRES,
     )
@@ -80,7 +83,9 @@ def test_unmatched_answers_are_kept_as_given_and_flagged_for_triage():
     assert reading.category == Category.OTHER
     assert reading.given == {"centre": "Rainbow Kids", "kind": "Rant", "topic": "Transport"}
     assert reading.reasons == [
-        TriageReason.UNKNOWN_CENTRE, TriageReason.UNKNOWN_KIND, TriageReason.UNKNOWN_TOPIC
+        TriageReason.UNKNOWN_CENTRE,
+        TriageReason.UNKNOWN_KIND,
+        TriageReason.UNKNOWN_TOPIC,
     ]
 
 

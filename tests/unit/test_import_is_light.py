@@ -10,8 +10,11 @@ HEAVY = ("google.cloud.firestore", "google.cloud.tasks_v2", "boto3", "botocore")
 def test_importing_main_loads_no_heavy_client():
     script = "import sys, main; print('\\n'.join(sys.modules))"
     out = subprocess.run(
-        [sys.executable, "-c", script], cwd=Path(__file__).parents[2], capture_output=True,
-        text=True, check=True,
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     loaded = [m for m in out if m.startswith(HEAVY)]
     assert loaded == []

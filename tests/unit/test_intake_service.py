@@ -1,6 +1,6 @@
 """The intake use cases over in-memory fakes of our own ports."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -13,19 +13,34 @@ from functions.services.errors import IdempotencyKeyReused, UnknownCentre
 from functions.services.submit_feedback import submit_feedback
 from tests.fakes import FakeCaseRepository, FakeCentreDirectory
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-CENTRE = Centre(centre_id="c1", name="Centre One", region_id="r1",
-                principal=Contact(name="P", email="p@example.org"))
-COMMAND = FeedbackSubmission.model_validate({
-    "centre_id": "c1", "kind": "question", "category": "other", "description": "When is the concert?",
-    "reporter": {"phone": "0821234567"}, "consent": {"given": True, "version": "2026-11"},
-})
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+CENTRE = Centre(
+    centre_id="c1",
+    name="Centre One",
+    region_id="r1",
+    principal=Contact(name="P", email="p@example.org"),
+)
+COMMAND = FeedbackSubmission.model_validate(
+    {
+        "centre_id": "c1",
+        "kind": "question",
+        "category": "other",
+        "description": "When is the concert?",
+        "reporter": {"phone": "0821234567"},
+        "consent": {"given": True, "version": "2026-11"},
+    }
+)
 
 
 def submit(cases, command=COMMAND, key=None, directory=None):
     return submit_feedback(
-        command, source=Source.API, directory=directory or FakeCentreDirectory([CENTRE]),
-        cases=cases, clock=lambda: NOW, secret=b"k", raw_idempotency_key=key,
+        command,
+        source=Source.API,
+        directory=directory or FakeCentreDirectory([CENTRE]),
+        cases=cases,
+        clock=lambda: NOW,
+        secret=b"k",
+        raw_idempotency_key=key,
     )
 
 
@@ -75,10 +90,17 @@ def test_the_status_view_hides_internal_events_and_unknown_tokens():
 
     cases = FakeCaseRepository()
     receipt = submit(cases)
-    cases.append_event(receipt.case.reference, CaseEvent(
-        event_id="e2", type="note_added", at=NOW, actor=Actor(role="staff"), public=False,
-        summary="internal note",
-    ))
+    cases.append_event(
+        receipt.case.reference,
+        CaseEvent(
+            event_id="e2",
+            type="note_added",
+            at=NOW,
+            actor=Actor(role="staff"),
+            public=False,
+            summary="internal note",
+        ),
+    )
     view = view_case_status(receipt.status_token, cases=cases)
     assert [e.type for e in view.events] == ["submitted"]
     assert view_case_status("nope", cases=cases) is None

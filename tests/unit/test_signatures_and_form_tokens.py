@@ -43,7 +43,7 @@ def test_form_tokens_round_trip_with_their_cookie():
     ("mutate", "reason"),
     [
         (lambda token, nonce: ("garbage", nonce), "malformed"),
-        (lambda token, nonce: (token[:-1] + "0", nonce), "forged"),
+        (lambda token, nonce: (token[:-1] + ("1" if token[-1] == "0" else "0"), nonce), "forged"),
         (lambda token, nonce: (token, "another-browser"), "cookie"),
         (lambda token, nonce: (token, None), "cookie"),
     ],

@@ -1,9 +1,9 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from functions.domain.sla import human_date, respond_by
 from functions.domain.vocabulary import Kind
 
-FRIDAY_NOON_SAST = datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)
+FRIDAY_NOON_SAST = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
 
 def test_urgent_cases_are_due_within_a_day_even_over_a_weekend():
@@ -23,5 +23,5 @@ def test_other_feedback_is_due_in_five_working_days():
 
 
 def test_dates_are_shown_in_south_african_time():
-    late_evening_utc = datetime(2026, 11, 23, 23, 30, tzinfo=timezone.utc)
+    late_evening_utc = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
     assert human_date(late_evening_utc) == "Tuesday 24 November 2026"

@@ -27,7 +27,9 @@ def test_south_african_phone_numbers_are_normalised_to_e164():
 
 
 def test_foreign_numbers_keep_their_country():
-    submission = FeedbackSubmission.model_validate(VALID | {"reporter": {"phone": "+263 77 123 4567"}})
+    submission = FeedbackSubmission.model_validate(
+        VALID | {"reporter": {"phone": "+263 77 123 4567"}}
+    )
     assert submission.reporter.phone == "+263771234567"
 
 
@@ -54,7 +56,9 @@ def test_consent_must_be_given_in_a_known_version():
 
 
 def test_only_a_first_name_or_initial_is_kept_for_a_child():
-    ok = FeedbackSubmission.model_validate(VALID | {"child": {"first_name": "T", "age_group": "toddler"}})
+    ok = FeedbackSubmission.model_validate(
+        VALID | {"child": {"first_name": "T", "age_group": "toddler"}}
+    )
     assert ok.child.first_name == "T"
     assert "child.first_name" in errors_of(VALID | {"child": {"first_name": "Thabo Sipho Mokoena"}})
     empty = FeedbackSubmission.model_validate(VALID | {"child": {"first_name": " "}})

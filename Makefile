@@ -1,0 +1,89 @@
+# Set-up, local run, tests and benchmarks. From a fresh machine (Python 3.11, Java 17, Node 20,
+# the Google Cloud CLI with its Firestore emulator), `make test` or `make run` installs the rest.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+# gcloud-tasks-emulator pins protobuf<5, which current Firestore cannot use: own virtualenv.
+VENV_TASKS := .venv-tasks
+TASKS_EMULATOR_VERSION := 0.6.2
+CHROMIUM := /usr/bin/chromium
+
+VENV_STAMP := $(VENV)/.installed
+TASKS_STAMP := $(VENV_TASKS)/.installed-$(TASKS_EMULATOR_VERSION)
+
+.PHONY: help setup chromium run test lint bench seed-form-mappings clean distclean
+
+help:
+	@echo "make run     start both emulators and every entry point on http://127.0.0.1:8080"
+	@echo "             (HTTP_PORT, FIRESTORE_PORT, TASKS_PORT, GOOGLE_CLOUD_PROJECT override)"
+	@echo "make test    ruff, then pytest (whole suite), then node --test tests/node/"
+	@echo "make lint    ruff only"
+	@echo "make bench   every bench/*.py (but bench/_*.py helpers)"
+	@echo "make seed-form-mappings  load infra/google_forms/mappings/*.json into the Firestore"
+	@echo "             GOOGLE_CLOUD_PROJECT (and FIRESTORE_EMULATOR_HOST, if set) point at"
+	@echo "make clean   caches and build output (make distclean also removes the virtualenvs)"
+
+setup: $(VENV_STAMP) $(TASKS_STAMP) chromium
+
+# Re-installed whenever a requirements file changes.
+$(VENV_STAMP): requirements.txt requirements-dev.txt
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(TASKS_STAMP):
+	[ -x $(VENV_TASKS)/bin/python ] || $(PYTHON) -m venv $(VENV_TASKS)
+	$(VENV_TASKS)/bin/pip install --quiet --disable-pip-version-check \
+		gcloud-tasks-emulator==$(TASKS_EMULATOR_VERSION)
+	touch $@
+
+# Browser tests drive Debian's chromium through Playwright; never a downloaded browser.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		else \
+			echo "$(CHROMIUM) is missing; run: sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+run: $(VENV_STAMP) $(TASKS_STAMP)
+	$(PY) -m functions.devtools.run
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+	@if [ -n "$$(find tests/node -name '*.test.js' -print -quit 2>/dev/null)" ]; then \
+		node --test tests/node/; \
+	else \
+		echo "tests/node: no *.test.js yet, skipped"; \
+	fi
+
+seed-form-mappings: $(VENV_STAMP)
+	$(PY) -m functions.devtools.seed --form-mappings-only
+
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check .
+
+# bench/_*.py are helpers the benchmarks load, not benchmarks.
+bench: $(VENV_STAMP) $(TASKS_STAMP)
+	@shopt -s nullglob; for script in bench/*.py; do \
+		[[ $$(basename "$$script") == _* ]] && continue; \
+		echo "== $$script"; \
+		PYTHONPATH=$(CURDIR) $(PY) "$$script"; \
+	done
+
+clean:
+	rm -rf .pytest_cache .ruff_cache build bench/out bench/results
+	find . -path ./$(VENV) -prune -o -path ./$(VENV_TASKS) -prune -o \
+		-name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) $(VENV_TASKS)

@@ -1,0 +1,179 @@
+"""Cold start of submit_feedback against the least a function that stores something can do.
+
+Measured: wall time from just before `functions-framework` is spawned to the first 2xx answer
+to a POST, polled every 5 ms (connection refused means "not yet"). That is what a parent waits
+for when a new instance takes the request: interpreter, imports, gunicorn, and the first
+request's lazy work (Firestore client, validation, the writes).
+
+Why a bare Firestore write (bench/_bare_function.py) is the baseline: every function that
+stores something pays for Python, functions_framework and google.cloud.firestore whatever our
+code does, so the ratio isolates what our code adds. Target: at most 15% more. The two
+alternate in one run (order swapped each round) against one Firestore emulator, so machine
+noise hits both alike. Both share one bytecode cache (PYTHONPYCACHEPREFIX, a temporary
+directory) filled by an uncounted warm-up start of each: compiling is not start-up cost.
+Exit code 0 whatever the ratio: a benchmark, not a test.
+
+    .venv/bin/python bench/cold_start.py [--rounds 7] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+from functions.devtools.emulators import FirestoreEmulator, free_port  # noqa: E402
+
+VENV_BIN = REPO_ROOT / ".venv" / "bin"
+TARGET_RATIO = 1.15
+POLL_SECONDS = 0.005
+START_TIMEOUT = 60.0
+SUBMISSION = {
+    "centre_id": "sunflower-soweto", "kind": "complaint", "category": "facilities",
+    "description": "The gate latch is broken", "urgent": False, "anonymous": False,
+    "reporter": {"name": "Bench Parent", "email": "bench@example.org", "phone": "082 123 4567",
+                 "role": "parent", "preferred_language": "en"},
+    "consent": {"given": True, "version": "2026-11"},
+    "child": {"first_name": "T", "age_group": "toddler"},
+}  # fmt: skip
+BASELINE = "bare firestore write"
+TARGETS = {  # name -> (functions-framework arguments, JSON body of the POST)
+    "submit_feedback": (["--target=submit_feedback", "--source=main.py"], SUBMISSION),
+    BASELINE: (["--target=write_one", "--source=bench/_bare_function.py"], {}),
+}
+
+
+def _post(port: int, body: bytes) -> tuple[int, bytes] | None:
+    """(status, body) of one POST, or None while nothing listens yet."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=START_TIMEOUT)
+    try:
+        conn.request("POST", "/", body=body, headers={"Content-Type": "application/json"})
+        response = conn.getresponse()
+        return response.status, response.read()
+    except (ConnectionRefusedError, ConnectionResetError):
+        return None
+    finally:
+        conn.close()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """SIGTERM the server's process group (SIGKILL if need be); return once it is gone."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        deadline = time.monotonic() + 10
+        try:
+            os.killpg(proc.pid, sig)
+            while time.monotonic() < deadline:
+                proc.poll()  # reap the leader; gunicorn reaps its own worker
+                os.killpg(proc.pid, 0)  # ProcessLookupError once the whole group is gone
+                time.sleep(0.02)
+        except ProcessLookupError:
+            return
+    raise RuntimeError(f"process group {proc.pid} survived SIGKILL")
+
+
+def cold_start(args: list[str], body: dict, env: dict[str, str]) -> float:
+    """Seconds from spawning functions-framework to its first 2xx answer."""
+    port, payload = free_port(), json.dumps(body).encode()
+    command = [str(VENV_BIN / "functions-framework"), *args, f"--port={port}", "--host=127.0.0.1"]
+    with tempfile.TemporaryFile() as log:
+        began = time.perf_counter()
+        proc = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            while (answer := _post(port, payload)) is None:
+                if proc.poll() is not None or time.perf_counter() - began > START_TIMEOUT:
+                    break
+                time.sleep(POLL_SECONDS)
+            elapsed = time.perf_counter() - began
+        finally:
+            _stop(proc)
+        if answer is None or not 200 <= answer[0] < 300:  # the server is up: retrying won't help
+            log.seek(0)
+            got = f"answered {answer[0]}: {answer[1][:300]!r}" if answer else "never answered"
+            raise RuntimeError(f"{' '.join(command)} {got}\n{log.read()[-2000:].decode()}")
+    return elapsed
+
+
+def _summary(seconds: list[float]) -> dict:
+    ms = [round(s * 1000, 1) for s in seconds]
+    return {"median_ms": statistics.median(ms), "min_ms": min(ms), "max_ms": max(ms),
+            "samples_ms": ms}  # fmt: skip
+
+
+def run(rounds: int) -> dict:
+    samples: dict[str, list[float]] = {name: [] for name in TARGETS}
+    imports: dict[str, list[float]] = {"main": [], "functions_framework": []}
+    with tempfile.TemporaryDirectory(prefix="bench-pycache-") as pycache:
+        env = {**os.environ, "PYTHONPYCACHEPREFIX": pycache, "GOOGLE_CLOUD_PROJECT": "demo-bench"}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        python = str(VENV_BIN / "python")
+        with FirestoreEmulator() as emulator:
+            env["FIRESTORE_EMULATOR_HOST"] = emulator.host
+            seed = "from functions.devtools.seed import seed_demo_data; seed_demo_data()"
+            subprocess.run([python, "-c", seed], cwd=REPO_ROOT, env=env, check=True)
+            for args, body in TARGETS.values():  # warm-up: fills the bytecode cache
+                cold_start(args, body, env)
+            for i in range(rounds):
+                for name in list(TARGETS)[:: 1 if i % 2 == 0 else -1]:
+                    samples[name].append(cold_start(*TARGETS[name], env))
+        for _ in range(rounds):  # `python -c "import X"`, wall time
+            for module, times in imports.items():
+                began = time.perf_counter()
+                subprocess.run(
+                    [python, "-c", f"import {module}"], cwd=REPO_ROOT, env=env, check=True
+                )
+                times.append(time.perf_counter() - began)
+    targets = {name: _summary(times) for name, times in samples.items()}
+    ratio = targets["submit_feedback"]["median_ms"] / targets[BASELINE]["median_ms"]
+    return {
+        "rounds": rounds,
+        "targets": targets,
+        "ratio": round(ratio, 3),
+        "target_ratio": TARGET_RATIO,
+        "pass": ratio <= TARGET_RATIO,
+        "import_ms": {module: _summary(times) for module, times in imports.items()},
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+
+
+def report(result: dict) -> None:
+    print(f"cold start to first 2xx, {result['rounds']} rounds each (ms)")
+    print(f"  {'':22} {'median':>8} {'min':>8} {'max':>8}")
+    for name, t in result["targets"].items():
+        print(f"  {name:22} {t['median_ms']:8.1f} {t['min_ms']:8.1f} {t['max_ms']:8.1f}")
+    verdict = "PASS" if result["pass"] else "OVER"
+    print(f"ratio submit_feedback / {BASELINE}: {result['ratio']:.2f} "
+          f"(target <= {TARGET_RATIO:.2f}) {verdict}")  # fmt: skip
+    main_ms, ff_ms = (result["import_ms"][m]["median_ms"] for m in ("main", "functions_framework"))
+    print(f'import time (median): "import main" {main_ms:.1f} ms, "import functions_framework" '
+          f"{ff_ms:.1f} ms (+{main_ms - ff_ms:.1f} ms)")  # fmt: skip
+    print(f"load average (1 min) at the end: {result['load_average_1min']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=7, help="timed starts of each (default 7)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    result = run(args.rounds)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        report(result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

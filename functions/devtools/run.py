@@ -1,0 +1,150 @@
+"""`make run`: both emulators, demo data and every entry point on one local port.
+
+Ports come from HTTP_PORT (8080), FIRESTORE_PORT (8086) and TASKS_PORT (8123); the project
+from GOOGLE_CLOUD_PROJECT (demo-ecd-local); the entry points from main.py, or the file in
+FUNCTION_SOURCE (functions_framework's own variable; tests use it).
+Ctrl-C or SIGTERM stops everything it started.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from dataclasses import dataclass
+
+from functions.devtools.emulators import (
+    REPO_ROOT,
+    EmulatorError,
+    FirestoreEmulator,
+    TasksEmulator,
+    ensure_port_free,
+    queues_from_yaml,
+)
+
+# The queues themselves are listed once, in infra/queues.yaml (production reads it too).
+TASKS_LOCATION = "local"
+# The emulator re-dispatches a failing task at once and, by default, forever; it ignores the
+# queues' own retry settings.
+TASKS_MAX_RETRIES = 5
+
+
+@dataclass(frozen=True)
+class DevConfig:
+    """Where `make run` listens, read from the environment."""
+
+    http_port: int
+    firestore_port: int
+    tasks_port: int
+    project: str
+
+    @classmethod
+    def from_env(cls) -> DevConfig:
+        return cls(
+            http_port=int(os.environ.get("HTTP_PORT", "8080")),
+            firestore_port=int(os.environ.get("FIRESTORE_PORT", "8086")),
+            tasks_port=int(os.environ.get("TASKS_PORT", "8123")),
+            project=os.environ.get("GOOGLE_CLOUD_PROJECT", "demo-ecd-local"),
+        )
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def queue_names(self) -> list[str]:
+        return queues_from_yaml(self.project, TASKS_LOCATION)
+
+
+def main() -> int:
+    """Run until Ctrl-C or SIGTERM; 0 on a clean stop, 1 if start-up failed."""
+    config = DevConfig.from_env()
+    # Explicit for SIGINT too: a shell without job control starts `cmd &` with SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    firestore = FirestoreEmulator(config.firestore_port)
+    tasks = TasksEmulator(
+        config.tasks_port, queues=config.queue_names(), max_retries=TASKS_MAX_RETRIES
+    )
+    try:
+        # All three before anything starts: fail fast rather than after Java is up.
+        ensure_port_free(config.http_port, "the dev server (HTTP_PORT)")
+        ensure_port_free(config.firestore_port, "the Firestore emulator (FIRESTORE_PORT)")
+        ensure_port_free(config.tasks_port, "the Cloud Tasks emulator (TASKS_PORT)")
+        _say(f"Starting the Firestore emulator on 127.0.0.1:{config.firestore_port} ...")
+        firestore.start()
+        _say(f"Starting the Cloud Tasks emulator on 127.0.0.1:{config.tasks_port} ...")
+        tasks.start()
+        _export_env(config, firestore, tasks)
+        _seed()
+        _serve(config, firestore, tasks)
+    except KeyboardInterrupt:
+        pass
+    except EmulatorError as exc:
+        _say(f"make run: {exc}")
+        return 1
+    finally:
+        # A second Ctrl-C must not cut the clean-up short and leave Java behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _say("Stopping the emulators ...")
+        tasks.stop()
+        firestore.stop()
+    _say("Stopped.")
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _export_env(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmulator) -> None:
+    # Before main.py or the seed module is imported: settings are read once and cached.
+    os.environ.update(
+        FIRESTORE_EMULATOR_HOST=firestore.host,
+        CLOUD_TASKS_EMULATOR_HOST=tasks.host,
+        GOOGLE_CLOUD_PROJECT=config.project,
+        LOCAL_DEV="1",
+        PUBLIC_BASE_URL=config.base_url,
+    )
+
+
+def _seed() -> None:
+    try:
+        from functions.devtools.seed import seed_demo_data
+    except ModuleNotFoundError as exc:
+        if exc.name != "functions.devtools.seed":
+            raise
+        _say("No functions/devtools/seed.py yet: starting without demo data.")
+        return
+    _say(f"Seeded demo data: {seed_demo_data()}")
+
+
+def _serve(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmulator) -> None:
+    from werkzeug.serving import run_simple
+
+    from functions.devtools.serve import PathOnlyRequestHandler, build_dev_app
+
+    app = build_dev_app(os.environ.get("FUNCTION_SOURCE", str(REPO_ROOT / "main.py")))
+    _say("")
+    _say(f"Firestore emulator:   {firestore.host}  (started in {firestore.started_in:.1f} s)")
+    _say(f"Cloud Tasks emulator: {tasks.host}  (started in {tasks.started_in:.1f} s)")
+    _say(f"Project:              {config.project}")
+    _say("Entry points:")
+    for prefix in app.mounts:
+        _say(f"  {config.base_url}{prefix}")
+    _say("Ctrl-C stops everything.\n")
+    run_simple(
+        "127.0.0.1",
+        config.http_port,
+        app,
+        threaded=True,
+        request_handler=PathOnlyRequestHandler,
+    )
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

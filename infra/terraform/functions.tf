@@ -1,0 +1,154 @@
+# The deployed Cloud Functions (2nd gen): one per name in main.__all__, except the local-only
+# ones. Keep this map, main.__all__ and the list in cloudbuild.yaml's deploy step in step:
+# tests/unit/test_infra_files.py fails when they differ.
+#
+# public = true: anyone may call it (parents' browsers, Google Apps Script, Amazon SNS).
+# public = false: only the `invoker` account may ("tasks" or "scheduler", see iam.tf).
+# memory: Cloud Run units ("256Mi"); timeout: seconds.
+locals {
+  functions = {
+    feedback_form      = { public = true, memory = "256Mi", timeout = 60 }
+    submit_feedback    = { public = true, memory = "256Mi", timeout = 60 }
+    intake_google_form = { public = true, memory = "256Mi", timeout = 60 }
+    case_status        = { public = true, memory = "256Mi", timeout = 60 }
+    # Uncomment each line when its entry point lands in main.py (and add it to cloudbuild.yaml).
+    # deliver_email      = { public = false, memory = "256Mi", timeout = 120, invoker = "tasks" }
+    # sweep_outbox       = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
+    # email_events       = { public = true, memory = "256Mi", timeout = 60 }
+    # unsubscribe        = { public = true, memory = "256Mi", timeout = 60 }
+  }
+
+  # Served by `make run` only (dev_mailbox shows captured mail); never deployed.
+  local_only_functions = ["dev_mailbox"]
+
+  # The same map with every key present, so the resources below see one type.
+  deployed_functions = {
+    for name, fn in local.functions : name => {
+      public  = fn.public
+      memory  = fn.memory
+      timeout = fn.timeout
+      invoker = try(fn.invoker, null)
+    }
+  }
+
+  environment = {
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    PUBLIC_BASE_URL      = local.public_base_url
+    NETWORK_NAME         = var.network_name
+    ALLOWED_ORIGINS      = jsonencode(var.allowed_origins)
+    # Cloud Functions adds this itself (functions-framework then labels each JSON log line
+    # with its execution id); declaring it avoids a permanent diff.
+    LOG_EXECUTION_ID = "true"
+  }
+
+  # What is deployed: the code main.py needs, and nothing else (no tests, bench, infra,
+  # virtualenvs or git). Text files only: the archive is built from file() contents.
+  source_files = sort([
+    for f in setunion(
+      fileset(local.repo_root, "main.py"),
+      fileset(local.repo_root, "requirements.txt"),
+      fileset(local.repo_root, "functions/**"),
+      fileset(local.repo_root, "templates/**")
+    ) : f if !strcontains(f, "__pycache__") && !endswith(f, ".pyc")
+  ])
+}
+
+data "archive_file" "function_source" {
+  type        = "zip"
+  output_path = "${path.module}/build/function-source.zip"
+
+  dynamic "source" {
+    for_each = local.source_files
+    content {
+      filename = source.value
+      content  = file("${local.repo_root}/${source.value}")
+    }
+  }
+}
+
+resource "google_storage_bucket" "function_source" {
+  name                        = "${var.project_id}-function-source"
+  location                    = upper(var.region)
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+}
+
+resource "google_storage_bucket_object" "function_source" {
+  # A new name per content, so a code change is a new object.
+  name   = "function-source-${data.archive_file.function_source.output_md5}.zip"
+  bucket = google_storage_bucket.function_source.name
+  source = data.archive_file.function_source.output_path
+}
+
+resource "google_cloudfunctions2_function" "fn" {
+  for_each = local.deployed_functions
+
+  name     = each.key
+  location = var.region
+
+  build_config {
+    runtime         = "python311"
+    entry_point     = each.key
+    service_account = google_service_account.builder.id
+    source {
+      storage_source {
+        bucket = google_storage_bucket.function_source.name
+        object = google_storage_bucket_object.function_source.name
+      }
+    }
+  }
+
+  service_config {
+    available_memory               = each.value.memory
+    timeout_seconds                = each.value.timeout
+    max_instance_count             = var.max_instances
+    ingress_settings               = "ALLOW_ALL"
+    all_traffic_on_latest_revision = true
+    service_account_email          = google_service_account.backend.email
+    environment_variables          = local.environment
+
+    dynamic "secret_environment_variables" {
+      for_each = local.secrets
+      content {
+        key        = secret_environment_variables.key
+        project_id = var.project_id
+        secret     = google_secret_manager_secret.secret[secret_environment_variables.key].secret_id
+        version    = "latest"
+      }
+    }
+  }
+
+  lifecycle {
+    # Terraform creates each function with the code of the checkout it runs from; after that
+    # Cloud Build ships code. Without this, an apply from an older checkout would roll the
+    # code back.
+    ignore_changes = [build_config[0].source]
+
+    precondition {
+      condition     = !contains(local.local_only_functions, each.key)
+      error_message = "${each.key} is a local-only entry point (make run); it must never be deployed."
+    }
+    precondition {
+      condition     = each.value.public || contains(keys(local.invoker_emails), coalesce(each.value.invoker, "-"))
+      error_message = "${each.key} is not public, so it needs invoker = one of ${join(", ", keys(local.invoker_emails))}."
+    }
+  }
+
+  depends_on = [
+    google_project_service.api,
+    google_project_iam_member.builder,
+    google_secret_manager_secret_iam_member.backend,
+  ]
+}
+
+# Gen2 functions are Cloud Run services: invocation is Cloud Run's run.invoker role on the
+# service (whose name differs from the function's: no underscores).
+resource "google_cloud_run_service_iam_member" "invoker" {
+  for_each = local.deployed_functions
+
+  location = var.region
+  service  = google_cloudfunctions2_function.fn[each.key].service_config[0].service
+  role     = "roles/run.invoker"
+  # A private function's invoker is checked by the precondition on the function above.
+  member = each.value.public ? "allUsers" : "serviceAccount:${try(local.invoker_emails[each.value.invoker], "")}"
+}

@@ -1,0 +1,29 @@
+output "public_base_url" {
+  description = "PUBLIC_BASE_URL: every function is PUBLIC_BASE_URL/<name>."
+  value       = local.public_base_url
+}
+
+output "function_urls" {
+  description = "Each deployed function's own URL."
+  value       = { for name, fn in google_cloudfunctions2_function.fn : name => fn.url }
+}
+
+output "backend_service_account" {
+  description = "The functions' runtime identity."
+  value       = google_service_account.backend.email
+}
+
+output "tasks_invoker_service_account" {
+  description = "The account whose OIDC token tasks carry (the service sets it on each task it creates)."
+  value       = google_service_account.tasks_invoker.email
+}
+
+output "deployer_service_account" {
+  description = "Set this as the Cloud Build trigger's service account."
+  value       = google_service_account.deployer.email
+}
+
+output "queues" {
+  description = "Full Cloud Tasks queue names, by id."
+  value       = { for name, q in google_cloud_tasks_queue.queue : name => q.id }
+}

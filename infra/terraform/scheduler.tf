@@ -1,0 +1,43 @@
+# Cloud Scheduler jobs: each calls one function over HTTP with an OIDC token of the scheduler
+# invoker. A job whose function is not in the functions map yet is declared but not created,
+# so it goes live the day that function's line is uncommented.
+
+locals {
+  schedules = {
+    # Re-enqueues outbox documents stuck in pending or sending (a lost task, an expired one).
+    sweep-outbox = { function = "sweep_outbox", schedule = "*/5 * * * *" }
+  }
+
+  live_schedules = {
+    for name, job in local.schedules : name => job
+    if contains(keys(local.deployed_functions), job.function)
+  }
+}
+
+resource "google_cloud_scheduler_job" "job" {
+  for_each = local.live_schedules
+
+  name      = each.key
+  region    = var.scheduler_region
+  schedule  = each.value.schedule
+  time_zone = var.time_zone
+  # Wait as long as the function may run (Cloud Scheduler allows 15 s to 30 min).
+  attempt_deadline = "${local.deployed_functions[each.value.function].timeout}s"
+
+  # The next run is the retry: sweeping is idempotent and frequent.
+  retry_config {
+    retry_count = 0
+  }
+
+  http_target {
+    http_method = "POST"
+    uri         = google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri
+
+    oidc_token {
+      service_account_email = google_service_account.scheduler_invoker.email
+      audience              = google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri
+    }
+  }
+
+  depends_on = [google_project_service.api]
+}

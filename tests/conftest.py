@@ -1,0 +1,31 @@
+"""Session-wide fixtures: the real emulators, started once and stopped at the end."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions.devtools.emulators import FirestoreEmulator, TasksEmulator, queues_from_yaml
+from functions.devtools.run import TASKS_LOCATION
+
+TEST_PROJECT = "demo-test"
+
+
+@pytest.fixture(scope="session")
+def firestore_emulator():
+    """The Firestore emulator, with FIRESTORE_EMULATOR_HOST pointing at it for the session."""
+    with FirestoreEmulator() as emulator, pytest.MonkeyPatch.context() as env:
+        env.setenv("FIRESTORE_EMULATOR_HOST", emulator.host)
+        yield emulator
+
+
+@pytest.fixture(scope="session")
+def tasks_emulator():
+    """The Cloud Tasks emulator with the queues of infra/queues.yaml ("email"...) for project
+    demo-test, location "local"; a failing task is tried 4 times (3 retries) at most."""
+    queues = queues_from_yaml(TEST_PROJECT, TASKS_LOCATION)
+    with (
+        TasksEmulator(queues=queues, max_retries=3) as emulator,
+        pytest.MonkeyPatch.context() as env,
+    ):
+        env.setenv("CLOUD_TASKS_EMULATOR_HOST", emulator.host)
+        yield emulator

@@ -1,0 +1,77 @@
+"""When Firestore cannot be reached, callers are told to retry (503 + Retry-After), never 500."""
+
+import re
+import time
+
+import pytest
+
+from functions import wiring
+from functions.config import LOCAL_INTAKE_SECRET
+from functions.devtools.emulators import free_port
+from functions.http._signatures import sign
+
+SUBMISSION = {
+    "centre_id": "sunflower-soweto",
+    "kind": "question",
+    "category": "other",
+    "description": "Is the centre open on 16 December?",
+    "reporter": {"phone": "0821234567"},
+    "consent": {"given": True, "version": "2026-11"},
+}
+
+
+def firestore_goes_away(monkeypatch):
+    """Point the functions at an address where nothing listens, with a short deadline."""
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", f"127.0.0.1:{free_port()}")
+    monkeypatch.setenv("FIRESTORE_TIMEOUT_SECONDS", "1")
+    wiring.reset()
+
+
+@pytest.fixture
+def outage(project, monkeypatch):
+    firestore_goes_away(monkeypatch)
+
+
+def test_the_json_api_answers_503_with_retry_after(client_for, outage):
+    answer = client_for("submit_feedback").post("/", json=SUBMISSION)
+    assert answer.status_code == 503 and int(answer.headers["Retry-After"]) > 0
+    assert answer.get_json()["errors"][0]["message"]
+
+
+def test_google_form_deliveries_answer_503_so_the_script_retries(client_for, outage):
+    body = b'{"form_id": "demo-feedback-form", "response_id": "r", "answers": []}'
+    answer = client_for("intake_google_form").post(
+        "/",
+        data=body,
+        content_type="application/json",
+        headers={"X-Signature": sign(body, LOCAL_INTAKE_SECRET.encode(), int(time.time()))},
+    )
+    assert answer.status_code == 503 and "Retry-After" in answer.headers
+
+
+def test_the_web_form_asks_the_parent_to_try_again(client_for, monkeypatch):
+    form = client_for("feedback_form")
+    page = form.get("/").get_data(as_text=True)
+    firestore_goes_away(monkeypatch)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = form.post(
+        "/",
+        data={
+            "csrf_token": token,
+            "centre_id": "sunflower-soweto",
+            "kind": "question",
+            "category": "other",
+            "description": "Open on 16 December?",
+            "reporter.phone": "0821234567",
+            "consent.given": "yes",
+            "consent.version": "2026-11",
+        },
+    )
+    assert answer.status_code == 503 and "Retry-After" in answer.headers
+    assert "nothing was recorded" in answer.get_data(as_text=True)
+    assert form.get("/").status_code == 503
+
+
+def test_the_status_page_asks_to_refresh(client_for, outage):
+    answer = client_for("case_status").get("/?token=abc")
+    assert answer.status_code == 503 and "Retry-After" in answer.headers
