@@ -1,12 +1,30 @@
 """Deployed entry points. Each name is one Cloud Function; nothing else lives here.
 
-Importing this module must stay light (see README, "Cold start"): heavy clients load on
-first use through functions.wiring.
+Every deployed function imports this module, so each entry point's code is imported only
+when that entry point is looked up (PEP 562 module __getattr__): a cold start of one
+function never pays for the others' modules, and heavy clients load on first use through
+functions.wiring.
 """
 
-from functions.http.case_status import case_status
-from functions.http.feedback_form import feedback_form
-from functions.http.intake_google_form import intake_google_form
-from functions.http.submit_feedback import submit_feedback
+from importlib import import_module
 
-__all__ = ["feedback_form", "submit_feedback", "intake_google_form", "case_status"]
+_ENTRY_POINTS = {
+    "feedback_form": "functions.http.feedback_form",
+    "submit_feedback": "functions.http.submit_feedback",
+    "intake_google_form": "functions.http.intake_google_form",
+    "case_status": "functions.http.case_status",
+}
+
+__all__ = list(_ENTRY_POINTS)
+
+
+def __getattr__(name: str):
+    if name not in _ENTRY_POINTS:
+        raise AttributeError(f"module 'main' has no entry point {name!r}")
+    entry_point = getattr(import_module(_ENTRY_POINTS[name]), name)
+    globals()[name] = entry_point
+    return entry_point
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

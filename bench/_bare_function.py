@@ -23,3 +23,14 @@ def write_one(request):
     document = _client.collection("bench_cold_start").document()
     document.set({"body_bytes": len(request.get_data()), "at": time.time()})
     return {"id": document.id}, 201
+
+
+def write_one_validated(request):
+    """write_one, after validating the JSON body with a one-field pydantic model."""
+    from pydantic import BaseModel
+
+    class Body(BaseModel):
+        note: str = ""
+
+    Body.model_validate(request.get_json(silent=True) or {})
+    return write_one(request)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from functions.domain.google_forms import FormMapping
-from functions.domain.models import Case, CaseEvent, Centre, Region
+if TYPE_CHECKING:
+    from functions.domain.google_forms import FormMapping
+    from functions.domain.models import Case, CaseEvent, Centre, Region
 
 
 class IdempotencyMarker(NamedTuple):

@@ -8,7 +8,9 @@ HEAVY = ("google.cloud.firestore", "google.cloud.tasks_v2", "boto3", "botocore")
 
 
 def test_importing_main_loads_no_heavy_client():
-    script = "import sys, main; print('\\n'.join(sys.modules))"
+    script = (
+        "import sys, main; [getattr(main, n) for n in main.__all__]; print('\\n'.join(sys.modules))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", script],
         cwd=Path(__file__).parents[2],
@@ -18,4 +20,4 @@ def test_importing_main_loads_no_heavy_client():
     ).stdout.split()
     loaded = [m for m in out if m.startswith(HEAVY)]
     assert loaded == []
-    assert "main" in out and "functions.http.submit_feedback" in out
+    assert "main" in out
