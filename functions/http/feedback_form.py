@@ -194,6 +194,7 @@ def _post(request: Request) -> Response:
         "feedback_received.html",
         page_title=f"Feedback received: {case.reference}",
         reference=case.reference,
+        form_url=settings.url_for(NAME),
         status_url=f"{settings.url_for('case_status')}?token={receipt.status_token}",
         centre_name=case.centre_name,
         kind_label=label(case.kind),

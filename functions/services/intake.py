@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from functions.domain.models import Case, CaseEvent
@@ -14,6 +14,9 @@ from functions.services.ports import CaseRepository, IdempotencyMarker
 
 Clock = Callable[[], datetime]
 _REFERENCE_ATTEMPTS = 5
+# How long a redelivery is still recognised. Apps Script retries for as long as a delivery
+# fails, so this is generous: over a year.
+MARKER_RETENTION = timedelta(days=400)
 
 
 class Receipt(NamedTuple):
@@ -45,7 +48,11 @@ def record_case(
     """
     for _ in range(_REFERENCE_ATTEMPTS):
         case, event = build(new_reference())
-        marker = IdempotencyMarker(key, case.reference, fingerprint, now) if key else None
+        marker = (
+            IdempotencyMarker(key, case.reference, fingerprint, now, now + MARKER_RETENTION)
+            if key
+            else None
+        )
         try:
             cases.add(case, event, marker)
             return Receipt(case, status_token(case.reference, secret), created=True)

@@ -17,6 +17,7 @@ class IdempotencyMarker(NamedTuple):
     reference: str
     fingerprint: str | None
     created_at: datetime
+    expires_at: datetime  # Firestore's TTL policy deletes the marker after this
 
 
 class CentreDirectory(Protocol):

@@ -52,7 +52,7 @@ def test_a_case_and_its_first_event_are_stored_together(repo):
 def test_a_clashing_reference_is_reported_and_nothing_of_the_second_case_is_written(repo):
     repo.add(*new_case(), None)
     other, other_event = new_case(description="Someone else's case")
-    marker = IdempotencyMarker("k-1", other.reference, None, NOW)
+    marker = IdempotencyMarker("k-1", other.reference, None, NOW, NOW)
     with pytest.raises(ReferenceTaken):
         repo.add(other, other_event, marker)
     assert repo.get(other.reference).description == "The tap in the toilets leaks"
@@ -64,10 +64,10 @@ def test_a_clashing_reference_is_reported_and_nothing_of_the_second_case_is_writ
 
 def test_a_used_idempotency_key_reports_the_first_reference(repo):
     case, event = new_case()
-    repo.add(case, event, IdempotencyMarker("k-2", case.reference, "fp", NOW))
+    repo.add(case, event, IdempotencyMarker("k-2", case.reference, "fp", NOW, NOW))
     second, second_event = new_case("FB-EEEE-FFF")
     with pytest.raises(DuplicateSubmission) as duplicate:
-        repo.add(second, second_event, IdempotencyMarker("k-2", second.reference, "fp", NOW))
+        repo.add(second, second_event, IdempotencyMarker("k-2", second.reference, "fp", NOW, NOW))
     assert duplicate.value.reference == case.reference
     assert repo.get("FB-EEEE-FFF") is None
 

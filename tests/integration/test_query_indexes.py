@@ -1,0 +1,52 @@
+"""Every query the code issues is served by an index declared in infra/firestore.indexes.json.
+
+The emulator does not enforce composite indexes, so this test does: the adapters record the
+shape of each query they issue (functions.adapters.firestore.QUERY_SHAPES). This module runs
+after the entry-point tests in a full run, so their queries count too; it also issues each
+adapter query itself so that it holds when run alone.
+"""
+
+import json
+import uuid
+from pathlib import Path
+
+from google.cloud import firestore
+
+from functions.adapters.firestore import (
+    QUERY_SHAPES,
+    FirestoreCaseRepository,
+    FirestoreCentreDirectory,
+)
+
+INDEXES = json.loads((Path(__file__).parents[2] / "infra/firestore.indexes.json").read_text())
+
+
+def composite_indexes() -> set[tuple[str, tuple[str, ...]]]:
+    return {
+        (index["collectionGroup"], tuple(field["fieldPath"] for field in index["fields"]))
+        for index in INDEXES["indexes"]
+    }
+
+
+def exempted_fields() -> set[tuple[str, str]]:
+    return {
+        (override["collectionGroup"], override["fieldPath"])
+        for override in INDEXES["fieldOverrides"]
+        if override.get("indexes") == []
+    }
+
+
+def test_every_query_shape_has_its_index(firestore_emulator):
+    client = firestore.Client(project=f"demo-indexes-{uuid.uuid4().hex[:8]}")
+    directory, cases = FirestoreCentreDirectory(client), FirestoreCaseRepository(client)
+    directory.list_centres()
+    directory.list_regions()
+    cases.find_by_token_hash("0" * 64)
+    cases.list_events("FB-AAAA-BBB")
+    assert QUERY_SHAPES, "the adapters recorded no query"
+    for collection, filters, order in QUERY_SHAPES:
+        fields = (*filters, *(f for f in order if f not in filters))
+        for field in fields:
+            assert (collection, field) not in exempted_fields(), (collection, field)
+        if len(fields) > 1:
+            assert (collection, fields) in composite_indexes(), (collection, fields)
