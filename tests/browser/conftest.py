@@ -22,7 +22,7 @@ CHROMIUM_FLAGS = [
 SCREENSHOTS = Path(__file__).parents[2] / "build" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(firestore_emulator):
     """Every entry point served over HTTP on loopback, over a freshly seeded project."""
     port = free_port()

@@ -25,6 +25,7 @@ def project(firestore_emulator, monkeypatch) -> str:
     """A fresh Firestore project holding the demo regions, centres and form mappings."""
     project_id = f"demo-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", project_id)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
     wiring.reset()
     seed_demo_data()
     yield project_id
