@@ -13,6 +13,8 @@ _ENTRY_POINTS = {
     "submit_feedback": "functions.http.submit_feedback",
     "intake_google_form": "functions.http.intake_google_form",
     "case_status": "functions.http.case_status",
+    "deliver_email": "functions.tasks.deliver_email",
+    "sweep_outbox": "functions.jobs.sweep_outbox",
 }
 
 __all__ = list(_ENTRY_POINTS)

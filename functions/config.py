@@ -42,6 +42,34 @@ class Settings(BaseModel):
     # True only under `make run`: enables the local-only entry points.
     local_dev: bool = False
 
+    # Mail: "ses" (Amazon SES v2), "smtp" (STARTTLS) or "local" (the dev_mailbox sink).
+    mail_transport: str = "local"
+    mail_from: str = "ECD Network <no-reply@ecd.example.org>"
+    mail_reply_to: str | None = None
+    ses_region: str = "af-south-1"
+    ses_configuration_set: str | None = None
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = 10.0
+    local_mailbox_dir: str = "build/dev_mailbox"
+    # How long sent, failed or suppressed outbox records are kept (Firestore TTL).
+    outbox_retention_days: int = 90
+
+    # Cloud Tasks: where deliveries are queued and how tasks call deliver_email.
+    tasks_location: str = "local"
+    email_queue: str = "email"
+    # Service account whose OIDC token Cloud Tasks attaches (unset locally: no token).
+    tasks_invoker_email: str | None = None
+    cloud_tasks_emulator_host: str | None = None
+
+    def queue_path(self, queue: str) -> str:
+        return (
+            f"projects/{self.google_cloud_project}/locations/{self.tasks_location}/queues/{queue}"
+        )
+
     @field_validator("intake_secret", "signing_secret", mode="before")
     @classmethod
     def _strip_secret(cls, value):

@@ -94,3 +94,27 @@ def unexpected_error(entry_point: str, error: BaseException) -> None:
         error=type(error).__name__,
         where=where,
     )
+
+
+def enqueue_failed(message_id: str, error: str) -> None:
+    _emit(
+        "WARNING",
+        "delivery task not enqueued; the outbox sweep will retry",
+        message_id=message_id,
+        error=error,
+    )
+
+
+def delivery_outcome(message_id: str, template: str | None, result: str) -> None:
+    """What became of one delivery attempt; never the address or the content."""
+    _emit(
+        "ERROR" if result == "failed" else "INFO",
+        "email delivery",
+        message_id=message_id,
+        template=template,
+        result=result,
+    )
+
+
+def outbox_swept(stuck: int, requeued: int) -> None:
+    _emit("WARNING" if stuck else "INFO", "outbox swept", stuck=stuck, requeued=requeued)

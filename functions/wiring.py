@@ -33,7 +33,7 @@ def centre_directory():
 
 @functools.cache
 def case_repository():
-    from functions.adapters.firestore import FirestoreCaseRepository
+    from functions.adapters.firestore_cases import FirestoreCaseRepository
 
     return FirestoreCaseRepository(firestore_client(), get_settings().firestore_timeout_seconds)
 
@@ -45,8 +45,72 @@ def form_mappings():
     return FirestoreFormMappingStore(firestore_client(), get_settings().firestore_timeout_seconds)
 
 
+@functools.cache
+def outbox():
+    from functions.adapters.firestore_outbox import FirestoreOutbox
+
+    return FirestoreOutbox(firestore_client(), get_settings().firestore_timeout_seconds)
+
+
+@functools.cache
+def suppression_list():
+    from functions.adapters.firestore_outbox import FirestoreSuppressionList
+
+    return FirestoreSuppressionList(firestore_client(), get_settings().firestore_timeout_seconds)
+
+
+@functools.cache
+def delivery_queue():
+    from functions.adapters.tasks import CloudTasksQueue, tasks_client
+
+    settings = get_settings()
+    return CloudTasksQueue(
+        tasks_client(settings.cloud_tasks_emulator_host),
+        settings.queue_path(settings.email_queue),
+        settings.url_for("deliver_email"),
+        settings.tasks_invoker_email,
+    )
+
+
+@functools.cache
+def mail_transport():
+    from functions.adapters.mail import transport_from_settings
+
+    return transport_from_settings(get_settings())
+
+
+@functools.cache
+def mail_setup():
+    from datetime import timedelta
+
+    from functions.domain.links import MailLinks
+    from functions.services.deliver_email import MailSetup
+
+    settings = get_settings()
+    links = MailLinks(
+        settings.url_for("case_status"),
+        settings.url_for("unsubscribe"),
+        settings.signing_secret.get_secret_value().encode(),
+    )
+    retention = timedelta(days=settings.outbox_retention_days)
+    return MailSetup(settings.mail_from, settings.mail_reply_to, retention, links)
+
+
+_FACTORIES = (
+    firestore_client,
+    centre_directory,
+    case_repository,
+    form_mappings,
+    outbox,
+    suppression_list,
+    delivery_queue,
+    mail_transport,
+    mail_setup,
+)
+
+
 def reset() -> None:
     """Forget every built adapter and the settings (tests switch projects between cases)."""
-    for factory in (firestore_client, centre_directory, case_repository, form_mappings):
+    for factory in _FACTORIES:
         factory.cache_clear()
     get_settings.cache_clear()

@@ -16,7 +16,7 @@ class FakeCaseRepository:
         self.taken = set(taken_references or ())
         self.unavailable = unavailable
 
-    def add(self, case, event, marker):
+    def add(self, case, event, marker, messages=()):
         if self.unavailable:
             raise StorageUnavailable("ServiceUnavailable")
         if marker and marker.key in self.markers:
@@ -26,6 +26,7 @@ class FakeCaseRepository:
             raise ReferenceTaken(case.reference)
         self.cases[case.reference] = case
         self.events[case.reference] = [event]
+        self.messages = [*getattr(self, "messages", []), *messages]
         if marker:
             self.markers[marker.key] = marker
 
@@ -50,8 +51,48 @@ class FakeCentreDirectory:
     def get_centre(self, centre_id):
         return self.centres.get(centre_id)
 
+    def get_region(self, region_id):
+        return next((r for r in self.regions if r.region_id == region_id), None)
+
     def list_centres(self):
         return [c for c in self.centres.values() if c.active]
 
     def list_regions(self):
         return self.regions
+
+
+class FakeTasksClient:
+    """Stands in for google.cloud.tasks_v2.CloudTasksClient the way Cloud Tasks behaves:
+    a task name already used answers ALREADY_EXISTS (the emulator does not)."""
+
+    def __init__(self):
+        self.tasks: list[dict] = []
+        self.unavailable = False
+
+    def create_task(self, parent, task, timeout=None):
+        from google.api_core.exceptions import AlreadyExists, ServiceUnavailable
+
+        if self.unavailable:
+            raise ServiceUnavailable("queue down")
+        if any(existing["name"] == task["name"] for existing in self.tasks):
+            raise AlreadyExists(f"task {task['name']} exists")
+        self.tasks.append(task)
+        return task
+
+    def take(self) -> list[dict]:
+        """The task bodies created since the last take, as Cloud Tasks would POST them."""
+        import json
+
+        bodies = [json.loads(task["http_request"]["body"]) for task in self.tasks]
+        self.tasks.clear()
+        return bodies
+
+
+class RecordingQueue:
+    """A DeliveryQueue that only records what would be enqueued."""
+
+    def __init__(self):
+        self.enqueued: list[tuple[str, str, int]] = []
+
+    def enqueue_delivery(self, message_id, recipient_key, dispatch):
+        self.enqueued.append((message_id, recipient_key, dispatch))

@@ -178,6 +178,8 @@ def _post(request: Request) -> Response:
             source=Source.WEB_FORM,
             directory=wiring.centre_directory(),
             cases=wiring.case_repository(),
+            queue=wiring.delivery_queue(),
+            network_name=settings.network_name,
             clock=wiring.utc_now,
             secret=_secret(),
             raw_idempotency_key=f"{nonce}:{fingerprint}",

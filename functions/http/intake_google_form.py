@@ -71,6 +71,8 @@ def intake_google_form(request: Request) -> Response:
             mappings=wiring.form_mappings(),
             directory=wiring.centre_directory(),
             cases=wiring.case_repository(),
+            queue=wiring.delivery_queue(),
+            network_name=settings.network_name,
             clock=wiring.utc_now,
             secret=settings.signing_secret.get_secret_value().encode(),
         )

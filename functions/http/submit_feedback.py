@@ -80,6 +80,8 @@ def submit_feedback(request: Request) -> Response:
             source=Source.API,
             directory=wiring.centre_directory(),
             cases=wiring.case_repository(),
+            queue=wiring.delivery_queue(),
+            network_name=settings.network_name,
             clock=wiring.utc_now,
             secret=settings.signing_secret.get_secret_value().encode(),
             raw_idempotency_key=key,

@@ -34,3 +34,15 @@ class UnknownCentre(ServiceError):
 
 class UnknownForm(ServiceError):
     """No field mapping is configured for this Google Form."""
+
+
+class TransientDeliveryError(ServiceError):
+    """The mail provider could not take the message now (throttling, 4xx, timeout): retry."""
+
+
+class PermanentDeliveryError(ServiceError):
+    """The provider refused the message for good (rejected address, 5xx): do not retry."""
+
+
+class QueueUnavailable(ServiceError):
+    """Cloud Tasks did not take the task; the outbox sweep will enqueue it later."""

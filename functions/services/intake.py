@@ -8,11 +8,17 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from functions.domain.models import Case, CaseEvent
+from functions.domain.outbox import OutboxMessage
 from functions.domain.references import new_reference, status_token
+from functions.services.dispatch import dispatch
 from functions.services.errors import DuplicateSubmission, IdempotencyKeyReused, ReferenceTaken
-from functions.services.ports import CaseRepository, IdempotencyMarker
+from functions.services.ports import (
+    CaseRepository,
+    CentreDirectory,
+    DeliveryQueue,
+    IdempotencyMarker,
+)
 
-Clock = Callable[[], datetime]
 _REFERENCE_ATTEMPTS = 5
 # How long a redelivery is still recognised. Apps Script retries for as long as a delivery
 # fails, so this is generous: over a year.
@@ -33,28 +39,31 @@ def idempotency_key(namespace: str, raw_key: str) -> str:
 
 
 def record_case(
-    build: Callable[[str], tuple[Case, CaseEvent]],
+    build: Callable[[str], tuple[Case, CaseEvent, list[OutboxMessage]]],
     *,
     cases: CaseRepository,
+    queue: DeliveryQueue,
     secret: bytes,
     now: datetime,
     key: str | None = None,
     fingerprint: str | None = None,
 ) -> Receipt:
-    """Commit the case that build(reference) makes, with its idempotency marker, in one commit.
+    """Commit what build(reference) makes (the case, its first event and the mail it causes)
+    with the idempotency marker in one commit, then queue the mail.
 
-    A redelivery (same key) returns the first case instead of making another; a different
-    request under a used key raises IdempotencyKeyReused.
+    A redelivery (same key) returns the first case instead of making another, and sends
+    nothing again; a different request under a used key raises IdempotencyKeyReused.
     """
     for _ in range(_REFERENCE_ATTEMPTS):
-        case, event = build(new_reference())
+        case, event, messages = build(new_reference())
         marker = (
             IdempotencyMarker(key, case.reference, fingerprint, now, now + MARKER_RETENTION)
             if key
             else None
         )
         try:
-            cases.add(case, event, marker)
+            cases.add(case, event, marker, tuple(messages))
+            dispatch(messages, queue)
             return Receipt(case, status_token(case.reference, secret), created=True)
         except ReferenceTaken:
             continue
@@ -64,3 +73,9 @@ def record_case(
             first = cases.get(duplicate.reference)
             return Receipt(first, status_token(first.reference, secret), created=False)
     raise RuntimeError("could not draw an unused case reference")
+
+
+def regions_to_alert(directory: CentreDirectory, region_id: str | None):
+    """(the case's region, every region when it is unknown): whom alerts can go to."""
+    region = directory.get_region(region_id) if region_id else None
+    return region, ([] if region else directory.list_regions())

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
+    from functions.domain.email import OutgoingEmail
     from functions.domain.google_forms import FormMapping
     from functions.domain.models import Case, CaseEvent, Centre, Region
+    from functions.domain.outbox import OutboxMessage
+
+
+Clock = Callable[[], datetime]
 
 
 class IdempotencyMarker(NamedTuple):
@@ -22,13 +28,15 @@ class IdempotencyMarker(NamedTuple):
 
 class CentreDirectory(Protocol):
     def get_centre(self, centre_id: str) -> Centre | None: ...
+    def get_region(self, region_id: str) -> Region | None: ...
     def list_centres(self) -> list[Centre]: ...
     def list_regions(self) -> list[Region]: ...
 
 
 class CaseRepository(Protocol):
-    def add(self, case: Case, event: CaseEvent, marker: IdempotencyMarker | None) -> None:
-        """Commit case, first event and marker atomically.
+    def add(self, case: Case, event: CaseEvent, marker: IdempotencyMarker | None,
+            messages: tuple[OutboxMessage, ...] = ()) -> None:  # fmt: skip
+        """Commit case, first event, marker and outbox messages atomically.
 
         Raises DuplicateSubmission when the marker exists, ReferenceTaken on a reference clash.
         """
@@ -42,3 +50,19 @@ class CaseRepository(Protocol):
 class FormMappingStore(Protocol):
     def get(self, form_id: str) -> FormMapping | None: ...
     def save(self, mapping: FormMapping) -> None: ...
+
+
+class MailTransport(Protocol):
+    def send(self, email: OutgoingEmail) -> str:
+        """Hand the email to the provider; return its message id.
+
+        Raises TransientDeliveryError (try again later) or PermanentDeliveryError (never).
+        """
+
+
+class DeliveryQueue(Protocol):
+    def enqueue_delivery(self, message_id: str, recipient_key: str, dispatch: int) -> None:
+        """Queue one delivery attempt; a repeat of the same (message, dispatch) is a no-op.
+
+        Raises QueueUnavailable when the queue cannot take it now.
+        """

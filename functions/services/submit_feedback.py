@@ -6,11 +6,12 @@ import hashlib
 
 from functions.domain.cases import open_case
 from functions.domain.models import Child, Consent, Reporter
+from functions.domain.notifications import new_case_messages
 from functions.domain.submission import FeedbackSubmission
 from functions.domain.vocabulary import Source
 from functions.services.errors import UnknownCentre
-from functions.services.intake import Clock, Receipt, idempotency_key, record_case
-from functions.services.ports import CaseRepository, CentreDirectory
+from functions.services.intake import Receipt, idempotency_key, record_case, regions_to_alert
+from functions.services.ports import CaseRepository, CentreDirectory, Clock, DeliveryQueue
 
 
 def submit_feedback(
@@ -19,21 +20,25 @@ def submit_feedback(
     source: Source,
     directory: CentreDirectory,
     cases: CaseRepository,
+    queue: DeliveryQueue,
     clock: Clock,
     secret: bytes,
+    network_name: str,
     raw_idempotency_key: str | None = None,
 ) -> Receipt:
-    """Open a case for the submission; the same idempotency key never opens a second one."""
+    """Open a case for the submission and send its mail; the same idempotency key never
+    opens a second one."""
     centre = directory.get_centre(command.centre_id)
     if centre is None or not centre.active:
         raise UnknownCentre(command.centre_id)
+    region, all_regions = regions_to_alert(directory, centre.region_id)
     now = clock()
     reporter = Reporter(**command.reporter.model_dump())
     consent = Consent(given=True, version=command.consent.version, recorded_at=now)
     child = Child(**command.child.model_dump()) if command.child else None
 
     def build(reference: str):
-        return open_case(
+        case, event = open_case(
             reference=reference,
             secret=secret,
             source=source,
@@ -48,7 +53,10 @@ def submit_feedback(
             triage=None,
             now=now,
         )
+        return case, event, new_case_messages(case, centre, region, all_regions, network_name, now)
 
     key = idempotency_key(source, raw_idempotency_key) if raw_idempotency_key else None
     fingerprint = hashlib.sha256(command.model_dump_json().encode()).hexdigest()
-    return record_case(build, cases=cases, secret=secret, now=now, key=key, fingerprint=fingerprint)
+    return record_case(
+        build, cases=cases, queue=queue, secret=secret, now=now, key=key, fingerprint=fingerprint
+    )

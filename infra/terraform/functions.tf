@@ -12,8 +12,8 @@ locals {
     intake_google_form = { public = true, memory = "256Mi", timeout = 60 }
     case_status        = { public = true, memory = "256Mi", timeout = 60 }
     # Uncomment each line when its entry point lands in main.py (and add it to cloudbuild.yaml).
-    # deliver_email      = { public = false, memory = "256Mi", timeout = 120, invoker = "tasks" }
-    # sweep_outbox       = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
+    deliver_email      = { public = false, memory = "256Mi", timeout = 120, invoker = "tasks" }
+    sweep_outbox       = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
     # email_events       = { public = true, memory = "256Mi", timeout = 60 }
     # unsubscribe        = { public = true, memory = "256Mi", timeout = 60 }
   }

@@ -10,7 +10,9 @@ import pytest
 from functions_framework import create_app
 
 from functions import wiring
+from functions.adapters.tasks import CloudTasksQueue
 from functions.devtools.seed import seed_demo_data
+from tests.fakes import FakeTasksClient
 
 MAIN = "main.py"
 
@@ -21,11 +23,25 @@ def _app(target: str):
 
 
 @pytest.fixture
-def project(firestore_emulator, monkeypatch) -> str:
-    """A fresh Firestore project holding the demo regions, centres and form mappings."""
+def tasks(monkeypatch) -> FakeTasksClient:
+    """The Cloud Tasks client the entry points enqueue deliveries with (a recording fake;
+    tests/integration drives the real emulator). tasks.take() gives what would be POSTed."""
+    client = FakeTasksClient()
+    queue = CloudTasksQueue(client, "projects/p/locations/l/queues/email",
+                            "http://127.0.0.1:8080/deliver_email", None)  # fmt: skip
+    monkeypatch.setattr(wiring, "delivery_queue", lambda: queue)
+    return client
+
+
+@pytest.fixture
+def project(firestore_emulator, tasks, monkeypatch, tmp_path) -> str:
+    """A fresh Firestore project holding the demo regions, centres and form mappings; mail
+    goes to a local mailbox in a temporary directory."""
     project_id = f"demo-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", project_id)
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    monkeypatch.setenv("MAIL_TRANSPORT", "local")
+    monkeypatch.setenv("LOCAL_MAILBOX_DIR", str(tmp_path / "mailbox"))
     wiring.reset()
     seed_demo_data()
     yield project_id

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from google.cloud import firestore
 
-from functions.adapters.firestore import FirestoreCaseRepository
+from functions.adapters.firestore_cases import FirestoreCaseRepository
 from functions.domain.cases import open_case
 from functions.domain.models import Consent, Reporter
 from functions.domain.vocabulary import Category, Kind, Source

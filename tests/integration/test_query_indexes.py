@@ -12,11 +12,8 @@ from pathlib import Path
 
 from google.cloud import firestore
 
-from functions.adapters.firestore import (
-    QUERY_SHAPES,
-    FirestoreCaseRepository,
-    FirestoreCentreDirectory,
-)
+from functions.adapters.firestore import QUERY_SHAPES, FirestoreCentreDirectory
+from functions.adapters.firestore_cases import FirestoreCaseRepository
 
 INDEXES = json.loads((Path(__file__).parents[2] / "infra/firestore.indexes.json").read_text())
 

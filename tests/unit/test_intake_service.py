@@ -11,7 +11,7 @@ from functions.domain.vocabulary import Source
 from functions.services.case_status import view_case_status
 from functions.services.errors import IdempotencyKeyReused, UnknownCentre
 from functions.services.submit_feedback import submit_feedback
-from tests.fakes import FakeCaseRepository, FakeCentreDirectory
+from tests.fakes import FakeCaseRepository, FakeCentreDirectory, RecordingQueue
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 CENTRE = Centre(
@@ -32,14 +32,16 @@ COMMAND = FeedbackSubmission.model_validate(
 )
 
 
-def submit(cases, command=COMMAND, key=None, directory=None):
+def submit(cases, command=COMMAND, key=None, directory=None, queue=None):
     return submit_feedback(
         command,
         source=Source.API,
         directory=directory or FakeCentreDirectory([CENTRE]),
         cases=cases,
+        queue=queue if queue is not None else RecordingQueue(),
         clock=lambda: NOW,
         secret=b"k",
+        network_name="Net",
         raw_idempotency_key=key,
     )
 

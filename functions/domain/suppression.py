@@ -1,0 +1,48 @@
+"""Who must not be mailed, and why: unsubscribes, hard bounces and complaints.
+
+Addresses are kept only as a hash, so the suppression list is not a list of addresses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from enum import StrEnum
+
+from functions.domain.outbox import MessageKind
+
+
+class SuppressionReason(StrEnum):
+    UNSUBSCRIBED = "unsubscribed"  # stops notifications only
+    BOUNCED = "bounced"  # the address does not exist: stops everything
+    COMPLAINED = "complained"  # marked as spam: stops everything
+
+
+def address_key(address: str) -> str:
+    """The stable, non-reversible-at-a-glance key of an address (case-insensitive)."""
+    return hashlib.sha256(f"address:{address.strip().lower()}".encode()).hexdigest()
+
+
+def blocks(reasons: set[str], kind: MessageKind) -> bool:
+    """Whether a message of this kind may not go to an address suppressed for these reasons."""
+    if reasons & {SuppressionReason.BOUNCED, SuppressionReason.COMPLAINED}:
+        return True
+    return kind == MessageKind.NOTIFICATION and SuppressionReason.UNSUBSCRIBED in reasons
+
+
+def _signature(key: str, secret: bytes) -> str:
+    return hmac.new(secret, f"unsubscribe:{key}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def unsubscribe_token(address: str, secret: bytes) -> str:
+    """The token in an unsubscribe link: the address key, signed; the address is not in it."""
+    key = address_key(address)
+    return f"{key}.{_signature(key, secret)}"
+
+
+def read_unsubscribe_token(token: str | None, secret: bytes) -> str | None:
+    """The address key an unsubscribe token stands for, or None when it is not ours."""
+    key, _, signature = (token or "").partition(".")
+    if len(key) != 64 or not hmac.compare_digest(signature, _signature(key, secret)):
+        return None
+    return key

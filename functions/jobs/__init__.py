@@ -1,0 +1,1 @@
+"""Scheduled entry points: Cloud Scheduler calls them over HTTP, at least once."""
