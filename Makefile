@@ -17,7 +17,7 @@ CHROMIUM := /usr/bin/chromium
 VENV_STAMP := $(VENV)/.installed
 TASKS_STAMP := $(VENV_TASKS)/.installed-$(TASKS_EMULATOR_VERSION)
 
-.PHONY: help setup chromium run test lint bench seed-form-mappings clean distclean
+.PHONY: help setup chromium run test lint bench seed-form-mappings preview-emails clean distclean
 
 help:
 	@echo "make run     start both emulators and every entry point on http://127.0.0.1:8080"
@@ -27,6 +27,7 @@ help:
 	@echo "make bench   every bench/*.py (but bench/_*.py helpers)"
 	@echo "make seed-form-mappings  load infra/google_forms/mappings/*.json into the Firestore"
 	@echo "             GOOGLE_CLOUD_PROJECT (and FIRESTORE_EMULATOR_HOST, if set) point at"
+	@echo "make preview-emails  render every email with its sample data into build/email-previews/"
 	@echo "make clean   caches and build output (make distclean also removes the virtualenvs)"
 
 setup: $(VENV_STAMP) $(TASKS_STAMP) chromium
@@ -68,6 +69,9 @@ test: setup
 
 seed-form-mappings: $(VENV_STAMP)
 	$(PY) -m functions.devtools.seed --form-mappings-only
+
+preview-emails: $(VENV_STAMP)
+	$(PY) -m functions.devtools.preview_emails
 
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .

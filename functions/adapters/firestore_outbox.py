@@ -80,15 +80,19 @@ class FirestoreOutbox(FirestoreAdapter):
         self, now: datetime, pending_grace: timedelta, limit: int
     ) -> list[OutboxMessage]:
         """Pending longer than the grace (its task was lost?), or sending past its lease."""
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
         outbox = self._db.collection(OUTBOX)
-        pending = query(outbox, OUTBOX, {"state": DeliveryState.PENDING}, ("updated_at",))
-        sending = query(outbox, OUTBOX, {"state": DeliveryState.SENDING}, ("lease_expires_at",))
+        searches = (
+            (DeliveryState.PENDING, "updated_at", now - pending_grace),
+            (DeliveryState.SENDING, "lease_expires_at", now),
+        )
         found = []
-        with storage_errors():
-            found += (
-                pending.where("updated_at", "<", now - pending_grace).limit(limit).stream(**self._t)
-            )
-            found += sending.where("lease_expires_at", "<", now).limit(limit).stream(**self._t)
+        for state, field, before in searches:
+            stuck = query(outbox, OUTBOX, {"state": state}, (field,))
+            stuck = stuck.where(filter=FieldFilter(field, "<", before)).limit(limit)
+            with storage_errors():
+                found += stuck.stream(**self._t)
         return [OutboxMessage.model_validate(doc.to_dict()) for doc in found]
 
     def record_dispatch(self, message_id: str, dispatches: int, now: datetime) -> None:

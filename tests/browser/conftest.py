@@ -10,6 +10,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from functions import wiring
+from functions.adapters.tasks import tasks_client
+from functions.config import get_settings
 from functions.devtools.emulators import free_port
 from functions.devtools.seed import seed_demo_data
 from functions.devtools.serve import build_dev_app
@@ -23,13 +25,21 @@ SCREENSHOTS = Path(__file__).parents[2] / "build" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def site(firestore_emulator):
-    """Every entry point served over HTTP on loopback, over a freshly seeded project."""
+def site(firestore_emulator, tasks_emulator, tmp_path_factory):
+    """Every entry point served over HTTP on loopback, as `make run` does: a freshly seeded
+    project, mail queued in the real Cloud Tasks emulator, which calls deliver_email back,
+    and delivered into a local mailbox shown by dev_mailbox."""
     port = free_port()
+    project = f"demo-browser-{uuid.uuid4().hex[:8]}"
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("GOOGLE_CLOUD_PROJECT", f"demo-browser-{uuid.uuid4().hex[:8]}")
+        env.setenv("GOOGLE_CLOUD_PROJECT", project)
         env.setenv("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
+        env.setenv("LOCAL_DEV", "1")
+        env.setenv("MAIL_TRANSPORT", "local")
+        env.setenv("LOCAL_MAILBOX_DIR", str(tmp_path_factory.mktemp("mailbox")))
         wiring.reset()
+        settings = get_settings()
+        create_queue(tasks_emulator.host, settings.queue_path(settings.email_queue))
         seed_demo_data()
         server = make_server("127.0.0.1", port, build_dev_app("main.py"), threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -37,6 +47,11 @@ def site(firestore_emulator):
         yield f"http://127.0.0.1:{port}"
         server.shutdown()
         wiring.reset()
+
+
+def create_queue(emulator_host: str, queue_path: str) -> None:
+    parent = queue_path.rsplit("/queues/", 1)[0]
+    tasks_client(emulator_host).create_queue(parent=parent, queue={"name": queue_path})
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,14 @@ adapter query itself so that it holds when run alone.
 
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from google.cloud import firestore
 
 from functions.adapters.firestore import QUERY_SHAPES, FirestoreCentreDirectory
 from functions.adapters.firestore_cases import FirestoreCaseRepository
+from functions.adapters.firestore_outbox import FirestoreOutbox
 
 INDEXES = json.loads((Path(__file__).parents[2] / "infra/firestore.indexes.json").read_text())
 
@@ -40,6 +42,7 @@ def test_every_query_shape_has_its_index(firestore_emulator):
     directory.list_regions()
     cases.find_by_token_hash("0" * 64)
     cases.list_events("FB-AAAA-BBB")
+    FirestoreOutbox(client).list_stuck(datetime.now(UTC), timedelta(minutes=10), 10)
     assert QUERY_SHAPES, "the adapters recorded no query"
     for collection, filters, order in QUERY_SHAPES:
         fields = (*filters, *(f for f in order if f not in filters))

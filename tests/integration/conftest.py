@@ -1,0 +1,66 @@
+"""Fixtures for the delivery pipeline: a real SMTP server on loopback, and the outbox."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import Counter
+
+import pytest
+from google.cloud import firestore
+
+from functions.adapters.firestore_outbox import FirestoreOutbox, FirestoreSuppressionList
+from functions.devtools.emulators import free_port
+
+
+class RecordingSmtpHandler:
+    """aiosmtpd handler: counts what arrives per recipient; can answer 4xx/5xx first."""
+
+    def __init__(self):
+        self.received: Counter[str] = Counter()
+        self.messages: list[bytes] = []
+        self.fail_next = 0  # answer 451 (try later) to this many DATA commands
+        self.reject = set()  # recipients answered 550
+        self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.reject:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            if self.fail_next > 0:
+                self.fail_next -= 1
+                return "451 4.3.0 Please try again later"
+            for recipient in envelope.rcpt_tos:
+                self.received[recipient] += 1
+            self.messages.append(envelope.content)
+        return "250 2.0.0 Accepted"
+
+
+@pytest.fixture
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingSmtpHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def firestore_client(firestore_emulator):
+    return firestore.Client(project=f"demo-mail-{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture
+def outbox(firestore_client):
+    return FirestoreOutbox(firestore_client, timeout=10)
+
+
+@pytest.fixture
+def suppressions(firestore_client):
+    return FirestoreSuppressionList(firestore_client, timeout=10)
