@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from dataclasses import dataclass
 
 from functions.devtools.emulators import (
@@ -132,7 +133,10 @@ def _serve(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmulator
     _say("Entry points:")
     for prefix in app.mounts:
         _say(f"  {config.base_url}{prefix}")
+    _say(f"Local mail:           {config.base_url}/dev_mailbox")
+    _say(f"Outbox sweep:         every {SWEEP_EVERY_SECONDS} s (Cloud Scheduler's job)")
     _say("Ctrl-C stops everything.\n")
+    _start_scheduler(f"{config.base_url}/sweep_outbox")
     run_simple(
         "127.0.0.1",
         config.http_port,
@@ -140,6 +144,25 @@ def _serve(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmulator
         threaded=True,
         request_handler=PathOnlyRequestHandler,
     )
+
+
+SWEEP_EVERY_SECONDS = 60
+
+
+def _start_scheduler(url: str) -> None:
+    """Call the sweep over HTTP every minute, as Cloud Scheduler does in production."""
+    import contextlib
+    import threading
+    import urllib.request
+
+    def loop() -> None:
+        while True:
+            time.sleep(SWEEP_EVERY_SECONDS)
+            # The server is stopping, or the sweep answered 503: try again next minute.
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=30)
+
+    threading.Thread(target=loop, name="scheduler", daemon=True).start()
 
 
 def _say(message: str) -> None:

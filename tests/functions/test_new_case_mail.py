@@ -1,0 +1,141 @@
+"""The mail a new case causes, from intake through the deliver_email entry point."""
+
+import json
+import time
+
+import pytest
+
+from functions import wiring
+from functions.adapters.mail import LocalMailbox
+from functions.config import LOCAL_INTAKE_SECRET, get_settings
+from functions.domain.outbox import DeliveryState, MessageKind
+from functions.http._signatures import sign
+
+SUBMISSION = {
+    "centre_id": "sunflower-soweto",
+    "kind": "complaint",
+    "category": "communication_and_delays",
+    "description": "Nobody told us about the early closing on Friday.",
+    "reporter": {"name": "Thandi", "email": "thandi@example.org", "phone": "0821234567"},
+    "consent": {"given": True, "version": "2026-11"},
+}
+
+
+def deliver_all(client_for, tasks) -> list[dict]:
+    deliver = client_for("deliver_email")
+    answers = [deliver.post("/", json=body) for body in tasks.take()]
+    assert {a.status_code for a in answers} == {200}
+    return [a.get_json() for a in answers]
+
+
+def mailbox():
+    return {m.to: m for m in LocalMailbox(get_settings().local_mailbox_dir).list()}
+
+
+def outbox_messages(client):
+    return [d.to_dict() for d in wiring.firestore_client().collection("outbox").stream()]
+
+
+def test_the_parent_is_acknowledged_and_the_principal_alerted(client_for, tasks):
+    reference = client_for("submit_feedback").post("/", json=SUBMISSION).get_json()["reference"]
+    messages = {m["to"]: m for m in outbox_messages(client_for)}
+    assert set(messages) == {"thandi@example.org", "principal@sunflower.example.org"}
+    assert messages["thandi@example.org"]["kind"] == MessageKind.TRANSACTIONAL
+    assert messages["principal@sunflower.example.org"]["kind"] == MessageKind.NOTIFICATION
+    assert all(m["state"] == DeliveryState.PENDING for m in messages.values())
+
+    assert [r["result"] for r in deliver_all(client_for, tasks)] == ["sent", "sent"]
+    mail = mailbox()
+    acknowledgement = mail["thandi@example.org"]
+    assert reference in acknowledgement.subject and "case_status?token=" in acknowledgement.text
+    assert "List-Unsubscribe" not in acknowledgement.headers
+    assert "Nobody told us" not in acknowledgement.text  # the story is not echoed back
+    alert = mail["principal@sunflower.example.org"]
+    assert "Nobody told us about the early closing" in alert.text
+    assert alert.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "thandi@example.org" not in alert.text  # staff see how to reach, not the address
+    assert {m["state"] for m in outbox_messages(client_for)} == {DeliveryState.SENT}
+
+
+def test_an_urgent_case_alerts_the_regional_administrator_at_once(client_for, tasks):
+    client_for("submit_feedback").post("/", json=SUBMISSION | {"urgent": True})
+    deliver_all(client_for, tasks)
+    mail = mailbox()
+    admin = mail["admin.gauteng@ecd.example.org"]
+    assert admin.subject.startswith("URGENT:") and admin.headers["Importance"] == "high"
+    assert "List-Unsubscribe" not in admin.headers  # urgent alerts cannot be switched off
+    assert mail["principal@sunflower.example.org"].subject.startswith("URGENT:")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"anonymous": True},
+        {"reporter": {"name": "Thandi", "phone": "0821234567"}},
+    ],
+    ids=["anonymous", "phone-only"],
+)
+def test_no_acknowledgement_without_an_email_or_when_anonymous(client_for, tasks, changes):
+    client_for("submit_feedback").post("/", json=SUBMISSION | changes)
+    assert [m["to"] for m in outbox_messages(client_for)] == ["principal@sunflower.example.org"]
+
+
+def test_a_redelivered_google_form_response_sends_nothing_again(client_for, tasks):
+    body = json.dumps({"form_id": "demo-feedback-form", "response_id": "resp-mail", "answers": [
+        {"question": "Centre", "answer": "Rainbow Kids"},
+        {"question": "Type of feedback", "answer": "Question"},
+        {"question": "Your message", "answer": "Do you have space in January?"},
+        {"question": "Email address", "answer": "nomsa@example.org"},
+        {"question": "Consent", "answer": ["I agree"]},
+    ]}).encode()  # fmt: skip
+    intake = client_for("intake_google_form")
+    for _ in range(3):
+        signature = sign(body, LOCAL_INTAKE_SECRET.encode(), int(time.time()))
+        intake.post("/", data=body, content_type="application/json",
+                    headers={"X-Signature": signature})  # fmt: skip
+    # An unknown centre: the parent is acknowledged and every regional administrator triages.
+    recipients = sorted(m["to"] for m in outbox_messages(client_for))
+    assert recipients == ["admin.gauteng@ecd.example.org", "admin.kzn@ecd.example.org",
+                          "admin.westerncape@ecd.example.org", "nomsa@example.org"]  # fmt: skip
+    assert len(tasks.take()) == 4
+
+
+def test_a_second_delivery_of_the_same_task_sends_nothing(client_for, tasks):
+    client_for("submit_feedback").post("/", json=SUBMISSION)
+    bodies = tasks.take()
+    deliver = client_for("deliver_email")
+    first = [deliver.post("/", json=b).get_json()["result"] for b in bodies]
+    again = [deliver.post("/", json=b).get_json()["result"] for b in bodies]
+    assert first == ["sent", "sent"] and again == ["already_done", "already_done"]
+    assert len(mailbox()) == 2
+
+
+@pytest.mark.parametrize("body", [None, {"message": 1}, {"message_id": 5}, [1]])
+def test_a_malformed_task_gets_422(client_for, body):
+    answer = client_for("deliver_email").post("/", json=body)
+    assert answer.status_code == 422
+
+
+def test_an_unknown_message_is_settled_so_the_queue_stops_retrying(client_for):
+    answer = client_for("deliver_email").post("/", json={"message_id": "abc"})
+    assert answer.status_code == 200 and answer.get_json() == {"result": "unknown"}
+
+
+def test_the_sweep_answers_with_its_counts(client_for):
+    answer = client_for("sweep_outbox").post("/")
+    assert answer.status_code == 200 and answer.get_json() == {"stuck": 0, "requeued": 0}
+
+
+def test_a_provider_that_cannot_take_mail_now_gets_the_task_retried(client_for, tasks,
+                                                                    monkeypatch):  # fmt: skip
+    from functions.devtools.emulators import free_port
+
+    client_for("submit_feedback").post("/", json=SUBMISSION)
+    monkeypatch.setenv("MAIL_TRANSPORT", "smtp")
+    monkeypatch.setenv("SMTP_PORT", str(free_port()))  # nothing listens there
+    wiring.reset()
+    answer = client_for("deliver_email").post("/", json=tasks.take()[0])
+    assert answer.status_code == 503 and answer.headers["Retry-After"]
+    (retried,) = [m for m in outbox_messages(client_for) if m["attempts"] == 1]
+    assert retried["state"] == DeliveryState.PENDING
+    assert "connection failed" in retried["last_error"]
