@@ -15,6 +15,8 @@ _ENTRY_POINTS = {
     "case_status": "functions.http.case_status",
     "deliver_email": "functions.tasks.deliver_email",
     "sweep_outbox": "functions.jobs.sweep_outbox",
+    "unsubscribe": "functions.http.unsubscribe",
+    "email_events": "functions.http.email_events",
     "dev_mailbox": "functions.http.dev_mailbox",  # local runs only: 404 unless LOCAL_DEV
 }
 

@@ -64,6 +64,9 @@ class Settings(BaseModel):
     # Service account whose OIDC token Cloud Tasks attaches (unset locally: no token).
     tasks_invoker_email: str | None = None
     cloud_tasks_emulator_host: str | None = None
+    # The Amazon SNS topics (SES bounces and complaints) whose messages email_events acts on.
+    # Empty: none, except under `make run` — anyone can subscribe a URL to a topic of theirs.
+    sns_topic_arns: list[str] = Field(default_factory=list)
 
     def queue_path(self, queue: str) -> str:
         return (
@@ -76,7 +79,7 @@ class Settings(BaseModel):
         # Secrets pasted with `echo` into Secret Manager carry a trailing newline.
         return value.strip() if isinstance(value, str) else value
 
-    @field_validator("allowed_origins", mode="before")
+    @field_validator("allowed_origins", "sns_topic_arns", mode="before")
     @classmethod
     def _origin_list(cls, value):
         if isinstance(value, str):

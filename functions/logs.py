@@ -118,3 +118,37 @@ def delivery_outcome(message_id: str, template: str | None, result: str) -> None
 
 def outbox_swept(stuck: int, requeued: int) -> None:
     _emit("WARNING" if stuck else "INFO", "outbox swept", stuck=stuck, requeued=requeued)
+
+
+def unsubscribe_recorded(one_click: bool) -> None:
+    """Someone stopped notifications (RFC 8058 one-click or the page's button); never who."""
+    _emit("INFO", "unsubscribe recorded", one_click=one_click)
+
+
+def unsubscribe_token_rejected(method: str) -> None:
+    _emit("INFO", "unsubscribe token rejected", method=method)
+
+
+def sns_message_rejected(status: int, reason: str) -> None:
+    """An SNS delivery refused (400/403/413) or put off (503); `reason` is a fixed phrase."""
+    severity = "INFO" if status == 400 else "WARNING"
+    _emit(severity, "sns message rejected", status=status, reason=reason)
+
+
+def sns_subscription_changed(message_type: str, topic_arn: str) -> None:
+    """A verified SubscriptionConfirmation (confirmed) or UnsubscribeConfirmation (noted)."""
+    _emit("NOTICE", "sns subscription message", type=message_type, topic_arn=topic_arn[:256])
+
+
+def email_feedback_received(
+    event_type: str, bounce_type: str | None, recipients: int, suppressed_as: str | None
+) -> None:
+    """An SES event: its type, bounce type and recipient count, never an address."""
+    _emit(
+        "NOTICE" if suppressed_as else "INFO",
+        "email feedback received",
+        event_type=event_type,
+        bounce_type=bounce_type,
+        recipients=recipients,
+        suppressed_as=suppressed_as,
+    )

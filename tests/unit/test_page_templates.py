@@ -287,6 +287,8 @@ PAGES = {
         "message": "Please try again in a minute.",
     },
     "pages/thanks.html": lambda: {"network_name": NETWORK},
+    "pages/unsubscribe.html": lambda: {"network_name": NETWORK, "token": "abc.def"},
+    "pages/unsubscribed.html": lambda: {"network_name": NETWORK},
 }
 
 STATUS_PAGES = [
@@ -295,6 +297,8 @@ STATUS_PAGES = [
     "pages/not_found.html",
     "pages/error.html",
     "pages/thanks.html",
+    "pages/unsubscribe.html",
+    "pages/unsubscribed.html",
 ]
 
 

@@ -1,0 +1,139 @@
+"""POST /email_events: Amazon SES bounces and complaints, delivered by an Amazon SNS topic.
+
+Nothing is done with a message before its SNS signature verifies (functions/adapters/sns.py)
+and its topic is one of SNS_TOPIC_ARNS. A permanent bounce suppresses the address as
+bounced, a complaint as complained; everything else is acknowledged and ignored. SNS
+redelivers on any non-2xx, and a suppression is a merge of one reason, so a redelivery changes
+nothing. Logs carry event types and counts, never an address.
+"""
+
+from __future__ import annotations
+
+import json
+from email.utils import parseaddr
+from typing import NamedTuple
+
+from flask import Request, Response
+
+from functions import logs, wiring
+from functions.adapters import sns
+from functions.config import get_settings
+from functions.domain.suppression import SuppressionReason
+from functions.domain.validation import FieldError
+from functions.http._common import (
+    RETRY_AFTER_SECONDS,
+    BodyTooLarge,
+    entry_point,
+    internal_error_json,
+    json_errors,
+    json_response,
+    method_not_allowed,
+    read_body,
+)
+
+NAME = "email_events"
+_MAX_BODY = 1024 * 1024  # an SNS message is up to 256 KiB before its JSON escaping
+
+
+def _topic_allowed(topic_arn: str) -> bool:
+    settings = get_settings()
+    allowed = settings.sns_topic_arns
+    return topic_arn in allowed if allowed else settings.local_dev
+
+
+class _Feedback(NamedTuple):
+    event_type: str
+    detail: str | None  # the bounce type
+    reason: SuppressionReason | None  # None: nothing to suppress
+    addresses: frozenset[str]
+
+
+def _object(value) -> dict:
+    if not isinstance(value, dict):
+        raise ValueError("not an object")
+    return value
+
+
+def _addresses(part: dict, field: str) -> frozenset[str]:
+    addresses = set()
+    for recipient in part[field]:
+        raw = _object(recipient)["emailAddress"]
+        address = (parseaddr(raw)[1] if isinstance(raw, str) else "").strip().lower()
+        if "@" not in address:
+            raise ValueError("recipient without an address")
+        addresses.add(address)
+    return frozenset(addresses)
+
+
+def _read_ses_event(text: str) -> _Feedback:
+    """What an SES notification (notificationType) or published event (eventType) asks for."""
+    event = _object(json.loads(text))
+    event_type = event.get("notificationType") or event.get("eventType")
+    if not isinstance(event_type, str):
+        raise ValueError("no event type")
+    if event_type == "Bounce":
+        bounce = _object(event["bounce"])
+        bounce_type = bounce["bounceType"]
+        if not isinstance(bounce_type, str):
+            raise ValueError("no bounce type")
+        if bounce_type != "Permanent":  # Transient, Undetermined: the address may work later
+            return _Feedback(event_type, bounce_type[:40], None, frozenset())
+        recipients = _addresses(bounce, "bouncedRecipients")
+        return _Feedback(event_type, bounce_type, SuppressionReason.BOUNCED, recipients)
+    if event_type == "Complaint":
+        recipients = _addresses(_object(event["complaint"]), "complainedRecipients")
+        return _Feedback(event_type, None, SuppressionReason.COMPLAINED, recipients)
+    return _Feedback(event_type[:40], None, None, frozenset())
+
+
+def _refuse(status: int, reason: str, headers: dict | None = None) -> Response:
+    logs.sns_message_rejected(status, reason)
+    messages = {400: "Not an SNS message this endpoint understands", 403: "Not trusted",
+                413: "Too large", 503: "Try again later"}  # fmt: skip
+    return json_errors(status, [FieldError("message", messages[status])], headers)
+
+
+def _try_later(reason: str) -> Response:
+    return _refuse(503, reason, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+@entry_point(NAME, fallback=internal_error_json)
+def email_events(request: Request) -> Response:
+    """Verify an SNS message, then confirm the subscription or record the SES feedback."""
+    if request.method != "POST":
+        return method_not_allowed("POST")
+    try:
+        message = _object(json.loads(read_body(request, _MAX_BODY)))
+        sns.check_message_shape(message)
+    except BodyTooLarge:
+        return _refuse(413, "body too large")
+    except ValueError:  # not JSON, not UTF-8, not an object, or not shaped like SNS
+        return _refuse(400, "not an sns message")
+    if not _topic_allowed(message["TopicArn"]):
+        return _refuse(403, "topic not allowed")
+    try:
+        sns.verify_sns_message(message, sns.fetch_certificate)
+        if message["Type"] == "SubscriptionConfirmation":
+            sns.confirm_subscription(message, sns.https_get)
+    except sns.SnsSignatureInvalid as problem:
+        return _refuse(403, str(problem))
+    except sns.SnsFetchFailed as failure:
+        return _refuse(400, str(failure)) if failure.permanent else _try_later(str(failure))
+
+    if message["Type"] != "Notification":
+        logs.sns_subscription_changed(message["Type"], message["TopicArn"])
+        confirmed = message["Type"] == "SubscriptionConfirmation"
+        return json_response({"result": "confirmed" if confirmed else "noted"})
+    try:
+        feedback = _read_ses_event(message["Message"])
+    except (ValueError, KeyError, TypeError):
+        return _refuse(400, "not an ses event")
+    if feedback.reason:
+        suppressions, now = wiring.suppression_list(), wiring.utc_now()
+        for address in sorted(feedback.addresses):
+            suppressions.add(address, feedback.reason, now)
+    logs.email_feedback_received(
+        feedback.event_type, feedback.detail, len(feedback.addresses), feedback.reason
+    )
+    result = "suppressed" if feedback.reason else "ignored"
+    return json_response({"result": result, "recipients": len(feedback.addresses)})

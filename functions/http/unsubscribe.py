@@ -1,0 +1,80 @@
+"""GET/POST /unsubscribe?token=…: stop notification mail to one address.
+
+GET only asks (mail scanners and link previewers follow links); POST does it, from the page's
+button or from a mail client's RFC 8058 one-click POST ("List-Unsubscribe=One-Click", no
+cookies), so the signed token is the only credential. Transactional mail still goes out.
+"""
+
+from __future__ import annotations
+
+from flask import Request, Response
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from functions import logs, wiring
+from functions.config import get_settings
+from functions.domain.suppression import SuppressionReason, read_unsubscribe_token
+from functions.http._common import RETRY_AFTER_SECONDS, entry_point
+from functions.http._pages import error_page, internal_error_page, not_found_page, page
+from functions.services.errors import StorageUnavailable
+
+NAME = "unsubscribe"
+_NOINDEX = {"X-Robots-Tag": "noindex, nofollow"}
+_MAX_FORM_BYTES = 8 * 1024  # a token and "List-Unsubscribe=One-Click"
+
+
+def _address_key(token: str | None) -> str | None:
+    secret = get_settings().signing_secret.get_secret_value().encode()
+    return read_unsubscribe_token(token, secret)
+
+
+def _ask(request: Request) -> Response:
+    token = request.args.get("token")
+    if _address_key(token) is None:
+        logs.unsubscribe_token_rejected(request.method)
+        return not_found_page()
+    return page("unsubscribe.html", headers=_NOINDEX, token=token)
+
+
+def _too_large() -> Response:
+    return error_page(413, "Something went wrong", "That request was too large.")
+
+
+def _stop(request: Request) -> Response:
+    if (request.content_length or 0) > _MAX_FORM_BYTES:
+        return _too_large()
+    # Bounds a body sent without a length too. (Not max_content_length: functions_framework
+    # reads the whole body after every request and would then fail.)
+    request.max_form_memory_size = _MAX_FORM_BYTES
+    try:
+        form = request.form  # urlencoded or multipart: RFC 8058 allows either
+    except RequestEntityTooLarge:
+        return _too_large()
+    key = _address_key(request.args.get("token") or form.get("token"))
+    if key is None:
+        logs.unsubscribe_token_rejected(request.method)
+        return not_found_page()
+    try:
+        # A merge of one reason: pressing twice, or a one-click POST retried, changes nothing.
+        wiring.suppression_list().add(
+            None, SuppressionReason.UNSUBSCRIBED, wiring.utc_now(), key=key
+        )
+    except StorageUnavailable as error:
+        logs.storage_unavailable(NAME, str(error))
+        return error_page(
+            503,
+            "Please try again",
+            "We could not save that just now, so nothing changed yet.",
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    logs.unsubscribe_recorded(one_click=form.get("List-Unsubscribe") == "One-Click")
+    return page("unsubscribed.html", headers=_NOINDEX)
+
+
+@entry_point(NAME, fallback=internal_error_page)
+def unsubscribe(request: Request) -> Response:
+    """GET: ask whether to stop notifications; POST: stop them. Any bad token: the same 404."""
+    if request.method in ("GET", "HEAD"):
+        return _ask(request)
+    if request.method == "POST":
+        return _stop(request)
+    return not_found_page()
