@@ -11,11 +11,10 @@ locals {
     submit_feedback    = { public = true, memory = "256Mi", timeout = 60 }
     intake_google_form = { public = true, memory = "256Mi", timeout = 60 }
     case_status        = { public = true, memory = "256Mi", timeout = 60 }
-    # Uncomment each line when its entry point lands in main.py (and add it to cloudbuild.yaml).
     deliver_email      = { public = false, memory = "256Mi", timeout = 120, invoker = "tasks" }
     sweep_outbox       = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
-    # email_events       = { public = true, memory = "256Mi", timeout = 60 }
-    # unsubscribe        = { public = true, memory = "256Mi", timeout = 60 }
+    email_events       = { public = true, memory = "256Mi", timeout = 60 }
+    unsubscribe        = { public = true, memory = "256Mi", timeout = 60 }
   }
 
   # Served by `make run` only (dev_mailbox shows captured mail); never deployed.
@@ -31,15 +30,41 @@ locals {
     }
   }
 
-  environment = {
+  # Every setting a deployed function gets, by environment variable (functions/config.py
+  # reads each as the lower-case field). cloudbuild.yaml's env.yaml lists the same names;
+  # tests/unit/test_infra_files.py checks both against Settings. Secrets are in secrets.tf.
+  all_environment = {
     GOOGLE_CLOUD_PROJECT = var.project_id
     PUBLIC_BASE_URL      = local.public_base_url
     NETWORK_NAME         = var.network_name
     ALLOWED_ORIGINS      = jsonencode(var.allowed_origins)
+
+    MAIL_TRANSPORT        = var.mail_transport
+    MAIL_FROM             = var.mail_from
+    MAIL_REPLY_TO         = var.mail_reply_to
+    SES_REGION            = var.ses_region
+    SES_CONFIGURATION_SET = var.ses_configuration_set
+    SMTP_HOST             = var.smtp_host
+    SMTP_PORT             = tostring(var.smtp_port)
+    SMTP_USERNAME         = var.smtp_username
+    OUTBOX_RETENTION_DAYS = tostring(var.outbox_retention_days)
+    # Read by email_events itself (comma-separated), not through Settings.
+    SNS_TOPIC_ARNS = join(",", var.sns_topic_arns)
+
+    # Where the backend queues deliveries, and whose OIDC token each task carries to
+    # deliver_email (the backend may act as that account: tasks.tf).
+    TASKS_LOCATION = google_cloud_tasks_queue.queue["email"].location
+    EMAIL_QUEUE    = google_cloud_tasks_queue.queue["email"].name
+    # Spelled out, not .email, so it is known at plan time (the filter below needs that).
+    TASKS_INVOKER_EMAIL = "${google_service_account.tasks_invoker.account_id}@${var.project_id}.iam.gserviceaccount.com"
+
     # Cloud Functions adds this itself (functions-framework then labels each JSON log line
     # with its execution id); declaring it avoids a permanent diff.
     LOG_EXECUTION_ID = "true"
   }
+
+  # An empty optional setting is left out, so the code sees it unset (cloudbuild does the same).
+  environment = { for name, value in local.all_environment : name => value if value != "" }
 
   # What is deployed: the code main.py needs, and nothing else (no tests, bench, infra,
   # virtualenvs or git). Text files only: the archive is built from file() contents.
@@ -127,6 +152,10 @@ resource "google_cloudfunctions2_function" "fn" {
     precondition {
       condition     = !contains(local.local_only_functions, each.key)
       error_message = "${each.key} is a local-only entry point (make run); it must never be deployed."
+    }
+    precondition {
+      condition     = var.mail_transport != "smtp" || (var.smtp_host != "" && var.smtp_username != "")
+      error_message = "mail_transport = \"smtp\" needs smtp_host and smtp_username (the password is the smtp-password secret)."
     }
     precondition {
       condition     = each.value.public || contains(keys(local.invoker_emails), coalesce(each.value.invoker, "-"))

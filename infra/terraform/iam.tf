@@ -1,6 +1,8 @@
 # One identity per job, each with only what that job needs.
 
-# Runs every function: reads and writes Firestore, enqueues tasks, reads the two secrets.
+# Runs every function: reads and writes Firestore (below), enqueues delivery tasks on each
+# queue and acts as ecd-tasks-invoker so those tasks carry its OIDC token (tasks.tf), and
+# reads its secrets (secrets.tf).
 resource "google_service_account" "backend" {
   account_id   = "ecd-backend"
   display_name = "ECD feedback backend (function runtime)"

@@ -8,6 +8,11 @@ output "function_urls" {
   value       = { for name, fn in google_cloudfunctions2_function.fn : name => fn.url }
 }
 
+output "email_events_url" {
+  description = "Subscribe the SES feedback SNS topic to this HTTPS endpoint (README, \"Email\")."
+  value       = "${local.public_base_url}/email_events"
+}
+
 output "backend_service_account" {
   description = "The functions' runtime identity."
   value       = google_service_account.backend.email

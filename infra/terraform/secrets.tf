@@ -1,13 +1,30 @@
-# The two secrets the functions read as environment variables. Terraform creates the secrets
-# but never their values (a value here would sit in the state file): add versions with gcloud,
-# see README ("First apply").
+# The secrets the functions read as environment variables (env var name => secret id).
+# Terraform creates the secrets but never their values (a value here would sit in the state
+# file): add versions with gcloud, see README ("First apply" and "Email"). A function whose
+# secret has no version does not start, so only the chosen mail transport's secrets exist.
 locals {
-  secrets = {
-    # Shared with the Google Forms Apps Script (infra/google_forms); signs its posts.
-    INTAKE_SECRET = "intake-secret"
-    # Signs form CSRF tokens and parents' status links; rotating it voids every link sent.
-    SIGNING_SECRET = "signing-secret"
+  mail_secrets = {
+    # boto3 reads the SES credentials (an IAM user allowed ses:SendEmail and
+    # ses:SendRawEmail, see README "Email") from these.
+    ses = {
+      AWS_ACCESS_KEY_ID     = "ses-access-key-id"
+      AWS_SECRET_ACCESS_KEY = "ses-secret-access-key"
+    }
+    smtp = {
+      SMTP_PASSWORD = "smtp-password"
+    }
   }
+
+  secrets = merge(
+    {
+      # Shared with the Google Forms Apps Script (infra/google_forms); signs its posts.
+      INTAKE_SECRET = "intake-secret"
+      # Signs form CSRF tokens, parents' status links and unsubscribe links; rotating it voids
+      # every link sent.
+      SIGNING_SECRET = "signing-secret"
+    },
+    local.mail_secrets[var.mail_transport],
+  )
 }
 
 resource "google_secret_manager_secret" "secret" {

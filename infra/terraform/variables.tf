@@ -50,3 +50,80 @@ variable "max_instances" {
   type        = number
   default     = 10
 }
+
+# --- Mail (see README, "Email"): each variable is one setting in functions/config.py. -------
+# Cloud Build deploys the same settings: change the matching trigger substitution too.
+
+variable "mail_transport" {
+  description = "MAIL_TRANSPORT: \"ses\" (Amazon SES; secrets ses-access-key-id, ses-secret-access-key) or \"smtp\" (STARTTLS; secret smtp-password)."
+  type        = string
+  default     = "ses"
+
+  validation {
+    condition     = contains(["ses", "smtp"], var.mail_transport)
+    error_message = "mail_transport must be \"ses\" or \"smtp\" (\"local\" is for make run only)."
+  }
+}
+
+variable "mail_from" {
+  description = "MAIL_FROM: the sender, e.g. \"ECD Network <no-reply@ecd.example.org>\". Its domain must be verified with the mail provider (SES identity with DKIM)."
+  type        = string
+
+  validation {
+    condition     = can(regex("@[^@>]+\\.[^@>]+>?$", var.mail_from))
+    error_message = "mail_from must be an address, optionally with a display name: \"Name <user@domain>\"."
+  }
+}
+
+variable "mail_reply_to" {
+  description = "MAIL_REPLY_TO: where parents' replies go. Empty: no Reply-To header."
+  type        = string
+  default     = ""
+}
+
+variable "ses_region" {
+  description = "SES_REGION: the Amazon SES region. Cape Town keeps addresses in South Africa."
+  type        = string
+  default     = "af-south-1"
+}
+
+variable "ses_configuration_set" {
+  description = "SES_CONFIGURATION_SET: the SES configuration set whose event destination (SNS) reports bounces and complaints. Empty: none."
+  type        = string
+  default     = ""
+}
+
+variable "sns_topic_arns" {
+  description = "SNS_TOPIC_ARNS: the SNS topics email_events accepts messages from (the configuration set's topic). Empty: every message is refused."
+  type        = list(string)
+  default     = []
+}
+
+variable "smtp_host" {
+  description = "SMTP_HOST: only with mail_transport = \"smtp\"."
+  type        = string
+  default     = ""
+}
+
+variable "smtp_port" {
+  description = "SMTP_PORT: only with mail_transport = \"smtp\" (STARTTLS, usually 587)."
+  type        = number
+  default     = 587
+}
+
+variable "smtp_username" {
+  description = "SMTP_USERNAME: only with mail_transport = \"smtp\" (the password is the smtp-password secret)."
+  type        = string
+  default     = ""
+}
+
+variable "outbox_retention_days" {
+  description = "OUTBOX_RETENTION_DAYS: how long sent, failed and suppressed outbox records are kept before Firestore's TTL deletes them."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.outbox_retention_days >= 1 && floor(var.outbox_retention_days) == var.outbox_retention_days
+    error_message = "outbox_retention_days must be a whole number of days, at least 1."
+  }
+}

@@ -16,15 +16,20 @@ import pytest
 import yaml
 
 import main
+from functions.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
 TERRAFORM = INFRA / "terraform"
+FUNCTIONS = ROOT / "functions"
 
 # Entry points served only by `make run`; never deployed.
 LOCAL_ONLY = {"dev_mailbox"}
 # Queries the code issues today, as (collection group, field): none may lose its index.
 QUERIED_FIELDS = {("cases", "status_token_hash"), ("events", "at"), ("centres", "active")}
+# Environment variables a function may get that are not Settings fields: boto3's SES
+# credentials, and the one Cloud Functions sets itself.
+EXTRA_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "LOG_EXECUTION_ID"}
 
 
 def _deployable() -> set[str]:
@@ -78,6 +83,72 @@ def _cloudbuild_functions() -> dict[str, tuple[str, str, str]]:
     return entries
 
 
+def _hcl_block(text: str, name: str) -> str:
+    """The body of the block opened by the line `name {` or `name = {` (comment-free HCL)."""
+    start = re.search(rf"^([ \t]*){name}\b[^\n]*\{{[ \t]*$", text, re.M)
+    assert start, f"no `{name} {{` block"
+    end = re.search(rf"^{start.group(1)}\}}", text[start.end() :], re.M)
+    assert end, f"`{name}` block not closed"
+    return text[start.end() : start.end() + end.start()]
+
+
+def _terraform_environment() -> set[str]:
+    """The environment variable names local.all_environment in functions.tf sets."""
+    text = _strip_hcl_comments((TERRAFORM / "functions.tf").read_text())
+    return set(re.findall(r"^\s*([A-Z][A-Z0-9_]*)\s*=", _hcl_block(text, "all_environment"), re.M))
+
+
+def _terraform_secrets() -> dict[str, str]:
+    """Every environment variable => secret id that secrets.tf may mount (any transport)."""
+    text = _strip_hcl_comments((TERRAFORM / "secrets.tf").read_text())
+    locals_block = _hcl_block(text, "locals")
+    return dict(re.findall(r'^\s*([A-Z][A-Z0-9_]*)\s*=\s*"([a-z0-9-]+)"', locals_block, re.M))
+
+
+def _terraform_secret_ids() -> set[str]:
+    """The secret ids secrets.tf creates for some mail transport."""
+    return set(_terraform_secrets().values())
+
+
+def _cloudbuild_env_file() -> dict[str, str]:
+    """The env.yaml the deploy step writes: name => value (before substitution)."""
+    (step,) = _deploy_steps()
+    block = re.search(r"cat > build/env\.yaml <<EOF\n(.*?)^EOF$", _script(step), re.M | re.S)
+    assert block, "the deploy step writes no build/env.yaml"
+    return {name: value.strip("'\"") for name, value in yaml.safe_load(block.group(1)).items()}
+
+
+def _cloudbuild_secrets() -> dict[str, str]:
+    """Every environment variable => secret id the deploy step may pass to --set-secrets."""
+    (step,) = _deploy_steps()
+    pairs = re.findall(r"\b([A-Z][A-Z0-9_]*)=([a-z0-9-]+):latest\b", _script(step))
+    assert pairs, "the deploy step sets no secrets"
+    return dict(pairs)
+
+
+def _read_from_os_environ() -> set[str]:
+    """Names the code reads from os.environ itself, outside Settings (e.g. SNS_TOPIC_ARNS)."""
+    pattern = re.compile(
+        r"""os\.(?:environ\.get\(|environ\[|getenv\()\s*["']([A-Z][A-Z0-9_]*)["']"""
+    )
+    names = set()
+    for path in FUNCTIONS.rglob("*.py"):
+        if "devtools" not in path.parts:
+            names |= set(pattern.findall(path.read_text()))
+    return names
+
+
+def _terraform_variable_defaults() -> dict[str, object]:
+    """Each variable in variables.tf with a one-line default, parsed as JSON."""
+    text = _strip_hcl_comments((TERRAFORM / "variables.tf").read_text())
+    defaults = {}
+    for name, body in re.findall(r'^variable "(\w+)" \{(.*?)^\}', text, re.M | re.S):
+        default = re.search(r"^\s*default\s*=\s*(.+?)\s*$", body, re.M)
+        if default:
+            defaults[name] = json.loads(default.group(1))
+    return defaults
+
+
 # --- functions: main.py, Terraform and Cloud Build agree ------------------------------------
 
 
@@ -90,11 +161,18 @@ def test_cloudbuild_deploys_exactly_the_deployable_entry_points():
 
 
 def test_local_only_entry_points_are_never_deployed():
-    (step,) = _deploy_steps()
+    assert set(main.__all__) >= LOCAL_ONLY, "LOCAL_ONLY names an entry point main.py lacks"
+    cloudbuild = (ROOT / "cloudbuild.yaml").read_text()
+    schedules = (TERRAFORM / "scheduler.tf").read_text()
     for name in LOCAL_ONLY:
-        assert name not in _script(step)
+        assert name not in cloudbuild
         assert name not in _terraform_functions()
-    assert '"dev_mailbox"' in (TERRAFORM / "functions.tf").read_text()  # the precondition's list
+        assert name not in schedules
+    # The list the functions' precondition refuses.
+    text = _strip_hcl_comments((TERRAFORM / "functions.tf").read_text())
+    listed = re.search(r"^\s*local_only_functions\s*=\s*\[(.*?)\]", text, re.M | re.S)
+    assert listed, "functions.tf has no local_only_functions list"
+    assert set(re.findall(r'"(\w+)"', listed.group(1))) == LOCAL_ONLY
 
 
 def test_cloudbuild_and_terraform_give_each_function_the_same_settings():
@@ -118,7 +196,8 @@ def test_cloudbuild_deploy_flags():
         "--trigger-http",
         '--region="${_REGION}"',
         '--entry-point="$$name"',
-        "--set-secrets=INTAKE_SECRET=intake-secret:latest,SIGNING_SECRET=signing-secret:latest",
+        '--set-secrets="$$secrets"',
+        "--env-vars-file=build/env.yaml",
         "--allow-unauthenticated",
         "--no-allow-unauthenticated",
     ):
@@ -141,6 +220,97 @@ def test_cloudbuild_substitutions():
     substitutions = _cloudbuild()["substitutions"]
     assert substitutions["_REGION"] == "africa-south1"
     assert substitutions["_PUBLIC_BASE_URL"].endswith(".cloudfunctions.net")
+
+
+def test_cloudbuild_defines_every_substitution_it_uses():
+    # Cloud Build refuses a build that uses an undefined user substitution.
+    defined = set(_cloudbuild()["substitutions"])
+    text = (ROOT / "cloudbuild.yaml").read_text()
+    used = set(re.findall(r"(?<!\$)\$\{(_[A-Z0-9_]+)\}", text))
+    assert used <= defined, used - defined
+    assert defined <= used, f"unused: {defined - used}"
+
+
+def test_cloudbuild_substitution_defaults_match_terraform_variables():
+    # The trigger's defaults and Terraform's deploy the same settings out of the box.
+    defaults = _terraform_variable_defaults()
+    for substitution, value in _cloudbuild()["substitutions"].items():
+        variable = substitution.removeprefix("_").lower()
+        if variable not in defaults or "${" in str(value):
+            continue
+        default = defaults[variable]
+        if isinstance(default, list):
+            expected = {"allowed_origins": json.dumps(default), "sns_topic_arns": ",".join(default)}
+            assert str(value) == expected[variable], substitution
+        else:
+            assert str(value) == str(default), substitution
+
+
+# --- Settings: what each function is given, by either tool ---------------------------------
+
+
+def _known_environment() -> set[str]:
+    return {name.upper() for name in Settings.model_fields} | EXTRA_ENV | _read_from_os_environ()
+
+
+def test_terraform_gives_functions_only_real_settings():
+    given = _terraform_environment() | set(_terraform_secrets())
+    assert given - _known_environment() == set()
+
+
+def test_cloudbuild_gives_functions_only_real_settings():
+    given = set(_cloudbuild_env_file()) | set(_cloudbuild_secrets())
+    assert given - _known_environment() == set()
+
+
+def test_terraform_and_cloudbuild_give_the_same_environment():
+    assert set(_cloudbuild_env_file()) == _terraform_environment()
+    assert _cloudbuild_secrets() == _terraform_secrets()
+
+
+def test_cloudbuild_only_mounts_secrets_terraform_creates():
+    assert set(_cloudbuild_secrets().values()) <= _terraform_secret_ids()
+    text = _strip_hcl_comments((TERRAFORM / "secrets.tf").read_text())
+    assert 'resource "google_secret_manager_secret" "secret"' in text
+
+
+def test_deployed_functions_are_configured_to_send_email():
+    environment = _cloudbuild_env_file()
+    for name in ("MAIL_TRANSPORT", "MAIL_FROM", "TASKS_LOCATION", "EMAIL_QUEUE"):
+        assert name in environment, name
+        assert name in _terraform_environment(), name
+    # Tasks carry the invoker's OIDC token to the private deliver_email.
+    assert environment["TASKS_INVOKER_EMAIL"].startswith("ecd-tasks-invoker@")
+    assert 'account_id   = "ecd-tasks-invoker"' in (TERRAFORM / "iam.tf").read_text()
+    assert environment["EMAIL_QUEUE"] in {q["name"] for q in _queues()}
+    assert _cloudbuild()["substitutions"]["_MAIL_TRANSPORT"] == "ses"
+    # boto3's credentials, as secrets, for SES; the SMTP password for SMTP.
+    secrets = _terraform_secrets()
+    assert secrets["AWS_ACCESS_KEY_ID"] == "ses-access-key-id"
+    assert secrets["AWS_SECRET_ACCESS_KEY"] == "ses-secret-access-key"
+    assert secrets["SMTP_PASSWORD"] == "smtp-password"
+
+
+def test_the_backend_may_enqueue_oidc_tasks_as_the_tasks_invoker():
+    text = _strip_hcl_comments((TERRAFORM / "tasks.tf").read_text())
+    enqueuer = re.search(r'"google_cloud_tasks_queue_iam_member".*?^\}', text, re.M | re.S)
+    assert enqueuer and '"roles/cloudtasks.enqueuer"' in enqueuer.group(0)
+    assert "google_service_account.backend.email" in enqueuer.group(0)
+    acts_as = re.search(r'"google_service_account_iam_member".*?^\}', text, re.M | re.S)
+    assert acts_as and '"roles/iam.serviceAccountUser"' in acts_as.group(0)
+    assert "google_service_account.tasks_invoker.name" in acts_as.group(0)
+    assert "google_service_account.backend.email" in acts_as.group(0)
+
+
+def test_every_schedule_calls_a_private_scheduler_function():
+    text = _strip_hcl_comments((TERRAFORM / "scheduler.tf").read_text())
+    targets = re.findall(r'function\s*=\s*"(\w+)"', _hcl_block(text, "schedules"))
+    assert "sweep_outbox" in targets
+    functions = _terraform_functions()
+    for name in targets:
+        assert name in functions, f"schedule for {name}, which is not deployed"
+        assert functions[name]["public"] == "false", name
+        assert functions[name].get("invoker") == "scheduler", name
 
 
 # --- Terraform -----------------------------------------------------------------------------
@@ -206,8 +376,13 @@ def test_queried_fields_keep_their_single_field_index(field):
         assert {"order": "ASCENDING", "queryScope": "COLLECTION"} in override["indexes"]
 
 
-def test_idempotency_markers_expire():
-    assert _overrides()[("intake_keys", "expires_at")]["ttl"] is True
+@pytest.mark.parametrize("collection", ["intake_keys", "outbox"])
+def test_expiring_documents_have_a_ttl_policy(collection):
+    # Idempotency markers and sent mail: the code writes `expires_at` on both.
+    assert _overrides()[(collection, "expires_at")]["ttl"] is True
+    ttl_fields = {field for group, field in _overrides() if group == collection and
+                  _overrides()[(group, field)].get("ttl")}  # fmt: skip
+    assert ttl_fields == {"expires_at"}, "Firestore allows one TTL field per collection group"
 
 
 def test_firestore_rules_deny_every_client():
@@ -257,4 +432,27 @@ def test_every_queue_retries_with_backoff():
 
 def test_the_email_queue_exists():
     # The outbox enqueues deliver_email tasks on it; local runs and tests create it from here.
-    assert "email" in {q["name"] for q in _queues()}
+    assert Settings().email_queue in {q["name"] for q in _queues()}
+
+
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def test_the_email_queue_retries_sanely():
+    (queue,) = [q for q in _queues() if q["name"] == "email"]
+    retry = queue["retry_parameters"]
+    # Enough attempts to ride out a provider outage, not so many a broken message loops forever.
+    assert 3 <= retry["task_retry_limit"] <= 50
+    # First retry soon, but not at once; never more than an hour apart.
+    assert 1 <= retry["min_backoff_seconds"] <= 60
+    assert retry["min_backoff_seconds"] <= retry["max_backoff_seconds"] <= 3600
+    assert 0 <= retry.get("max_doublings", 16) <= 16
+    # Bounded in time: after that sweep_outbox takes over (every 5 minutes).
+    age = re.fullmatch(r"([0-9]+)([smhd])", str(retry["task_age_limit"]))
+    assert age
+    assert 3600 <= int(age.group(1)) * _SECONDS[age.group(2)] <= 7 * 86400
+    # Bounded in rate and concurrency (Amazon SES's default sending rate is 14/s).
+    rate = re.fullmatch(r"([0-9.]+)/([smhd])", str(queue["rate"]))
+    assert rate
+    assert 0 < float(rate.group(1)) / _SECONDS[rate.group(2)] <= 14
+    assert 1 <= queue["max_concurrent_requests"] <= 50
