@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 
 from flask import Request, Response
@@ -27,9 +26,10 @@ from functions.domain.vocabulary import (
 )
 from functions.http import _form_tokens as tokens
 from functions.http._common import RETRY_AFTER_SECONDS, entry_point
+from functions.http._intake import record_submission
 from functions.http._pages import error_page, internal_error_page, page
-from functions.services import submit_feedback as service
 from functions.services.errors import StorageUnavailable, UnknownCentre
+from functions.services.submit_feedback import fingerprint
 
 NAME = "feedback_form"
 HONEYPOT = "website"
@@ -171,19 +171,11 @@ def _post(request: Request) -> Response:
         errors = _errors_by_field(error, values)
         logs.input_rejected(NAME, 422, errors)
         return _form_page(request, 422, values, errors)
-    fingerprint = hashlib.sha256(command.model_dump_json().encode()).hexdigest()
     try:
-        receipt = service.submit_feedback(
-            command,
-            source=Source.WEB_FORM,
-            directory=wiring.centre_directory(),
-            cases=wiring.case_repository(),
-            queue=wiring.delivery_queue(),
-            network_name=settings.network_name,
-            clock=wiring.utc_now,
-            secret=_secret(),
-            raw_idempotency_key=f"{nonce}:{fingerprint}",
-        )
+        # One form instance (nonce) with the same answers is one case: a double tap or a
+        # refresh shows the first; going back and changing the answers sends a new one.
+        key = f"{nonce}:{fingerprint(command)}"
+        receipt = record_submission(command, Source.WEB_FORM, key)
     except UnknownCentre:
         errors = {"centre_id": "That centre is not taking feedback here; choose another"}
         logs.input_rejected(NAME, 422, errors)

@@ -7,7 +7,7 @@ import json
 from flask import Request, Response
 from pydantic import ValidationError
 
-from functions import logs, wiring
+from functions import logs
 from functions.config import get_settings
 from functions.domain.submission import FeedbackSubmission
 from functions.domain.validation import FieldError, field_errors
@@ -21,7 +21,7 @@ from functions.http._common import (
     method_not_allowed,
     read_body,
 )
-from functions.services import submit_feedback as service
+from functions.http._intake import record_submission
 from functions.services.errors import IdempotencyKeyReused, UnknownCentre
 
 NAME = "submit_feedback"
@@ -75,17 +75,7 @@ def submit_feedback(request: Request) -> Response:
     except ValidationError as error:
         return _rejected(422, field_errors(error), cors)
     try:
-        receipt = service.submit_feedback(
-            command,
-            source=Source.API,
-            directory=wiring.centre_directory(),
-            cases=wiring.case_repository(),
-            queue=wiring.delivery_queue(),
-            network_name=settings.network_name,
-            clock=wiring.utc_now,
-            secret=settings.signing_secret.get_secret_value().encode(),
-            raw_idempotency_key=key,
-        )
+        receipt = record_submission(command, Source.API, key)
     except UnknownCentre:
         return _rejected(422, [FieldError("centre_id", "Unknown centre")], cors)
     except IdempotencyKeyReused:

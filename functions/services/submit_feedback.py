@@ -56,7 +56,17 @@ def submit_feedback(
         return case, event, new_case_messages(case, centre, region, all_regions, network_name, now)
 
     key = idempotency_key(source, raw_idempotency_key) if raw_idempotency_key else None
-    fingerprint = hashlib.sha256(command.model_dump_json().encode()).hexdigest()
     return record_case(
-        build, cases=cases, queue=queue, secret=secret, now=now, key=key, fingerprint=fingerprint
+        build,
+        cases=cases,
+        queue=queue,
+        secret=secret,
+        now=now,
+        key=key,
+        fingerprint=fingerprint(command),
     )
+
+
+def fingerprint(command: FeedbackSubmission) -> str:
+    """What makes two submissions the same submission."""
+    return hashlib.sha256(command.model_dump_json().encode()).hexdigest()
