@@ -65,7 +65,7 @@ def delivery_queue():
 
     settings = get_settings()
     return CloudTasksQueue(
-        tasks_client(settings.cloud_tasks_emulator_host),
+        lambda: tasks_client(settings.cloud_tasks_emulator_host),
         settings.queue_path(settings.email_queue),
         settings.url_for("deliver_email"),
         settings.tasks_invoker_email,

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# No Google credentials exist here: never let google.auth probe for a GCE metadata server
+# (that would send traffic off this machine). Read by google.auth when first imported.
+os.environ.setdefault("NO_GCE_CHECK", "true")
 
 from functions.devtools.emulators import FirestoreEmulator, TasksEmulator, queues_from_yaml
 from functions.devtools.run import TASKS_LOCATION

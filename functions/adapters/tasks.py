@@ -15,7 +15,11 @@ def delivery_task_id(message_id: str, dispatch: int) -> str:
 
 
 class CloudTasksQueue:
-    """Enqueues POST <deliver_email URL> {"message_id", "recipient_key"}: ids only."""
+    """Enqueues POST <deliver_email URL> {"message_id", "recipient_key"}: ids only.
+
+    `client` is a CloudTasksClient or a function that makes one on first use, so that a
+    client that cannot be built (no credentials) is a QueueUnavailable like any other.
+    """
 
     def __init__(self, client, queue_path: str, target_url: str, invoker_email: str | None,
                  timeout: float = 10.0):  # fmt: skip
@@ -43,11 +47,16 @@ class CloudTasksQueue:
             "http_request": request,
         }
         try:
-            self._client.create_task(parent=self._queue, task=task, timeout=self._timeout)
+            self._connected().create_task(parent=self._queue, task=task, timeout=self._timeout)
         except exceptions.AlreadyExists:
             return
-        except (exceptions.GoogleAPICallError, exceptions.RetryError) as error:
+        except Exception as error:  # noqa: BLE001 - API errors, credentials, transport: retry later
             raise QueueUnavailable(type(error).__name__) from error
+
+    def _connected(self):
+        if callable(self._client) and not hasattr(self._client, "create_task"):
+            self._client = self._client()
+        return self._client
 
 
 def tasks_client(emulator_host: str | None):

@@ -106,6 +106,8 @@ def _export_env(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmu
         GOOGLE_CLOUD_PROJECT=config.project,
         LOCAL_DEV="1",
         PUBLIC_BASE_URL=config.base_url,
+        # Locally there are no Google credentials: never probe for a GCE metadata server.
+        NO_GCE_CHECK="true",
     )
 
 

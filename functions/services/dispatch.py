@@ -26,6 +26,7 @@ def dispatch(messages: Iterable[OutboxMessage], queue: DeliveryQueue) -> int:
             queue.enqueue_delivery(message.message_id, address_key(message.to), message.dispatches)
             enqueued += 1
         except QueueUnavailable as error:
+            # Never fail the caller: the message is committed, and the sweep will enqueue it.
             logs.enqueue_failed(message.message_id, str(error))
     return enqueued
 

@@ -2,6 +2,7 @@
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,6 +11,7 @@ from functions.adapters.mail import LocalMailbox
 from functions.config import LOCAL_INTAKE_SECRET, get_settings
 from functions.domain.outbox import DeliveryState, MessageKind
 from functions.http._signatures import sign
+from functions.services.dispatch import PENDING_GRACE
 
 SUBMISSION = {
     "centre_id": "sunflower-soweto",
@@ -139,3 +141,31 @@ def test_a_provider_that_cannot_take_mail_now_gets_the_task_retried(client_for, 
     (retried,) = [m for m in outbox_messages(client_for) if m["attempts"] == 1]
     assert retried["state"] == DeliveryState.PENDING
     assert "connection failed" in retried["last_error"]
+
+
+def test_a_queue_outage_after_the_commit_loses_nothing(client_for, tasks, monkeypatch):
+    tasks.unavailable = True
+    answer = client_for("submit_feedback").post("/", json=SUBMISSION)
+    assert answer.status_code == 201  # the case is committed: never fail the parent now
+    assert tasks.take() == []
+    assert {m["state"] for m in outbox_messages(client_for)} == {DeliveryState.PENDING}
+    tasks.unavailable = False
+    later = datetime.now(UTC) + PENDING_GRACE + timedelta(seconds=1)
+    monkeypatch.setattr(wiring, "utc_now", lambda: later)
+    assert client_for("sweep_outbox").post("/").get_json() == {"stuck": 2, "requeued": 2}
+    monkeypatch.undo()
+    assert [r["result"] for r in deliver_all(client_for, tasks)] == ["sent", "sent"]
+
+
+def test_a_queue_without_credentials_is_only_an_outage():
+    from google.auth.exceptions import DefaultCredentialsError
+
+    from functions.adapters.tasks import CloudTasksQueue
+    from functions.services.errors import QueueUnavailable
+
+    def no_credentials():
+        raise DefaultCredentialsError("no credentials")
+
+    queue = CloudTasksQueue(no_credentials, "projects/p/locations/l/queues/q", "http://x", None)
+    with pytest.raises(QueueUnavailable):
+        queue.enqueue_delivery("m1", "k", 0)
