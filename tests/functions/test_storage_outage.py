@@ -75,3 +75,8 @@ def test_the_web_form_asks_the_parent_to_try_again(client_for, monkeypatch):
 def test_the_status_page_asks_to_refresh(client_for, outage):
     answer = client_for("case_status").get("/?token=abc")
     assert answer.status_code == 503 and "Retry-After" in answer.headers
+
+
+def test_a_delivery_task_is_retried_when_the_outbox_cannot_be_read(client_for, outage):
+    answer = client_for("deliver_email").post("/", json={"message_id": "abc"})
+    assert answer.status_code == 503 and "Retry-After" in answer.headers
