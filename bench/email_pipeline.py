@@ -223,7 +223,7 @@ def run(count: int, warmup: int = WARMUP) -> dict:
 
     from functions.adapters.firestore import SUPPRESSIONS
     from functions.adapters.firestore_outbox import FirestoreOutbox
-    from functions.adapters.mail import SesTransport
+    from functions.adapters.ses import SesTransport
     from functions.domain.email import OutgoingEmail
     from functions.domain.suppression import address_key
     from functions.rendering import render_email

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import Request, Response
 
-from functions.adapters.mail import LocalMailbox, StoredMessage
+from functions.adapters.local_mailbox import LocalMailbox, StoredMessage
 from functions.config import get_settings
 from functions.domain.sla import human_datetime
 from functions.http._common import entry_point

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from functions import wiring
-from functions.adapters.mail import LocalMailbox
+from functions.adapters.local_mailbox import LocalMailbox
 from functions.config import LOCAL_INTAKE_SECRET, get_settings
 from functions.domain.outbox import DeliveryState, MessageKind
 from functions.http._signatures import sign

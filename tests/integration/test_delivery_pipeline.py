@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from functions.adapters.mail import SmtpTransport
+from functions.adapters.smtp import SmtpTransport
 from functions.adapters.tasks import CloudTasksQueue
 from functions.domain.links import MailLinks
 from functions.domain.outbox import DeliveryState, MessageKind, OutboxMessage, new_message_id

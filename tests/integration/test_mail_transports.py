@@ -29,13 +29,11 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from functions import wiring
-from functions.adapters.mail import (
-    LocalMailbox,
-    SesTransport,
-    SmtpTransport,
-    build_mime,
-    transport_from_settings,
-)
+from functions.adapters.local_mailbox import LocalMailbox
+from functions.adapters.mail import transport_from_settings
+from functions.adapters.mime import build_mime
+from functions.adapters.ses import SesTransport
+from functions.adapters.smtp import SmtpTransport
 from functions.config import Settings
 from functions.domain.email import HeaderInjection, OutgoingEmail
 from functions.http.dev_mailbox import dev_mailbox
