@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from functions.domain.google_forms import FormMapping
 from functions.domain.models import Centre, Region
 from functions.services.errors import StorageUnavailable
+
+if TYPE_CHECKING:
+    from functions.domain.google_forms import FormMapping
 
 REGIONS = "regions"
 CENTRES = "centres"
@@ -134,6 +136,8 @@ class FirestoreFormMappingStore(FirestoreAdapter):
             return None
         with storage_errors():
             snapshot = self._db.collection(FORM_MAPPINGS).document(form_id).get(**self._t)
+        from functions.domain.google_forms import FormMapping  # only Google Forms intake needs it
+
         return FormMapping.model_validate(snapshot.to_dict()) if snapshot.exists else None
 
     def save(self, mapping: FormMapping) -> None:
