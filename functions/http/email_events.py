@@ -10,15 +10,13 @@ nothing. Logs carry event types and counts, never an address.
 from __future__ import annotations
 
 import json
-from email.utils import parseaddr
-from typing import NamedTuple
 
 from flask import Request, Response
 
 from functions import logs, wiring
 from functions.adapters import sns
 from functions.config import get_settings
-from functions.domain.suppression import SuppressionReason
+from functions.domain.ses_events import as_object, read_ses_event
 from functions.domain.validation import FieldError
 from functions.http._common import (
     RETRY_AFTER_SECONDS,
@@ -41,51 +39,6 @@ def _topic_allowed(topic_arn: str) -> bool:
     return topic_arn in allowed if allowed else settings.local_dev
 
 
-class _Feedback(NamedTuple):
-    event_type: str
-    detail: str | None  # the bounce type
-    reason: SuppressionReason | None  # None: nothing to suppress
-    addresses: frozenset[str]
-
-
-def _object(value) -> dict:
-    if not isinstance(value, dict):
-        raise ValueError("not an object")
-    return value
-
-
-def _addresses(part: dict, field: str) -> frozenset[str]:
-    addresses = set()
-    for recipient in part[field]:
-        raw = _object(recipient)["emailAddress"]
-        address = (parseaddr(raw)[1] if isinstance(raw, str) else "").strip().lower()
-        if "@" not in address:
-            raise ValueError("recipient without an address")
-        addresses.add(address)
-    return frozenset(addresses)
-
-
-def _read_ses_event(text: str) -> _Feedback:
-    """What an SES notification (notificationType) or published event (eventType) asks for."""
-    event = _object(json.loads(text))
-    event_type = event.get("notificationType") or event.get("eventType")
-    if not isinstance(event_type, str):
-        raise ValueError("no event type")
-    if event_type == "Bounce":
-        bounce = _object(event["bounce"])
-        bounce_type = bounce["bounceType"]
-        if not isinstance(bounce_type, str):
-            raise ValueError("no bounce type")
-        if bounce_type != "Permanent":  # Transient, Undetermined: the address may work later
-            return _Feedback(event_type, bounce_type[:40], None, frozenset())
-        recipients = _addresses(bounce, "bouncedRecipients")
-        return _Feedback(event_type, bounce_type, SuppressionReason.BOUNCED, recipients)
-    if event_type == "Complaint":
-        recipients = _addresses(_object(event["complaint"]), "complainedRecipients")
-        return _Feedback(event_type, None, SuppressionReason.COMPLAINED, recipients)
-    return _Feedback(event_type[:40], None, None, frozenset())
-
-
 def _refuse(status: int, reason: str, headers: dict | None = None) -> Response:
     logs.sns_message_rejected(status, reason)
     messages = {400: "Not an SNS message this endpoint understands", 403: "Not trusted",
@@ -103,7 +56,7 @@ def email_events(request: Request) -> Response:
     if request.method != "POST":
         return method_not_allowed("POST")
     try:
-        message = _object(json.loads(read_body(request, _MAX_BODY)))
+        message = as_object(json.loads(read_body(request, _MAX_BODY)))
         sns.check_message_shape(message)
     except BodyTooLarge:
         return _refuse(413, "body too large")
@@ -125,7 +78,7 @@ def email_events(request: Request) -> Response:
         confirmed = message["Type"] == "SubscriptionConfirmation"
         return json_response({"result": "confirmed" if confirmed else "noted"})
     try:
-        feedback = _read_ses_event(message["Message"])
+        feedback = read_ses_event(message["Message"])
     except (ValueError, KeyError, TypeError):
         return _refuse(400, "not an ses event")
     if feedback.reason:
