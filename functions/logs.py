@@ -105,13 +105,12 @@ def enqueue_failed(message_id: str, error: str) -> None:
     )
 
 
-def delivery_outcome(message_id: str, template: str | None, result: str) -> None:
+def delivery_outcome(message_id: str, result: str) -> None:
     """What became of one delivery attempt; never the address or the content."""
     _emit(
         "ERROR" if result == "failed" else "INFO",
         "email delivery",
         message_id=message_id,
-        template=template,
         result=result,
     )
 

@@ -54,7 +54,7 @@ def deliver_email(request: Request) -> Response:
         clock=wiring.utc_now,
         setup=wiring.mail_setup(),
     )
-    logs.delivery_outcome(message_id, None, result)
+    logs.delivery_outcome(message_id, result)
     if result == DeliveryResult.RETRY:
         return json_response({"result": result}, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)})
     return json_response({"result": result})
