@@ -77,6 +77,7 @@ def main() -> int:
         tasks.start()
         _export_env(config, firestore, tasks)
         _seed()
+        _empty_mailbox()
         _serve(config, firestore, tasks)
     except KeyboardInterrupt:
         pass
@@ -109,6 +110,15 @@ def _export_env(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmu
         # Locally there are no Google credentials: never probe for a GCE metadata server.
         NO_GCE_CHECK="true",
     )
+
+
+def _empty_mailbox() -> None:
+    """The emulator starts empty each run, so the local mailbox does too: no stale mail."""
+    import shutil
+
+    from functions.config import get_settings
+
+    shutil.rmtree(get_settings().local_mailbox_dir, ignore_errors=True)
 
 
 def _seed() -> None:
