@@ -122,13 +122,8 @@ def _empty_mailbox() -> None:
 
 
 def _seed() -> None:
-    try:
-        from functions.devtools.seed import seed_demo_data
-    except ModuleNotFoundError as exc:
-        if exc.name != "functions.devtools.seed":
-            raise
-        _say("No functions/devtools/seed.py yet: starting without demo data.")
-        return
+    from functions.devtools.seed import seed_demo_data  # after _export_env: reads settings
+
     _say(f"Seeded demo data: {seed_demo_data()}")
 
 
