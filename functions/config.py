@@ -33,6 +33,9 @@ class Settings(BaseModel):
     signing_secret: SecretStr = SecretStr(LOCAL_SIGNING_SECRET)
     signature_tolerance_seconds: int = 300
     max_body_bytes: int = 64 * 1024
+    # A Google Form response is never refused for its content, so a long answer must fit:
+    # well under Firestore's 1 MiB document limit, well over any form a parent fills in.
+    max_form_response_bytes: int = 512 * 1024
     form_token_max_age_seconds: int = 4 * 60 * 60
     # Longest a request waits on Firestore (retries included) before answering 503.
     firestore_timeout_seconds: float = 10.0

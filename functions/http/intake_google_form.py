@@ -40,7 +40,7 @@ def intake_google_form(request: Request) -> Response:
         return method_not_allowed("POST")
     settings = get_settings()
     try:
-        raw = read_body(request, settings.max_body_bytes)
+        raw = read_body(request, settings.max_form_response_bytes)
     except BodyTooLarge:
         return _rejected(413, [FieldError("body", "The body is too large")])
     try:

@@ -155,3 +155,13 @@ def test_choices_match_names_and_labels_case_insensitively(intake):
         "health_and_nutrition",
     )
     assert case.urgent and case.triage is None
+
+
+def test_a_very_long_answer_is_kept_whole(intake):
+    story = "We waited three hours at the gate. " * 3000  # ~100 KB, over the JSON API's limit
+    answers = [dict(a) for a in ANSWERS]
+    answers[3]["answer"] = story
+    answer = post(intake, delivery("resp-long", answers))
+    assert answer.status_code == 201
+    case = wiring.case_repository().get(answer.get_json()["reference"])
+    assert case.description == story.strip()
