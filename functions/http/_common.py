@@ -30,6 +30,15 @@ def read_body(request: Request, limit: int) -> bytes:
     return data
 
 
+def parse_json(raw: bytes):
+    """The JSON value of a body; ValueError for anything that is not JSON, including nesting
+    too deep for the parser (which raises RecursionError, not a ValueError)."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def json_response(body: dict, status: int = 200, headers: dict | None = None) -> Response:
     response = Response(json.dumps(body), status=status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"

@@ -9,8 +9,6 @@ nothing. Logs carry event types and counts, never an address.
 
 from __future__ import annotations
 
-import json
-
 from flask import Request, Response
 
 from functions import logs, wiring
@@ -26,6 +24,7 @@ from functions.http._common import (
     json_errors,
     json_response,
     method_not_allowed,
+    parse_json,
     read_body,
 )
 
@@ -56,7 +55,7 @@ def email_events(request: Request) -> Response:
     if request.method != "POST":
         return method_not_allowed("POST")
     try:
-        message = as_object(json.loads(read_body(request, _MAX_BODY)))
+        message = as_object(parse_json(read_body(request, _MAX_BODY)))
         sns.check_message_shape(message)
     except BodyTooLarge:
         return _refuse(413, "body too large")
@@ -79,7 +78,7 @@ def email_events(request: Request) -> Response:
         return json_response({"result": "confirmed" if confirmed else "noted"})
     try:
         feedback = read_ses_event(message["Message"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return _refuse(400, "not an ses event")
     if feedback.reason:
         suppressions, now = wiring.suppression_list(), wiring.utc_now()

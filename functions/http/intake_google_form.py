@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 from flask import Request, Response
@@ -19,6 +18,7 @@ from functions.http._common import (
     json_errors,
     json_response,
     method_not_allowed,
+    parse_json,
     read_body,
 )
 from functions.http._signatures import SignatureRejected, verify
@@ -57,7 +57,7 @@ def intake_google_form(request: Request) -> Response:
             401, [FieldError("X-Signature", "Missing, invalid or expired signature")]
         )
     try:
-        response = FormResponse.model_validate(json.loads(raw))
+        response = FormResponse.model_validate(parse_json(raw))
     except (ValueError, UnicodeDecodeError) as error:
         errors = (
             field_errors(error)

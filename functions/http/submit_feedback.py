@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Request, Response
 from pydantic import ValidationError
 
@@ -19,6 +17,7 @@ from functions.http._common import (
     json_errors,
     json_response,
     method_not_allowed,
+    parse_json,
     read_body,
 )
 from functions.http._intake import record_submission
@@ -63,7 +62,7 @@ def submit_feedback(request: Request) -> Response:
     if request.mimetype != "application/json":
         return _rejected(415, [FieldError("Content-Type", "Send application/json")], cors)
     try:
-        data = json.loads(raw)
+        data = parse_json(raw)
     except (ValueError, UnicodeDecodeError):
         return _rejected(400, [FieldError("body", "The body is not valid JSON")], cors)
     key = request.headers.get("Idempotency-Key")

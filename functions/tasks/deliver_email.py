@@ -6,8 +6,6 @@ settled outcome (sent, already done, failed for good, suppressed, unknown) answe
 
 from __future__ import annotations
 
-import json
-
 from flask import Request, Response
 
 from functions import logs, wiring
@@ -19,6 +17,7 @@ from functions.http._common import (
     json_errors,
     json_response,
     method_not_allowed,
+    parse_json,
 )
 from functions.services.deliver_email import DeliveryResult
 from functions.services.deliver_email import deliver_email as deliver
@@ -38,7 +37,7 @@ def deliver_email(request: Request) -> Response:
     if request.method != "POST":
         return method_not_allowed("POST")
     try:
-        body = json.loads(request.get_data() or b"null")
+        body = parse_json(request.get_data() or b"null")
         message_id = body["message_id"]
         recipient_key = body.get("recipient_key")
         if not isinstance(message_id, str) or not isinstance(recipient_key, str | None):

@@ -119,8 +119,9 @@ def test_a_form_without_a_mapping_gets_404(intake, project):
         json.dumps({"form_id": "demo-feedback-form", "response_id": "r", "answers": "x"}).encode(),
         json.dumps(["not", "an", "object"]).encode(),
         b"{broken",
+        b"[" * 60_000,
     ],
-    ids=["no-response-id", "answers-not-a-list", "not-an-object", "not-json"],
+    ids=["no-response-id", "answers-not-a-list", "not-an-object", "not-json", "too-deep"],
 )
 def test_structurally_invalid_bodies_get_422(intake, project, body):
     answer = post(intake, body)

@@ -116,6 +116,8 @@ def test_a_second_delivery_of_the_same_task_sends_nothing(client_for, tasks):
 def test_a_malformed_task_gets_422(client_for, body):
     answer = client_for("deliver_email").post("/", json=body)
     assert answer.status_code == 422
+    deep = client_for("deliver_email").post("/", data="[" * 60_000, content_type="application/json")
+    assert deep.status_code == 422
 
 
 def test_an_unknown_message_is_settled_so_the_queue_stops_retrying(client_for):

@@ -91,6 +91,7 @@ def test_reachable_unless_anonymous(api):
         ({"data": json.dumps(VALID), "content_type": "text/plain"}, 415),
         ({"data": "name=x", "content_type": "application/x-www-form-urlencoded"}, 415),
         ({"data": "{not json", "content_type": "application/json"}, 400),
+        ({"data": "[" * 60_000, "content_type": "application/json"}, 400),
         ({"data": b"\xff\xfe", "content_type": "application/json"}, 400),
         ({"json": [1, 2]}, 422),
         ({"data": "null", "content_type": "application/json"}, 422),
