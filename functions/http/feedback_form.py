@@ -7,25 +7,20 @@ import time
 from flask import Request, Response
 from pydantic import ValidationError
 
-from functions import logs, wiring
+from functions import logs
 from functions.config import get_settings
-from functions.domain.consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
 from functions.domain.sla import human_date
 from functions.domain.submission import FeedbackSubmission
 from functions.domain.validation import field_errors
 from functions.domain.vocabulary import (
-    KIND_HINTS,
-    AgeGroup,
-    Category,
-    Kind,
     Language,
     ReporterRole,
     Source,
     label,
-    options,
 )
 from functions.http import _form_tokens as tokens
 from functions.http._common import RETRY_AFTER_SECONDS, entry_point
+from functions.http._feedback_form_page import form_page, signing_secret
 from functions.http._intake import record_submission
 from functions.http._pages import error_page, internal_error_page, page
 from functions.services.errors import StorageUnavailable, UnknownCentre
@@ -45,59 +40,6 @@ _WHEN_EMPTY = {
     "category": "Choose a topic",
     "consent.given": "Tick the box to agree, so that we can accept your feedback",
 }
-
-
-def _secret() -> bytes:
-    return get_settings().signing_secret.get_secret_value().encode()
-
-
-def _centre_groups() -> list[dict]:
-    directory = wiring.centre_directory()
-    centres = directory.list_centres()
-    groups = []
-    for region in directory.list_regions():
-        members = [
-            {"id": c.centre_id, "name": c.name} for c in centres if c.region_id == region.region_id
-        ]
-        if members:
-            groups.append({"region": region.name, "centres": members})
-    return groups
-
-
-def _form_page(
-    request: Request, status: int, values: dict, errors: dict, notice: str | None = None
-):
-    settings = get_settings()
-    token, nonce = tokens.issue(_secret(), time.time(), request.cookies.get(tokens.COOKIE_NAME))
-    kinds = [option | {"hint": KIND_HINTS[Kind(option["value"])]} for option in options(Kind)]
-    response = page(
-        "feedback_form.html",
-        status,
-        page_title="Share your feedback",
-        action_url=settings.url_for(NAME),
-        csrf_token=token,
-        centre_groups=_centre_groups(),
-        kinds=kinds,
-        categories=options(Category),
-        age_groups=options(AgeGroup),
-        roles=options(ReporterRole),
-        languages=options(Language),
-        consent_text=CONSENT_TEXTS[CURRENT_CONSENT_VERSION],
-        consent_version=CURRENT_CONSENT_VERSION,
-        values=values,
-        errors=errors,
-        notice=notice,
-    )
-    response.set_cookie(
-        tokens.COOKIE_NAME,
-        nonce,
-        max_age=settings.form_token_max_age_seconds,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.public_base_url.startswith("https://"),
-        path="/",
-    )
-    return response
 
 
 def _submission_data(values: dict) -> dict:
@@ -154,7 +96,7 @@ def _post(request: Request) -> Response:
         nonce = tokens.check(
             form.get("csrf_token"),
             request.cookies.get(tokens.COOKIE_NAME),
-            _secret(),
+            signing_secret(),
             time.time(),
             settings.form_token_max_age_seconds,
         )
@@ -164,13 +106,13 @@ def _post(request: Request) -> Response:
             "Your form had expired, so nothing was sent yet. "
             "Please check your answers and send again."
         )
-        return _form_page(request, 403, values, {}, notice)
+        return form_page(request, 403, values, {}, notice)
     try:
         command = FeedbackSubmission.model_validate(_submission_data(values))
     except ValidationError as error:
         errors = _errors_by_field(error, values)
         logs.input_rejected(NAME, 422, errors)
-        return _form_page(request, 422, values, errors)
+        return form_page(request, 422, values, errors)
     try:
         # One form instance (nonce) with the same answers is one case: a double tap or a
         # refresh shows the first; going back and changing the answers sends a new one.
@@ -179,7 +121,7 @@ def _post(request: Request) -> Response:
     except UnknownCentre:
         errors = {"centre_id": "That centre is not taking feedback here; choose another"}
         logs.input_rejected(NAME, 422, errors)
-        return _form_page(request, 422, values, errors)
+        return form_page(request, 422, values, errors)
     case = receipt.case
     logs.case_recorded(
         case.reference, Source.WEB_FORM, case.centre_id, case.urgent, receipt.created
@@ -203,7 +145,7 @@ def feedback_form(request: Request) -> Response:
     try:
         if request.method == "POST":
             return _post(request)
-        return _form_page(request, 200, {}, {})
+        return form_page(request, 200, {}, {})
     except StorageUnavailable as error:
         logs.storage_unavailable(NAME, str(error))
         return error_page(
