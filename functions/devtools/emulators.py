@@ -7,7 +7,6 @@ terminating the gcloud process alone leaves Java behind.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import socket
@@ -19,11 +18,12 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
+from functions.devtools.process_group import signal_group, wait_for_group
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUEUES_YAML = REPO_ROOT / "infra" / "queues.yaml"
 TASKS_PYTHON = REPO_ROOT / ".venv-tasks" / "bin" / "python"
 LOOPBACK = "127.0.0.1"
-_ZOMBIE_GRACE = 3.0  # seconds
 
 
 class EmulatorError(RuntimeError):
@@ -148,10 +148,10 @@ class _Emulator:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        _signal_group(self.pgid, signal.SIGTERM)
-        if not _wait_group(proc, self.pgid, self.stop_timeout):
-            _signal_group(self.pgid, signal.SIGKILL)
-            _wait_group(proc, self.pgid, self.stop_timeout)
+        signal_group(self.pgid, signal.SIGTERM)
+        if not wait_for_group(proc, self.pgid, self.stop_timeout):
+            signal_group(self.pgid, signal.SIGKILL)
+            wait_for_group(proc, self.pgid, self.stop_timeout)
         if self.log_path is not None and not keep_log:
             self.log_path.unlink(missing_ok=True)
 
@@ -237,63 +237,3 @@ def ensure_port_free(port: int, name: str) -> None:
             sock.bind((LOOPBACK, port))
         except OSError as exc:
             raise EmulatorError(f"port {port} for {name} is in use ({exc})") from exc
-
-
-def _signal_group(pgid: int | None, sig: signal.Signals) -> None:
-    if pgid is None:
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, sig)
-
-
-def _wait_group(proc: subprocess.Popen, pgid: int | None, timeout: float) -> bool:
-    """Reap the leader and wait until the group is gone; False if a live member remains.
-
-    Orphans (Java, once gcloud and its shell script are gone) are reaped by init, here about
-    a second after they exit: wait for that so that the group has really vanished on return,
-    but not forever, in case this machine's init never reaps.
-    """
-    deadline = time.monotonic() + timeout
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=timeout)
-    only_zombies_since = None
-    while (now := time.monotonic()) < deadline:
-        if proc.poll() is not None:
-            if not _group_exists(pgid):
-                return True
-            if _has_live_member(pgid):
-                only_zombies_since = None
-            elif only_zombies_since is None:
-                only_zombies_since = now
-            elif now - only_zombies_since > _ZOMBIE_GRACE:
-                return True
-        time.sleep(0.05)
-    return proc.poll() is not None and not (_group_exists(pgid) and _has_live_member(pgid))
-
-
-def _group_exists(pgid: int | None) -> bool:
-    if pgid is None:
-        return False
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _has_live_member(pgid: int) -> bool:
-    """False when every process left in the group is a zombie (waiting for init to reap it)."""
-    proc_dir = Path("/proc")
-    if not proc_dir.is_dir():
-        return True
-    for stat in proc_dir.glob("[0-9]*/stat"):
-        try:
-            # "pid (comm) state ppid pgrp ..."; comm may contain spaces, so split after ")".
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            return True
-    return False
