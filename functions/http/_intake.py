@@ -1,6 +1,8 @@
-"""The web form and the JSON API record a submission the same way, with the real adapters."""
+"""Every intake path records its case through the same real adapters."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from functions import wiring
 from functions.config import get_settings
@@ -8,6 +10,9 @@ from functions.domain.submission import FeedbackSubmission
 from functions.domain.vocabulary import Source
 from functions.services import submit_feedback as service
 from functions.services.intake import Receipt
+
+if TYPE_CHECKING:
+    from functions.domain.google_forms import FormResponse
 
 
 def record_submission(command: FeedbackSubmission, source: Source, raw_key: str | None) -> Receipt:
@@ -23,4 +28,22 @@ def record_submission(command: FeedbackSubmission, source: Source, raw_key: str 
         clock=wiring.utc_now,
         secret=settings.signing_secret.get_secret_value().encode(),
         raw_idempotency_key=raw_key,
+    )
+
+
+def record_form_response(response: FormResponse) -> Receipt:
+    """Open the case for a Google Form response (once); raises UnknownForm without a mapping."""
+    # Imported here: the other intake paths never load the Google Forms models.
+    from functions.services.intake_google_form import intake_google_form
+
+    settings = get_settings()
+    return intake_google_form(
+        response,
+        mappings=wiring.form_mappings(),
+        directory=wiring.centre_directory(),
+        cases=wiring.case_repository(),
+        queue=wiring.delivery_queue(),
+        network_name=settings.network_name,
+        clock=wiring.utc_now,
+        secret=settings.signing_secret.get_secret_value().encode(),
     )

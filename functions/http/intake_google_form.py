@@ -7,7 +7,7 @@ import time
 from flask import Request, Response
 from pydantic import ValidationError
 
-from functions import logs, wiring
+from functions import logs
 from functions.config import get_settings
 from functions.domain.google_forms import FormResponse
 from functions.domain.validation import FieldError, field_errors
@@ -21,8 +21,8 @@ from functions.http._common import (
     parse_json,
     read_body,
 )
+from functions.http._intake import record_form_response
 from functions.http._signatures import SignatureRejected, verify
-from functions.services import intake_google_form as service
 from functions.services.errors import UnknownForm
 
 NAME = "intake_google_form"
@@ -66,16 +66,7 @@ def intake_google_form(request: Request) -> Response:
         )
         return _rejected(422, errors)
     try:
-        receipt = service.intake_google_form(
-            response,
-            mappings=wiring.form_mappings(),
-            directory=wiring.centre_directory(),
-            cases=wiring.case_repository(),
-            queue=wiring.delivery_queue(),
-            network_name=settings.network_name,
-            clock=wiring.utc_now,
-            secret=settings.signing_secret.get_secret_value().encode(),
-        )
+        receipt = record_form_response(response)
     except UnknownForm:
         logs.unknown_form(response.form_id)
         return json_errors(404, [FieldError("form_id", "No field mapping for this form")])
