@@ -59,7 +59,8 @@ class SnsFetchFailed(Exception):
 
 def check_message_shape(message: dict) -> None:
     """Raise SnsMessageMalformed unless every field the Type needs is present as text."""
-    signed = _SIGNED_FIELDS.get(message.get("Type"))  # type: ignore[arg-type]
+    message_type = message.get("Type")
+    signed = _SIGNED_FIELDS.get(message_type) if isinstance(message_type, str) else None
     if signed is None:
         raise SnsMessageMalformed("unknown Type")
     for field in (*signed, *_ENVELOPE_FIELDS):

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from enum import StrEnum
 
 from functions.domain.outbox import MessageKind
+from functions.domain.signing import same_signature
+
+_ADDRESS_KEY = re.compile(r"[0-9a-f]{64}")
 
 
 class SuppressionReason(StrEnum):
@@ -43,6 +47,6 @@ def unsubscribe_token(address: str, secret: bytes) -> str:
 def read_unsubscribe_token(token: str | None, secret: bytes) -> str | None:
     """The address key an unsubscribe token stands for, or None when it is not ours."""
     key, _, signature = (token or "").partition(".")
-    if len(key) != 64 or not hmac.compare_digest(signature, _signature(key, secret)):
+    if not _ADDRESS_KEY.fullmatch(key) or not same_signature(signature, _signature(key, secret)):
         return None
     return key

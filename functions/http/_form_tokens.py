@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 
+from functions.domain.signing import same_signature, unix_seconds
+
 COOKIE_NAME = "feedback_form"
+_NONCE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what secrets.token_urlsafe makes
 
 
 class FormTokenRejected(Exception):
@@ -23,8 +27,10 @@ def _signature(issued_at: int, nonce: str, secret: bytes) -> str:
 
 
 def issue(secret: bytes, now: float, nonce: str | None = None) -> tuple[str, str]:
-    """(token for the hidden field, nonce for the cookie); an existing nonce is kept."""
-    nonce = nonce or secrets.token_urlsafe(16)
+    """(token for the hidden field, nonce for the cookie); an existing nonce of ours is kept
+    (a cookie holding anything else gets a new one, or its form could never be sent)."""
+    if not (nonce and _NONCE.fullmatch(nonce)):
+        nonce = secrets.token_urlsafe(16)
     issued_at = int(now)
     return f"{issued_at}.{nonce}.{_signature(issued_at, nonce, secret)}", nonce
 
@@ -33,12 +39,14 @@ def check(token: str | None, cookie: str | None, secret: bytes, now: float, max_
     """The token's nonce, or FormTokenRejected."""
     issued, _, rest = (token or "").partition(".")
     nonce, _, signature = rest.partition(".")
-    if not (issued.isdigit() and nonce and signature):
+    issued_at = unix_seconds(issued)
+    if issued_at is None or not (_NONCE.fullmatch(nonce) and signature):
         raise FormTokenRejected("malformed")
-    if not hmac.compare_digest(signature, _signature(int(issued), nonce, secret)):
+    if not same_signature(signature, _signature(issued_at, nonce, secret)):
         raise FormTokenRejected("forged")
-    if not 0 <= now - int(issued) <= max_age:
+    if not 0 <= now - issued_at <= max_age:
         raise FormTokenRejected("expired")
-    if not cookie or not hmac.compare_digest(cookie, nonce):
+    # The nonce is ours (the signature checked it); the cookie may hold anything.
+    if not cookie or not same_signature(cookie, nonce):
         raise FormTokenRejected("cookie")
     return nonce

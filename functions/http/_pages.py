@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response
 
 from functions.config import get_settings
+from functions.http._common import Refusals
 from functions.rendering import render
 
 # Pages load nothing from anywhere: no scripts, fonts or images, only their own inline CSS.
@@ -39,3 +40,14 @@ def error_page(status: int, heading: str, message: str, headers: dict | None = N
 
 def internal_error_page() -> Response:
     return error_page(500, "Something went wrong", "Please try again in a few minutes.")
+
+
+PAGE_REFUSALS = Refusals(
+    method_not_allowed=lambda allow: error_page(
+        405, "This page cannot do that", "Please go back and try again.", {"Allow": allow}
+    ),
+    too_large=lambda limit: error_page(
+        413, "Your message is too long", "Please shorten it and send again."
+    ),
+    internal_error=internal_error_page,
+)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from functions.domain.signing import same_signature, unix_seconds
+
 
 class SignatureRejected(Exception):
     """The delivery is not provably from our script; the reason is safe to log."""
@@ -27,8 +29,8 @@ def verify(header: str | None, body: bytes, secret: bytes, now: float, tolerance
     timestamp, candidates = None, []
     for part in header.split(","):
         name, _, value = part.strip().partition("=")
-        if name == "t" and value.isdigit():
-            timestamp = int(value)
+        if name == "t":
+            timestamp = unix_seconds(value)
         elif name == "v1":
             candidates.append(value.lower())
     if timestamp is None or not candidates:
@@ -36,5 +38,5 @@ def verify(header: str | None, body: bytes, secret: bytes, now: float, tolerance
     if abs(now - timestamp) > tolerance:
         raise SignatureRejected("stale")
     expected = sign(body, secret, timestamp).rsplit("v1=", 1)[1]
-    if not any(hmac.compare_digest(expected, candidate) for candidate in candidates):
+    if not any(same_signature(candidate, expected) for candidate in candidates):
         raise SignatureRejected("mismatch")

@@ -8,18 +8,16 @@ from functions import wiring
 from functions.domain.sla import human_date, human_datetime
 from functions.domain.vocabulary import label
 from functions.http._common import RETRY_AFTER_SECONDS, entry_point
-from functions.http._pages import error_page, internal_error_page, not_found_page, page
+from functions.http._pages import PAGE_REFUSALS, error_page, not_found_page, page
 from functions.services.case_status import view_case_status
 from functions.services.errors import StorageUnavailable
 
 _NOINDEX = {"X-Robots-Tag": "noindex, nofollow"}
 
 
-@entry_point("case_status", fallback=internal_error_page)
+@entry_point("case_status", methods=("GET",), refusals=PAGE_REFUSALS)
 def case_status(request: Request) -> Response:
     """Show the case a status token opens; any other token gets the same 404 page."""
-    if request.method not in ("GET", "HEAD"):
-        return not_found_page()
     try:
         view = view_case_status(request.args.get("token"), cases=wiring.case_repository())
     except StorageUnavailable:

@@ -15,7 +15,7 @@ from functions.adapters.local_mailbox import LocalMailbox, StoredMessage
 from functions.config import get_settings
 from functions.domain.sla import human_datetime
 from functions.http._common import entry_point
-from functions.http._pages import internal_error_page, not_found_page, page
+from functions.http._pages import PAGE_REFUSALS, not_found_page, page
 
 # The HTML part served alone: its inline styles render, nothing else loads or runs, and the
 # CSP `sandbox` directive gives it an opaque origin as the frame on the message page has.
@@ -30,7 +30,7 @@ _PART_HEADERS = {
 _PART_TYPES = {"html": "text/html", "text": "text/plain"}
 
 
-@entry_point("dev_mailbox", fallback=internal_error_page)
+@entry_point("dev_mailbox", methods=("GET",), refusals=PAGE_REFUSALS)
 def dev_mailbox(request: Request) -> Response:
     """List the local mailbox, show one message, or return one of its parts."""
     settings = get_settings()

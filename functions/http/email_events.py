@@ -18,14 +18,10 @@ from functions.domain.ses_events import as_object, read_ses_event
 from functions.domain.validation import FieldError
 from functions.http._common import (
     RETRY_AFTER_SECONDS,
-    BodyTooLarge,
     entry_point,
-    internal_error_json,
     json_errors,
     json_response,
-    method_not_allowed,
     parse_json,
-    read_body,
 )
 
 NAME = "email_events"
@@ -41,7 +37,7 @@ def _topic_allowed(topic_arn: str) -> bool:
 def _refuse(status: int, reason: str, headers: dict | None = None) -> Response:
     logs.sns_message_rejected(status, reason)
     messages = {400: "Not an SNS message this endpoint understands", 403: "Not trusted",
-                413: "Too large", 503: "Try again later"}  # fmt: skip
+                503: "Try again later"}  # fmt: skip
     return json_errors(status, [FieldError("message", messages[status])], headers)
 
 
@@ -49,16 +45,12 @@ def _try_later(reason: str) -> Response:
     return _refuse(503, reason, {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
-@entry_point(NAME, fallback=internal_error_json)
+@entry_point(NAME, methods=("POST",), max_body=_MAX_BODY)
 def email_events(request: Request) -> Response:
     """Verify an SNS message, then confirm the subscription or record the SES feedback."""
-    if request.method != "POST":
-        return method_not_allowed("POST")
     try:
-        message = as_object(parse_json(read_body(request, _MAX_BODY)))
+        message = as_object(parse_json(request.get_data()))
         sns.check_message_shape(message)
-    except BodyTooLarge:
-        return _refuse(413, "body too large")
     except ValueError:  # not JSON, not UTF-8, not an object, or not shaped like SNS
         return _refuse(400, "not an sns message")
     if not _topic_allowed(message["TopicArn"]):

@@ -22,7 +22,7 @@ from functions.http import _form_tokens as tokens
 from functions.http._common import RETRY_AFTER_SECONDS, entry_point
 from functions.http._feedback_form_page import form_page, signing_secret
 from functions.http._intake import record_submission
-from functions.http._pages import error_page, internal_error_page, page
+from functions.http._pages import PAGE_REFUSALS, error_page, page
 from functions.services.errors import StorageUnavailable, UnknownCentre
 from functions.services.submit_feedback import fingerprint
 
@@ -84,9 +84,6 @@ def _errors_by_field(error: ValidationError, values: dict) -> dict[str, str]:
 
 def _post(request: Request) -> Response:
     settings = get_settings()
-    # Field lengths are bounded by validation; this refuses bodies no form fill could make.
-    if (request.content_length or 0) > settings.max_body_bytes:
-        return error_page(413, "Your message is too long", "Please shorten it and send again.")
     form = request.form
     values = {name: form.get(name, "") for name in form if name != "csrf_token"}
     if values.pop(HONEYPOT, ""):
@@ -139,7 +136,13 @@ def _post(request: Request) -> Response:
     )
 
 
-@entry_point(NAME, fallback=internal_error_page)
+# Field lengths are bounded by validation; the body limit refuses what no form fill could make.
+@entry_point(
+    NAME,
+    methods=("GET", "POST"),
+    max_body=lambda: get_settings().max_body_bytes,
+    refusals=PAGE_REFUSALS,
+)
 def feedback_form(request: Request) -> Response:
     """GET shows the form; POST records the case and shows its reference and status link."""
     try:

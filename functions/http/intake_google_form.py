@@ -11,16 +11,7 @@ from functions import logs
 from functions.config import get_settings
 from functions.domain.google_forms import FormResponse
 from functions.domain.validation import FieldError, field_errors
-from functions.http._common import (
-    BodyTooLarge,
-    entry_point,
-    internal_error_json,
-    json_errors,
-    json_response,
-    method_not_allowed,
-    parse_json,
-    read_body,
-)
+from functions.http._common import entry_point, json_errors, json_response, parse_json
 from functions.http._intake import record_form_response
 from functions.http._signatures import SignatureRejected, verify
 from functions.services.errors import UnknownForm
@@ -33,16 +24,11 @@ def _rejected(status: int, errors: list[FieldError]) -> Response:
     return json_errors(status, errors)
 
 
-@entry_point(NAME, fallback=internal_error_json)
+@entry_point(NAME, methods=("POST",), max_body=lambda: get_settings().max_form_response_bytes)
 def intake_google_form(request: Request) -> Response:
     """Record a signed form response once: 201 {reference} first, 200 {reference} after."""
-    if request.method != "POST":
-        return method_not_allowed("POST")
     settings = get_settings()
-    try:
-        raw = read_body(request, settings.max_form_response_bytes)
-    except BodyTooLarge:
-        return _rejected(413, [FieldError("body", "The body is too large")])
+    raw = request.get_data()
     try:
         verify(
             request.headers.get("X-Signature"),

@@ -10,16 +10,7 @@ from functions.config import get_settings
 from functions.domain.submission import FeedbackSubmission
 from functions.domain.validation import FieldError, field_errors
 from functions.domain.vocabulary import Source
-from functions.http._common import (
-    BodyTooLarge,
-    entry_point,
-    internal_error_json,
-    json_errors,
-    json_response,
-    method_not_allowed,
-    parse_json,
-    read_body,
-)
+from functions.http._common import entry_point, json_errors, json_response, parse_json
 from functions.http._intake import record_submission
 from functions.services.errors import IdempotencyKeyReused, UnknownCentre
 
@@ -45,20 +36,14 @@ def _rejected(status: int, errors: list[FieldError], headers: dict) -> Response:
     return json_errors(status, errors, headers)
 
 
-@entry_point(NAME, fallback=internal_error_json)
+@entry_point(NAME, methods=("POST", "OPTIONS"), max_body=lambda: get_settings().max_body_bytes)
 def submit_feedback(request: Request) -> Response:
     """Create a case from a JSON submission: 201 {reference, status_url}."""
     cors = _cors_headers(request)
     if request.method == "OPTIONS":
         return Response(status=204, headers=cors)
-    if request.method != "POST":
-        return method_not_allowed("POST")
     settings = get_settings()
-    try:
-        raw = read_body(request, settings.max_body_bytes)
-    except BodyTooLarge:
-        limit = f"The body must be at most {settings.max_body_bytes // 1024} KiB"
-        return _rejected(413, [FieldError("body", limit)], cors)
+    raw = request.get_data()
     if request.mimetype != "application/json":
         return _rejected(415, [FieldError("Content-Type", "Send application/json")], cors)
     try:

@@ -8,13 +8,12 @@ cookies), so the signed token is the only credential. Transactional mail still g
 from __future__ import annotations
 
 from flask import Request, Response
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from functions import logs, wiring
 from functions.config import get_settings
 from functions.domain.suppression import SuppressionReason, read_unsubscribe_token
 from functions.http._common import RETRY_AFTER_SECONDS, entry_point
-from functions.http._pages import error_page, internal_error_page, not_found_page, page
+from functions.http._pages import PAGE_REFUSALS, error_page, not_found_page, page
 from functions.services.errors import StorageUnavailable
 
 NAME = "unsubscribe"
@@ -35,20 +34,8 @@ def _ask(request: Request) -> Response:
     return page("unsubscribe.html", headers=_NOINDEX, token=token)
 
 
-def _too_large() -> Response:
-    return error_page(413, "Something went wrong", "That request was too large.")
-
-
 def _stop(request: Request) -> Response:
-    if (request.content_length or 0) > _MAX_FORM_BYTES:
-        return _too_large()
-    # Bounds a body sent without a length too. (Not max_content_length: functions_framework
-    # reads the whole body after every request and would then fail.)
-    request.max_form_memory_size = _MAX_FORM_BYTES
-    try:
-        form = request.form  # urlencoded or multipart: RFC 8058 allows either
-    except RequestEntityTooLarge:
-        return _too_large()
+    form = request.form  # urlencoded or multipart: RFC 8058 allows either
     key = _address_key(request.args.get("token") or form.get("token"))
     if key is None:
         logs.unsubscribe_token_rejected(request.method)
@@ -70,11 +57,9 @@ def _stop(request: Request) -> Response:
     return page("unsubscribed.html", headers=_NOINDEX)
 
 
-@entry_point(NAME, fallback=internal_error_page)
+@entry_point(NAME, methods=("GET", "POST"), max_body=_MAX_FORM_BYTES, refusals=PAGE_REFUSALS)
 def unsubscribe(request: Request) -> Response:
     """GET: ask whether to stop notifications; POST: stop them. Any bad token: the same 404."""
-    if request.method in ("GET", "HEAD"):
-        return _ask(request)
     if request.method == "POST":
         return _stop(request)
-    return not_found_page()
+    return _ask(request)

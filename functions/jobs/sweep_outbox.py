@@ -1,15 +1,15 @@
-"""GET|POST /sweep_outbox: Cloud Scheduler, every few minutes, recovers mail whose task was lost."""
+"""POST /sweep_outbox: Cloud Scheduler, every few minutes, recovers mail whose task was lost."""
 
 from __future__ import annotations
 
 from flask import Request, Response
 
 from functions import logs, wiring
-from functions.http._common import entry_point, internal_error_json, json_response
+from functions.http._common import entry_point, json_response
 from functions.services.dispatch import sweep_outbox as sweep
 
 
-@entry_point("sweep_outbox", fallback=internal_error_json)
+@entry_point("sweep_outbox", methods=("POST",))
 def sweep_outbox(request: Request) -> Response:
     """Re-enqueue messages left pending or stuck in sending; safe to run at any time."""
     counts = sweep(outbox=wiring.outbox(), queue=wiring.delivery_queue(), clock=wiring.utc_now)

@@ -13,10 +13,8 @@ from functions.domain.validation import FieldError
 from functions.http._common import (
     RETRY_AFTER_SECONDS,
     entry_point,
-    internal_error_json,
     json_errors,
     json_response,
-    method_not_allowed,
     parse_json,
 )
 from functions.services.deliver_email import DeliveryResult
@@ -31,11 +29,9 @@ def _render(template: str, data: dict, language: str):
     return render_email(template, data, language)
 
 
-@entry_point(NAME, fallback=internal_error_json)
+@entry_point(NAME, methods=("POST",))
 def deliver_email(request: Request) -> Response:
     """Send one outbox message at most once; 503 + Retry-After when it should be retried."""
-    if request.method != "POST":
-        return method_not_allowed("POST")
     try:
         body = parse_json(request.get_data() or b"null")
         message_id = body["message_id"]
