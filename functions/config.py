@@ -39,6 +39,10 @@ class Settings(BaseModel):
     form_token_max_age_seconds: int = 4 * 60 * 60
     # Longest a request waits on Firestore (retries included) before answering 503.
     firestore_timeout_seconds: float = 10.0
+    # Longest deliver_email keeps trying to record that a message was sent: losing that write
+    # would send it again. Within deliver_email's function timeout (infra/terraform), which is
+    # within the sending lease (functions/domain/outbox.py).
+    sent_record_timeout_seconds: float = 45.0
     # Origins of the network's own web forms allowed to call the JSON API from a browser:
     # a JSON list or comma-separated.
     allowed_origins: list[str] = Field(default_factory=list)

@@ -115,8 +115,9 @@ def delivery_outcome(message_id: str, result: str) -> None:
     )
 
 
-def outbox_swept(stuck: int, requeued: int) -> None:
-    _emit("WARNING" if stuck else "INFO", "outbox swept", stuck=stuck, requeued=requeued)
+def outbox_swept(stuck: int, requeued: int, given_up: int) -> None:
+    severity = "ERROR" if given_up else "WARNING" if stuck else "INFO"
+    _emit(severity, "outbox swept", stuck=stuck, requeued=requeued, given_up=given_up)
 
 
 def unsubscribe_recorded(one_click: bool) -> None:

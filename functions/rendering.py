@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from functions.domain.email import MailProblem
+from functions.domain.text import one_line
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"  # <lang>/LC_MESSAGES/messages.mo
 
@@ -22,7 +25,7 @@ _MARKERS = ("{{", "{%", "}}", "%}")
 _STYLE_BLOCK = re.compile(r"<style\b.*?</style>", re.DOTALL | re.IGNORECASE)
 
 
-class TemplateProblem(ValueError):
+class TemplateProblem(MailProblem):
     """An email could not be rendered cleanly. The message never carries data values."""
 
 
@@ -73,8 +76,9 @@ def render_email(template: str, data: dict, language: str = "en") -> RenderedEma
     """Render templates/emails/<template>/{subject.txt, body.html, body.txt} with `data`.
 
     Strings go through gettext in `language` when functions/locales has its catalogue, else
-    English. The HTML has its CSS inlined. Raises TemplateProblem for a missing value, a
-    line break in the subject, an empty part or a placeholder left in the output.
+    English. The HTML has its CSS inlined. The subject is made one line whatever its values
+    held (a header carries no line break). Raises TemplateProblem for a missing value, an
+    empty part or a placeholder left in the output.
     """
     import jinja2
 
@@ -91,9 +95,7 @@ def render_email(template: str, data: dict, language: str = "en") -> RenderedEma
         ]
     except jinja2.TemplateError as e:
         raise TemplateProblem(f"{template}: {type(e).__name__}") from None
-    subject, html, text = parts[0].strip(), parts[1], parts[2].strip() + "\n"
-    if "\r" in subject or "\n" in subject:
-        raise TemplateProblem(f"{template}: line break in the subject")
+    subject, html, text = one_line(parts[0]), parts[1], parts[2].strip() + "\n"
     if not (subject and html.strip() and text.strip()):
         raise TemplateProblem(f"{template}: empty subject or body")
     values = _marker_values(data)

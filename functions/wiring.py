@@ -49,7 +49,12 @@ def form_mappings():
 def outbox():
     from functions.adapters.firestore_outbox import FirestoreOutbox
 
-    return FirestoreOutbox(firestore_client(), get_settings().firestore_timeout_seconds)
+    settings = get_settings()
+    return FirestoreOutbox(
+        firestore_client(),
+        settings.firestore_timeout_seconds,
+        after_send_timeout=settings.sent_record_timeout_seconds,
+    )
 
 
 @functools.cache

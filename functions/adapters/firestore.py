@@ -81,13 +81,19 @@ def valid_id(doc_id: str) -> bool:
 
 class FirestoreAdapter:
     def __init__(self, client, timeout: float = 10.0):
-        from google.api_core.retry import Retry, if_transient_error
-
         self._db = client
         # Bounds each call, retries included, so an outage answers 503 instead of hanging
         # (the library's default retry keeps trying for minutes).
-        retry = Retry(predicate=if_transient_error, initial=0.1, maximum=2.0, timeout=timeout)
-        self._t = {"timeout": timeout, "retry": retry}
+        self._t = call_options(timeout)
+
+
+def call_options(deadline: float) -> dict[str, Any]:
+    """Firestore call options: transient errors are retried with backoff, and the call with
+    its retries ends after `deadline` seconds (api_core gives each attempt what is left)."""
+    from google.api_core.retry import Retry, if_transient_error
+
+    retry = Retry(predicate=if_transient_error, initial=0.1, maximum=2.0, timeout=deadline)
+    return {"timeout": deadline, "retry": retry}
 
 
 class FirestoreCentreDirectory(FirestoreAdapter):

@@ -2,7 +2,8 @@
 
 A delivery costs one read (the message and its recipient's suppression entry, fetched
 together) and two writes (the claim, then the outcome). The claim is a write conditioned on
-the update time that was read, so of two concurrent deliveries exactly one wins.
+the update time that was read, so of two concurrent deliveries exactly one wins. Recording
+that a message was sent waits out a longer outage than other calls: losing it sends again.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functions.adapters.firestore import (
     OUTBOX,
     SUPPRESSIONS,
     FirestoreAdapter,
+    call_options,
     dump,
     query,
     storage_errors,
@@ -24,12 +26,25 @@ from functions.domain.suppression import SuppressionReason, address_key
 
 
 class LoadedMessage(NamedTuple):
-    message: OutboxMessage
+    message: OutboxMessage | None  # None: the record is there but cannot be read as a message
     suppressed_for: set[str]
     version: Any  # the update time read: the claim is conditioned on it
 
 
+class StuckMessage(NamedTuple):
+    """What the sweep needs of a message left behind, read leniently: never the address."""
+
+    message_id: str
+    recipient_key: str | None
+    dispatches: int
+    version: Any  # its update time: giving up on it is conditioned on it
+
+
 class FirestoreOutbox(FirestoreAdapter):
+    def __init__(self, client, timeout: float = 10.0, after_send_timeout: float | None = None):
+        super().__init__(client, timeout)
+        self._after_send = call_options(after_send_timeout or timeout)
+
     def _ref(self, message_id: str):
         return self._db.collection(OUTBOX).document(message_id)
 
@@ -53,7 +68,12 @@ class FirestoreOutbox(FirestoreAdapter):
         snapshot = found.get(refs[0].path)
         if snapshot is None or not snapshot.exists:
             return None
-        message = OutboxMessage.model_validate(snapshot.to_dict())
+        from pydantic import ValidationError
+
+        try:
+            message = OutboxMessage.model_validate(snapshot.to_dict())
+        except ValidationError:
+            return LoadedMessage(None, set(), snapshot.update_time)
         key = address_key(message.to)
         suppression = found.get(f"{SUPPRESSIONS}/{key}")
         if suppression is None:
@@ -64,22 +84,31 @@ class FirestoreOutbox(FirestoreAdapter):
         )
         return LoadedMessage(message, reasons, snapshot.update_time)
 
-    def update_if_unchanged(self, message_id: str, version, fields: dict) -> Any | None:
-        """Apply fields only if nobody wrote the message since `version`; the new version."""
+    def update_if_unchanged(
+        self, message_id: str, version, fields: dict, after_send: bool = False
+    ) -> Any | None:
+        """Apply fields only if nobody wrote the message since `version`; the new version.
+
+        `after_send`: the outcome of a send that happened, retried for longer.
+        """
         from google.api_core.exceptions import FailedPrecondition
 
         option = self._db.write_option(last_update_time=version)
+        options = self._after_send if after_send else self._t
         try:
             with storage_errors():
-                result = self._ref(message_id).update(fields, option=option, **self._t)
+                result = self._ref(message_id).update(fields, option=option, **options)
         except FailedPrecondition:
             return None
         return result.update_time
 
     def list_stuck(
         self, now: datetime, pending_grace: timedelta, limit: int
-    ) -> list[OutboxMessage]:
-        """Pending longer than the grace (its task was lost?), or sending past its lease."""
+    ) -> list[StuckMessage]:
+        """Pending longer than the grace (its task was lost?), or sending past its lease.
+
+        Read field by field, so that one record the model cannot read does not stop the sweep.
+        """
         from google.cloud.firestore_v1.base_query import FieldFilter
 
         outbox = self._db.collection(OUTBOX)
@@ -93,7 +122,7 @@ class FirestoreOutbox(FirestoreAdapter):
             stuck = stuck.where(filter=FieldFilter(field, "<", before)).limit(limit)
             with storage_errors():
                 found += stuck.stream(**self._t)
-        return [OutboxMessage.model_validate(doc.to_dict()) for doc in found]
+        return [_stuck(doc) for doc in found]
 
     def record_dispatch(self, message_id: str, dispatches: int, now: datetime) -> None:
         """Count a re-enqueue, which names its task; `updated_at` restarts the pending grace."""
@@ -119,3 +148,14 @@ class FirestoreSuppressionList(FirestoreAdapter):
         with storage_errors():
             entry = self._db.collection(SUPPRESSIONS).document(address_key(address)).get(**self._t)
         return set((entry.to_dict() or {}).get("reasons", {})) if entry.exists else set()
+
+
+def _stuck(snapshot) -> StuckMessage:
+    data = snapshot.to_dict() or {}
+    to, dispatches = data.get("to"), data.get("dispatches")
+    return StuckMessage(
+        message_id=snapshot.id,
+        recipient_key=address_key(to) if isinstance(to, str) else None,
+        dispatches=dispatches if isinstance(dispatches, int) else 0,
+        version=snapshot.update_time,
+    )

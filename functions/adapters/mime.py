@@ -55,7 +55,11 @@ def bare_address(header_value: str) -> str:
 
 
 def build_mime(email: OutgoingEmail, now: datetime | None = None) -> EmailMessage:
-    """The email as multipart/alternative (text/plain, then text/html), UTF-8, ready to send."""
+    """The email as multipart/alternative (text/plain, then text/html), UTF-8, ready to send.
+
+    The Message-ID is the outbox id at the sender's domain when the email has one, so every
+    sending of one outbox message carries the same Message-ID.
+    """
     clashes = sorted(name for name in email.headers if name.lower() in _OWN_HEADERS)
     if clashes:
         raise ValueError(f"extra headers may not set {', '.join(clashes)}")
@@ -65,7 +69,9 @@ def build_mime(email: OutgoingEmail, now: datetime | None = None) -> EmailMessag
     message["Subject"] = email.subject
     message["Date"] = format_datetime(now or datetime.now(UTC), usegmt=True)
     domain = bare_address(email.sender).rpartition("@")[2] or "localhost"
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = (
+        f"<{email.message_id}@{domain}>" if email.message_id else make_msgid(domain=domain)
+    )
     if email.reply_to:
         message["Reply-To"] = email.reply_to
     for name, value in email.headers.items():

@@ -1,7 +1,9 @@
 """Reading a Google Form response into case fields through a per-form question mapping.
 
 A response is never refused for what it says: anything that does not match is kept as
-given and the case is flagged for the regional administrator's triage.
+given and the case is flagged for the regional administrator's triage. What is kept is
+bounded: a short answer kept as given is one line of at most GIVEN_TEXT_MAX characters, and a
+message longer than CASE_DESCRIPTION_MAX is cut there and flagged (the form keeps it whole).
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from functions.domain.contact import normalise_email, normalise_phone
-from functions.domain.models import Centre, Child, Reporter, TriageReason
+from functions.domain.models import (
+    CASE_DESCRIPTION_MAX,
+    GIVEN_TEXT_MAX,
+    Centre,
+    Child,
+    Reporter,
+    TriageReason,
+)
+from functions.domain.text import clean_text, cut, one_line
 from functions.domain.vocabulary import (
     AgeGroup,
     Category,
@@ -116,35 +126,41 @@ def interpret(
     for answer in response.answers:
         field = questions.get(_key(answer.question))
         if field:
-            by_field[field] = answer.text()
+            by_field[field] = clean_text(answer.text())
 
     reasons: list[TriageReason] = []
     given: dict[str, str] = {}
 
+    def keep_as_given(name: str, text: str) -> None:
+        given[name] = cut(one_line(text), GIVEN_TEXT_MAX)
+
     centre = _find_centre(by_field.get("centre", ""), centres)
     if centre is None:
         reasons.append(TriageReason.UNKNOWN_CENTRE)
-        given["centre"] = by_field.get("centre", "")
+        keep_as_given("centre", by_field.get("centre", ""))
 
     kind = match_choice(Kind, by_field.get("kind"))
     if kind is None:
         reasons.append(TriageReason.UNKNOWN_KIND)
-        given["kind"] = by_field.get("kind", "")
+        keep_as_given("kind", by_field.get("kind", ""))
 
     category = match_choice(Category, by_field.get("category"))
     if category is None and by_field.get("category"):
         reasons.append(TriageReason.UNKNOWN_TOPIC)
-        given["topic"] = by_field["category"]
+        keep_as_given("topic", by_field["category"])
 
-    description = by_field.get("description", "").strip()
+    description = by_field.get("description", "")
     if not description:
         reasons.append(TriageReason.NO_DESCRIPTION)
+    elif len(description) > CASE_DESCRIPTION_MAX:
+        reasons.append(TriageReason.MESSAGE_CUT)
+        description = cut(description, CASE_DESCRIPTION_MAX)
 
     urgency = _key(by_field.get("urgent", ""))
     urgent = urgency in _YES or urgency.startswith("yes")
     if not urgent and urgency not in _NO:
         reasons.append(TriageReason.UNCLEAR_URGENCY)
-        given["urgent"] = by_field["urgent"]
+        keep_as_given("urgent", by_field["urgent"])
 
     consent_given = bool(by_field.get("consent", "").strip())
     email = _contact(by_field.get("reporter.email", ""), normalise_email, reasons)
@@ -155,7 +171,7 @@ def interpret(
         # Without consent there is no basis to keep contact details: the case stays, anonymous.
         reasons.append(TriageReason.NO_CONSENT)
         email = phone = None
-    name = (by_field.get("reporter.name") or "").strip()[:100] or None
+    name = cut(one_line(by_field.get("reporter.name") or ""), 100) or None
     reporter = Reporter(
         name=name if (email or phone) else None,
         email=email,
@@ -164,7 +180,7 @@ def interpret(
         preferred_language=match_choice(Language, by_field.get("reporter.preferred_language"))
         or Language.ENGLISH,
     )
-    child_name = (by_field.get("child.first_name") or "").strip()[:30] or None
+    child_name = cut(one_line(by_field.get("child.first_name") or ""), 30) or None
     age_group = match_choice(AgeGroup, by_field.get("child.age_group"))
     child = Child(first_name=child_name, age_group=age_group) if child_name or age_group else None
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from functions.domain.vocabulary import (
     AgeGroup,
@@ -16,6 +17,13 @@ from functions.domain.vocabulary import (
     ReporterRole,
     Source,
 )
+
+# What a case keeps of free text, whichever way it came in (the web form and the API ask for
+# less: submission.py). Bounded so that a case, and each mail about it, stays far below
+# Firestore's 1 MiB document limit whatever a form sends.
+CASE_DESCRIPTION_MAX = 10_000
+GIVEN_TEXT_MAX = 200  # a short answer kept as given: a centre's name, a kind, a topic
+ShortText = Annotated[str, StringConstraints(max_length=GIVEN_TEXT_MAX)]
 
 
 class Record(BaseModel):
@@ -76,13 +84,14 @@ class TriageReason(StrEnum):
     NO_DESCRIPTION = "no_description"
     INVALID_CONTACT = "invalid_contact"
     NO_CONSENT = "no_consent"
+    MESSAGE_CUT = "message_cut"
 
 
 class Triage(Record):
     """Why a case needs the regional administrator's eye, and what was given as-is."""
 
     reasons: list[TriageReason]
-    given: dict[str, str] = Field(default_factory=dict)
+    given: dict[str, ShortText] = Field(default_factory=dict)
     resolved: bool = False
 
 
@@ -91,11 +100,11 @@ class Case(Record):
     status_token_hash: str
     source: Source
     centre_id: str | None
-    centre_name: str
+    centre_name: ShortText
     region_id: str | None
     kind: Kind | None
     category: Category
-    description: str
+    description: Annotated[str, StringConstraints(max_length=CASE_DESCRIPTION_MAX)]
     urgent: bool
     anonymous: bool
     reporter: Reporter

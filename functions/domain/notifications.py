@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from functions.domain.models import Case, Centre, Contact, Region, TriageReason
+from functions.domain.models import (
+    CASE_DESCRIPTION_MAX,
+    Case,
+    Centre,
+    Contact,
+    Region,
+    TriageReason,
+)
 from functions.domain.outbox import MessageKind, OutboxMessage, new_message_id
 from functions.domain.sla import human_date, human_datetime
 from functions.domain.vocabulary import label
@@ -17,9 +24,13 @@ TRIAGE_LABELS = {
     TriageReason.NO_DESCRIPTION: "No message was written",
     TriageReason.INVALID_CONTACT: "Contact details could not be read",
     TriageReason.NO_CONSENT: "Consent not given: contact details were not kept",
+    TriageReason.MESSAGE_CUT: (
+        f"The message was longer than {CASE_DESCRIPTION_MAX:,} characters and was cut here; "
+        "the form's responses hold all of it"
+    ),
 }
+# The answer shown beside a reason. Not the centre's: the mail shows it once, as the centre.
 _GIVEN_FOR = {
-    TriageReason.UNKNOWN_CENTRE: "centre",
     TriageReason.UNKNOWN_KIND: "kind",
     TriageReason.UNKNOWN_TOPIC: "topic",
     TriageReason.UNCLEAR_URGENCY: "urgent",
@@ -55,11 +66,16 @@ def new_case_messages(
 ) -> list[OutboxMessage]:
     """Acknowledge the parent (when they gave an email and are not anonymous); alert the
     principal; alert the regional administrator at once when the case is urgent or needs
-    triage (every administrator when the region is unknown)."""
+    triage (every administrator when the region is unknown).
+
+    Each message holds a parent's text once (the centre as given, the description); subjects
+    name a centre only when it is one of ours (`centre_known`).
+    """
     common = {
         "network_name": network_name,
         "reference": case.reference,
         "centre_name": case.centre_name,
+        "centre_known": case.centre_id is not None,
         "kind_label": label(case.kind) or "Feedback",
         "category_label": label(case.category),
         "respond_by": human_date(case.respond_by),

@@ -17,21 +17,16 @@ from pydantic import (
 
 from functions.domain.consent import CURRENT_CONSENT_VERSION, is_known_version
 from functions.domain.contact import normalise_email, normalise_phone
+from functions.domain.text import clean_text
 from functions.domain.vocabulary import AgeGroup, Category, Kind, Language, ReporterRole
 
 DESCRIPTION_MAX = 4000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _clean_text(value: str) -> str:
-    """Drop control characters (never newlines) and surrounding space."""
-    return _CONTROL.sub("", value).strip()
 
 
 def _blank_to_none(value: str | None) -> str | None:
     if value is None:
         return None
-    value = _clean_text(value)
+    value = clean_text(value)
     return value or None
 
 
@@ -103,7 +98,7 @@ class FeedbackSubmission(Command):
     centre_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     kind: Kind
     category: Category
-    description: Annotated[str, AfterValidator(_clean_text)]
+    description: Annotated[str, AfterValidator(clean_text)]
     urgent: bool = False
     anonymous: bool = False
     reporter: ReporterInput = Field(default_factory=ReporterInput, validate_default=True)

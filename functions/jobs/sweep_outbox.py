@@ -12,6 +12,7 @@ from functions.services.dispatch import sweep_outbox as sweep
 @entry_point("sweep_outbox", methods=("POST",))
 def sweep_outbox(request: Request) -> Response:
     """Re-enqueue messages left pending or stuck in sending; safe to run at any time."""
-    counts = sweep(outbox=wiring.outbox(), queue=wiring.delivery_queue(), clock=wiring.utc_now)
-    logs.outbox_swept(counts["stuck"], counts["requeued"])
+    counts = sweep(outbox=wiring.outbox(), queue=wiring.delivery_queue(), clock=wiring.utc_now,
+                   retention=wiring.mail_setup().retention)  # fmt: skip
+    logs.outbox_swept(counts["stuck"], counts["requeued"], counts["given_up"])
     return json_response(counts)

@@ -1,4 +1,9 @@
-"""Delivering one outbox message: at most once per message, whatever the task queue does."""
+"""Delivering one outbox message: at most once per message, whatever the task queue does.
+
+Every path ends in a final state or a retry that MAX_ATTEMPTS bounds: an error that is not
+known to be transient (a template, a header, a transport's surprise) fails the message for
+good, once, with its reason; a lapsed lease counts as an attempt like any other.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from functions.domain.email import OutgoingEmail
+from functions.domain.email import MailProblem, OutgoingEmail
 from functions.domain.links import MailLinks
 from functions.domain.outbox import (
     MAX_ATTEMPTS,
     DeliveryState,
+    OutboxMessage,
     claimed,
     finished,
     released,
@@ -53,31 +59,31 @@ def deliver_email(
     if loaded is None:
         return DeliveryResult.UNKNOWN
     message, now = loaded.message, clock()
-    if message.final:
+    if message is not None and message.final:
         return DeliveryResult.ALREADY_DONE
-    if not message.claimable(now):
+    if message is not None and not message.claimable(now):
         return DeliveryResult.IN_PROGRESS
 
-    def end(state: DeliveryState, result: DeliveryResult, version=loaded.version, **fields):
+    def end(state: DeliveryState, result: DeliveryResult, version=loaded.version,
+            after_send: bool = False, **fields) -> DeliveryResult:  # fmt: skip
         done = finished(state, now, setup.retention, **fields)
-        return (
-            result
-            if outbox.update_if_unchanged(message_id, version, done)
-            else (DeliveryResult.IN_PROGRESS)
-        )
+        recorded = outbox.update_if_unchanged(message_id, version, done, after_send=after_send)
+        return result if recorded else DeliveryResult.IN_PROGRESS
 
+    if message is None:  # a record this code cannot read will not become readable by retrying
+        reason = "the outbox record cannot be read as a message"
+        return end(DeliveryState.FAILED, DeliveryResult.FAILED, last_error=reason)
+    if message.attempts >= MAX_ATTEMPTS:  # leases that lapsed, each an attempt that never ended
+        last = message.last_error or "each sender stopped before recording an outcome"
+        reason = f"gave up after {message.attempts} attempts; last: {last}"
+        return end(DeliveryState.FAILED, DeliveryResult.FAILED, last_error=reason[:500])
     if blocks(loaded.suppressed_for, message.kind):
         return end(DeliveryState.SUPPRESSED, DeliveryResult.SUPPRESSED)
-    links = setup.links.for_message(message)
     try:
-        rendered = render(message.template, {**message.data, **links}, message.language)
-        email = OutgoingEmail(
-            sender=setup.sender, to=message.to, subject=rendered.subject, html=rendered.html,
-            text=rendered.text, headers=setup.links.headers(message, links["unsubscribe_url"]),
-            reply_to=setup.reply_to,
-        )  # fmt: skip
-    except ValueError as problem:  # a template error or header injection: this message only
-        return end(DeliveryState.FAILED, DeliveryResult.FAILED, last_error=str(problem)[:500])
+        email = _compose(message, render, setup)
+    except Exception as problem:  # noqa: BLE001 - whatever it is, this message only, for good
+        reason = _reason(problem, "while composing")
+        return end(DeliveryState.FAILED, DeliveryResult.FAILED, last_error=reason)
 
     version = outbox.update_if_unchanged(message_id, loaded.version, claimed(message, now))
     if version is None:
@@ -91,9 +97,30 @@ def deliver_email(
             return end(DeliveryState.FAILED, DeliveryResult.FAILED, version, last_error=reason)
         outbox.update_if_unchanged(message_id, version, released(clock(), str(error)))
         return DeliveryResult.RETRY
-    except PermanentDeliveryError as error:
-        return end(DeliveryState.FAILED, DeliveryResult.FAILED, version, last_error=str(error))
+    except Exception as error:  # noqa: BLE001 - refused for good, or not known to be transient
+        reason = _reason(error, "while sending")
+        return end(DeliveryState.FAILED, DeliveryResult.FAILED, version, last_error=reason)
+    # Sent: recording it is the one write whose loss would send the message again, so it
+    # waits out a longer storage outage than other writes.
     return end(
-        DeliveryState.SENT, DeliveryResult.SENT, version, provider_message_id=provider_id,
-        subject=rendered.subject, sent_at=clock(), last_error=None,
+        DeliveryState.SENT, DeliveryResult.SENT, version, after_send=True,
+        provider_message_id=provider_id, subject=email.subject, sent_at=clock(), last_error=None,
     )  # fmt: skip
+
+
+def _compose(message: OutboxMessage, render: Callable, setup: MailSetup) -> OutgoingEmail:
+    links = setup.links.for_message(message)
+    rendered = render(message.template, {**message.data, **links}, message.language)
+    return OutgoingEmail(
+        sender=setup.sender, to=message.to, subject=rendered.subject, html=rendered.html,
+        text=rendered.text, headers=setup.links.headers(message, links["unsubscribe_url"]),
+        reply_to=setup.reply_to, message_id=message.message_id,
+    )  # fmt: skip
+
+
+def _reason(error: Exception, stage: str) -> str:
+    """What goes into last_error: our own errors' words (they never quote the data), and only
+    the type of anything else (its text may quote an address or a parent's words)."""
+    if isinstance(error, MailProblem | PermanentDeliveryError):
+        return str(error)[:500]
+    return f"{type(error).__name__} {stage}"

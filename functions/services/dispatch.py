@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from functions import logs
-from functions.domain.outbox import OutboxMessage
+from functions.domain.outbox import DeliveryState, OutboxMessage, finished
 from functions.domain.suppression import address_key
 from functions.services.errors import QueueUnavailable
 from functions.services.ports import Clock, DeliveryQueue
@@ -15,6 +15,9 @@ from functions.services.ports import Clock, DeliveryQueue
 # usual retry backoff, so the sweep rarely duplicates a task that is only waiting.
 PENDING_GRACE = timedelta(minutes=10)
 SWEEP_LIMIT = 500
+# A message whose tasks never reach a delivery attempt (they fail before the claim) would be
+# re-enqueued forever; after this many sweeps (hours: each waits out the grace) it fails.
+MAX_DISPATCHES = 24
 
 
 def dispatch(messages: Iterable[OutboxMessage], queue: DeliveryQueue) -> int:
@@ -22,22 +25,37 @@ def dispatch(messages: Iterable[OutboxMessage], queue: DeliveryQueue) -> int:
     in the outbox already). Returns how many were enqueued."""
     enqueued = 0
     for message in messages:
-        try:
-            queue.enqueue_delivery(message.message_id, address_key(message.to), message.dispatches)
-            enqueued += 1
-        except QueueUnavailable as error:
-            # Never fail the caller: the message is committed, and the sweep will enqueue it.
-            logs.enqueue_failed(message.message_id, str(error))
+        key = address_key(message.to)
+        enqueued += _enqueue(queue, message.message_id, key, message.dispatches)
     return enqueued
 
 
-def sweep_outbox(*, outbox, queue: DeliveryQueue, clock: Clock) -> dict[str, int]:
-    """Re-enqueue messages left pending past the grace or stuck in sending past their lease."""
+def _enqueue(queue: DeliveryQueue, message_id: str, recipient_key: str, dispatches: int) -> int:
+    try:
+        queue.enqueue_delivery(message_id, recipient_key, dispatches)
+        return 1
+    except QueueUnavailable as error:
+        # Never fail the caller: the message is committed, and the sweep will enqueue it.
+        logs.enqueue_failed(message_id, str(error))
+        return 0
+
+
+def sweep_outbox(
+    *, outbox, queue: DeliveryQueue, clock: Clock, retention: timedelta
+) -> dict[str, int]:
+    """Re-enqueue messages left pending past the grace or stuck in sending past their lease;
+    fail those re-enqueued MAX_DISPATCHES times already, or too broken to address."""
     now = clock()
     stuck = outbox.list_stuck(now, PENDING_GRACE, SWEEP_LIMIT)
-    requeued = []
+    requeued = given_up = 0
     for message in stuck:
-        again = message.model_copy(update={"dispatches": message.dispatches + 1})
-        outbox.record_dispatch(message.message_id, again.dispatches, now)
-        requeued.append(again)
-    return {"stuck": len(stuck), "requeued": dispatch(requeued, queue)}
+        if message.recipient_key is None or message.dispatches >= MAX_DISPATCHES:
+            reason = f"gave up after {message.dispatches} re-enqueues without an outcome"
+            failed = finished(DeliveryState.FAILED, now, retention, last_error=reason)
+            given_up += outbox.update_if_unchanged(message.message_id, message.version,
+                                                   failed) is not None  # fmt: skip
+            continue
+        again = message.dispatches + 1
+        outbox.record_dispatch(message.message_id, again, now)
+        requeued += _enqueue(queue, message.message_id, message.recipient_key, again)
+    return {"stuck": len(stuck), "requeued": requeued, "given_up": given_up}

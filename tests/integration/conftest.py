@@ -1,16 +1,24 @@
-"""Fixtures for the delivery pipeline: a real SMTP server on loopback, and the outbox."""
+"""Fixtures for the delivery pipeline: a real SMTP server on loopback, the outbox over the
+Firestore emulator, a recording task queue, and deliveries replayed from its tasks."""
 
 from __future__ import annotations
 
 import threading
 import uuid
 from collections import Counter
+from datetime import UTC, datetime
 
 import pytest
 from google.cloud import firestore
 
 from functions.adapters.firestore_outbox import FirestoreOutbox, FirestoreSuppressionList
+from functions.adapters.smtp import SmtpTransport
+from functions.adapters.tasks import CloudTasksQueue
 from functions.devtools.emulators import free_port
+from functions.rendering import render_email
+from functions.services.deliver_email import DeliveryResult, deliver_email
+from tests.fakes import FakeTasksClient
+from tests.integration.outbox_helpers import SETUP
 
 
 class RecordingSmtpHandler:
@@ -64,3 +72,28 @@ def outbox(firestore_client):
 @pytest.fixture
 def suppressions(firestore_client):
     return FirestoreSuppressionList(firestore_client, timeout=10)
+
+
+@pytest.fixture
+def tasks():
+    """The queue's client: records tasks and answers ALREADY_EXISTS like Cloud Tasks."""
+    return FakeTasksClient()
+
+
+@pytest.fixture
+def queue(tasks):
+    return CloudTasksQueue(tasks, "projects/p/locations/l/queues/email", "http://x/deliver_email",
+                           None)  # fmt: skip
+
+
+@pytest.fixture
+def deliver(outbox, smtp_server):
+    transport = SmtpTransport(smtp_server.hostname, smtp_server.port, starttls=False, timeout=10)
+
+    def run(task: dict, clock=lambda: datetime.now(UTC)) -> DeliveryResult:
+        return deliver_email(
+            task["message_id"], task["recipient_key"], outbox=outbox, transport=transport,
+            render=render_email, clock=clock, setup=SETUP,
+        )  # fmt: skip
+
+    return run

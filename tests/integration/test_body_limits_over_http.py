@@ -7,6 +7,7 @@ the first hung waiting for bytes that never came and the second read 300 MB into
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -72,10 +73,8 @@ def _send(port: int, head: str, body_pieces, timeout: float = 5.0) -> float:
                 connection.sendall(piece)
         except OSError:  # the server answered and closed while we were still sending
             pass
-        try:
+        with contextlib.suppress(OSError):
             connection.recv(1024)
-        except OSError:
-            pass
     return time.monotonic() - started
 
 

@@ -6,72 +6,14 @@ its tasks are replayed through the delivery service the way the queue would, twi
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
-
-from functions.adapters.smtp import SmtpTransport
-from functions.adapters.tasks import CloudTasksQueue
-from functions.domain.links import MailLinks
-from functions.domain.outbox import DeliveryState, MessageKind, OutboxMessage, new_message_id
+from functions.domain.outbox import DeliveryState, MessageKind
 from functions.domain.suppression import SuppressionReason
-from functions.rendering import render_email
-from functions.services.deliver_email import DeliveryResult, MailSetup, deliver_email
-from functions.services.dispatch import PENDING_GRACE, dispatch, sweep_outbox
-from tests.fakes import FakeTasksClient
-
-SAMPLES = Path(__file__).parents[2] / "templates" / "emails"
-SETUP = MailSetup(
-    sender="ECD Network <no-reply@ecd.example.org>",
-    reply_to=None,
-    retention=timedelta(days=90),
-    links=MailLinks("http://127.0.0.1:8080/case_status", "http://127.0.0.1:8080/unsubscribe",
-                    b"secret"),
-)  # fmt: skip
-
-
-def message(to: str, template="case_acknowledgement", kind=MessageKind.TRANSACTIONAL, **data):
-    now = datetime.now(UTC)
-    sample = json.loads((SAMPLES / template / "sample.json").read_text())
-    sample.pop("status_url", None)
-    sample.pop("unsubscribe_url", None)
-    return OutboxMessage(
-        message_id=new_message_id(), template=template, to=to, data=sample | data, kind=kind,
-        case_reference="FB-7K3M-Q9P", created_at=now, updated_at=now,
-    )  # fmt: skip
-
-
-@pytest.fixture
-def tasks():
-    return FakeTasksClient()
-
-
-@pytest.fixture
-def queue(tasks):
-    return CloudTasksQueue(tasks, "projects/p/locations/l/queues/email", "http://x/deliver_email",
-                           None)  # fmt: skip
-
-
-@pytest.fixture
-def deliver(outbox, smtp_server):
-    transport = SmtpTransport(smtp_server.hostname, smtp_server.port, starttls=False, timeout=10)
-
-    def run(task: dict, clock=lambda: datetime.now(UTC)) -> DeliveryResult:
-        return deliver_email(
-            task["message_id"], task["recipient_key"], outbox=outbox, transport=transport,
-            render=render_email, clock=clock, setup=SETUP,
-        )  # fmt: skip
-
-    return run
-
-
-def queue_up(outbox, queue, messages):
-    for item in messages:
-        outbox.add(item)
-    dispatch(messages, queue)
+from functions.services.deliver_email import DeliveryResult
+from functions.services.dispatch import PENDING_GRACE, dispatch
+from tests.integration.outbox_helpers import message, queue_up, sweep
 
 
 def test_every_message_is_sent_exactly_once_through_failures_and_duplicate_tasks(
@@ -99,11 +41,9 @@ def test_a_message_whose_task_was_lost_is_sent_by_the_sweep(outbox, queue, tasks
                                                              smtp_server):  # fmt: skip
     lost = message("lost@example.org")
     outbox.add(lost)  # committed, but its task never reached the queue
-    assert sweep_outbox(outbox=outbox, queue=queue, clock=lambda: datetime.now(UTC)) == {
-        "stuck": 0, "requeued": 0,
-    }  # fmt: skip
+    assert sweep(outbox, queue, datetime.now(UTC)) == {"stuck": 0, "requeued": 0, "given_up": 0}
     later = datetime.now(UTC) + PENDING_GRACE + timedelta(seconds=1)
-    assert sweep_outbox(outbox=outbox, queue=queue, clock=lambda: later)["requeued"] == 1
+    assert sweep(outbox, queue, later)["requeued"] == 1
     (task,) = tasks.take()
     assert deliver(task) == DeliveryResult.SENT
     assert smtp_server.handler.received["lost@example.org"] == 1
@@ -123,7 +63,7 @@ def test_a_sender_that_died_mid_send_is_taken_over_after_its_lease(outbox, queue
     )
     assert deliver(task, clock=lambda: now - timedelta(minutes=1)) == DeliveryResult.IN_PROGRESS
     later = now + timedelta(seconds=1)
-    assert sweep_outbox(outbox=outbox, queue=queue, clock=lambda: later)["requeued"] == 1
+    assert sweep(outbox, queue, later)["requeued"] == 1
     (retask,) = tasks.take()
     assert retask == task  # same ids; a new task name (dispatch 1) so Cloud Tasks accepts it
     assert deliver(retask) == DeliveryResult.SENT

@@ -537,4 +537,4 @@ def test_dev_mailbox_returns_a_part_alone(local_dev):
 def test_dev_mailbox_unknown_or_bad_requests_are_not_found(local_dev, query):
     message_id = local_dev.send(outgoing())
     assert get(query.format(id=message_id)).status_code == 404
-    assert get(f"?id={message_id}", method="POST").status_code == 404
+    assert get(f"?id={message_id}", method="POST").status_code == 405
