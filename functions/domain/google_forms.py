@@ -8,10 +8,11 @@ message longer than CASE_DESCRIPTION_MAX is cut there and flagged (the form keep
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from functions.domain.contact import normalise_email, normalise_phone
 from functions.domain.models import (
@@ -47,7 +48,19 @@ CaseField = Literal[
     "child.first_name",
     "child.age_group",
 ]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Opaque ids, taken as sent (infra/openapi.yaml: 1 to 200 characters, any).
+Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+_RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
+
+
+def _rfc3339(value):
+    """A date-time as the document's `format: date-time` means it (what toISOString makes),
+    not the wider set pydantic would take (numbers, dates alone, no offset)."""
+    if value is None:
+        return None
+    if not (isinstance(value, str) and _RFC3339.fullmatch(value)):
+        raise ValueError("Use an RFC 3339 date-time, like 2026-11-23T08:00:00Z")
+    return datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
 _YES = {"yes", "y", "true", "ja", "yebo", "ewe", "ee", "urgent"}
 _NO = {"no", "n", "false", "nee", "cha", "hayi", "not urgent", ""}
 
@@ -68,7 +81,7 @@ class FormResponse(BaseModel):
     model_config = ConfigDict(extra="ignore")
     form_id: Id
     response_id: Id
-    submitted_at: datetime | None = None
+    submitted_at: Annotated[datetime | None, BeforeValidator(_rfc3339)] = None
     respondent_email: str | None = None
     answers: Annotated[list[FormAnswer], Field(max_length=200)]
 

@@ -1,4 +1,8 @@
-"""What a parent sends: the feedback submission command and its validation rules."""
+"""What a parent sends: the feedback submission command and its validation rules.
+
+infra/openapi.yaml states the same rules; where it needs a pattern, the pattern is the one
+this module uses (JSON Schema validators and schemathesis read patterns as Python does).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -21,6 +26,9 @@ from functions.domain.text import clean_text
 from functions.domain.vocabulary import AgeGroup, Category, Kind, Language, ReporterRole
 
 DESCRIPTION_MAX = 4000
+# A first name or an initial: at most two words, no digits or "@" (nothing that identifies
+# the child further, and no contact details). Checked on the value as sent.
+FIRST_NAME_PATTERN = r"^\s*([^\s\d@]+(\s+[^\s\d@]+)?)?\s*$"
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -59,8 +67,8 @@ class ReporterInput(Command):
 
 
 class ConsentInput(Command):
-    given: bool
-    version: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+    given: StrictBool
+    version: Annotated[str, StringConstraints(max_length=40)]
 
     @field_validator("given")
     @classmethod
@@ -83,11 +91,10 @@ class ChildInput(Command):
     first_name: optional_text(30) = None
     age_group: AgeGroup | None = None
 
-    @field_validator("first_name")
+    @field_validator("first_name", mode="before")
     @classmethod
-    def _first_name_only(cls, value: str | None) -> str | None:
-        # A first name or an initial, nothing that identifies the child further.
-        if value and (len(value.split()) > 2 or re.search(r"[\d@]", value)):
+    def _first_name_only(cls, value):
+        if isinstance(value, str) and not re.search(FIRST_NAME_PATTERN, value):
             raise ValueError("Give only your child's first name or initial")
         return value
 
@@ -95,12 +102,13 @@ class ChildInput(Command):
 class FeedbackSubmission(Command):
     """A complaint, compliment, suggestion or question as a parent submits it."""
 
-    centre_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    centre_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     kind: Kind
     category: Category
     description: Annotated[str, AfterValidator(clean_text)]
-    urgent: bool = False
-    anonymous: bool = False
+    # Strict: the document says boolean, so "yes" or 1 is refused rather than guessed at.
+    urgent: StrictBool = False
+    anonymous: StrictBool = False
     reporter: ReporterInput = Field(default_factory=ReporterInput, validate_default=True)
     consent: ConsentInput
     child: ChildInput | None = None
