@@ -17,12 +17,14 @@ CHROMIUM := /usr/bin/chromium
 VENV_STAMP := $(VENV)/.installed
 TASKS_STAMP := $(VENV_TASKS)/.installed-$(TASKS_EMULATOR_VERSION)
 
-.PHONY: help setup chromium run test lint bench seed-form-mappings preview-emails clean distclean
+.PHONY: help setup chromium run test test-quick lint bench seed-form-mappings preview-emails \
+	clean distclean
 
 help:
 	@echo "make run     start both emulators and every entry point on http://127.0.0.1:8080"
 	@echo "             (HTTP_PORT, FIRESTORE_PORT, TASKS_PORT, GOOGLE_CLOUD_PROJECT override)"
 	@echo "make test    ruff, then pytest (whole suite), then node --test tests/node/"
+	@echo "make test-quick  the same without the long-running runs (pytest -m 'not long')"
 	@echo "make lint    ruff only"
 	@echo "make bench   every bench/*.py (but bench/_*.py helpers)"
 	@echo "make seed-form-mappings  load infra/google_forms/mappings/*.json into the Firestore"
@@ -66,6 +68,11 @@ test: setup
 	else \
 		echo "tests/node: no *.test.js yet, skipped"; \
 	fi
+
+# While working: everything but the tests marked `long` (a fuzz of 1,200 form responses).
+test-quick: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -m "not long"
 
 seed-form-mappings: $(VENV_STAMP)
 	$(PY) -m functions.devtools.seed --form-mappings-only

@@ -33,8 +33,10 @@ class DeliveryState(StrEnum):
 
 
 FINAL_STATES = frozenset({DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.SUPPRESSED})
+# Longer than deliver_email's function timeout (infra/terraform/functions.tf), so a sender still
+# running is never taken over; a lapsed lease means the sender died, and counts as an attempt.
 SENDING_LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 12
+MAX_ATTEMPTS = 12  # every claim counts, a lapsed lease's included
 
 
 def new_message_id() -> str:

@@ -11,7 +11,7 @@ locals {
     submit_feedback    = { public = true, memory = "256Mi", timeout = 60 }
     intake_google_form = { public = true, memory = "256Mi", timeout = 60 }
     case_status        = { public = true, memory = "256Mi", timeout = 60 }
-    deliver_email      = { public = false, memory = "256Mi", timeout = 120, invoker = "tasks" }
+    deliver_email      = { public = false, memory = "256Mi", timeout = 180, invoker = "tasks" }
     sweep_outbox       = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
     email_events       = { public = true, memory = "256Mi", timeout = 60 }
     unsubscribe        = { public = true, memory = "256Mi", timeout = 60 }

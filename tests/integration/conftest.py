@@ -3,9 +3,7 @@ Firestore emulator, a recording task queue, and deliveries replayed from its tas
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
@@ -19,33 +17,7 @@ from functions.rendering import render_email
 from functions.services.deliver_email import DeliveryResult, deliver_email
 from tests.fakes import FakeTasksClient
 from tests.integration.outbox_helpers import SETUP
-
-
-class RecordingSmtpHandler:
-    """aiosmtpd handler: counts what arrives per recipient; can answer 4xx/5xx first."""
-
-    def __init__(self):
-        self.received: Counter[str] = Counter()
-        self.messages: list[bytes] = []
-        self.fail_next = 0  # answer 451 (try later) to this many DATA commands
-        self.reject = set()  # recipients answered 550
-        self._lock = threading.Lock()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.reject:
-            return "550 5.1.1 No such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        with self._lock:
-            if self.fail_next > 0:
-                self.fail_next -= 1
-                return "451 4.3.0 Please try again later"
-            for recipient in envelope.rcpt_tos:
-                self.received[recipient] += 1
-            self.messages.append(envelope.content)
-        return "250 2.0.0 Accepted"
+from tests.smtp_recorder import RecordingSmtpHandler
 
 
 @pytest.fixture

@@ -456,3 +456,16 @@ def test_the_email_queue_retries_sanely():
     assert rate
     assert 0 < float(rate.group(1)) / _SECONDS[rate.group(2)] <= 14
     assert 1 <= queue["max_concurrent_requests"] <= 50
+
+
+def test_a_live_sender_never_loses_its_lease_while_it_records_a_send():
+    """deliver_email's timeout covers recording "sent" through an outage, and the sending
+    lease outlasts the timeout: a sender still running is never taken over (a duplicate)."""
+    from functions.config import Settings
+    from functions.domain.outbox import SENDING_LEASE
+
+    timeout = int(_terraform_functions()["deliver_email"]["timeout"])
+    recording = Settings().sent_record_timeout_seconds
+    sending = Settings().smtp_timeout_seconds * 3  # connect, then reads, at the transport's limit
+    assert recording + sending + 2 * Settings().firestore_timeout_seconds < timeout
+    assert timeout < SENDING_LEASE.total_seconds()
