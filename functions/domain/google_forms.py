@@ -50,7 +50,12 @@ CaseField = Literal[
 ]
 # Opaque ids, taken as sent (infra/openapi.yaml: 1 to 200 characters, any).
 Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-_RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
+_YES = {"yes", "y", "true", "ja", "yebo", "ewe", "ee", "urgent"}
+_NO = {"no", "n", "false", "nee", "cha", "hayi", "not urgent", ""}
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})",
+    re.ASCII,
+)
 
 
 def _rfc3339(value):
@@ -61,8 +66,6 @@ def _rfc3339(value):
     if not (isinstance(value, str) and _RFC3339.fullmatch(value)):
         raise ValueError("Use an RFC 3339 date-time, like 2026-11-23T08:00:00Z")
     return datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
-_YES = {"yes", "y", "true", "ja", "yebo", "ewe", "ee", "urgent"}
-_NO = {"no", "n", "false", "nee", "cha", "hayi", "not urgent", ""}
 
 
 class FormAnswer(BaseModel):

@@ -77,7 +77,10 @@ def test_the_document_and_the_code_judge_every_submission_alike(body):
 
 
 FORM = {"form_id": "f", "response_id": "r", "answers": []}
-_RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})",
+    re.ASCII,
+)
 
 
 def _is_rfc3339(value) -> bool:
