@@ -53,7 +53,8 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 _YES = {"yes", "y", "true", "ja", "yebo", "ewe", "ee", "urgent"}
 _NO = {"no", "n", "false", "nee", "cha", "hayi", "not urgent", ""}
 _RFC3339 = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})",
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:(?P<second>[0-9]{2})(\.[0-9]+)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})",
     re.ASCII,
 )
 
@@ -63,9 +64,13 @@ def _rfc3339(value):
     not the wider set pydantic would take (numbers, dates alone, no offset)."""
     if value is None:
         return None
-    if not (isinstance(value, str) and _RFC3339.fullmatch(value)):
+    matched = _RFC3339.fullmatch(value) if isinstance(value, str) else None
+    if not matched:
         raise ValueError("Use an RFC 3339 date-time, like 2026-11-23T08:00:00Z")
-    return datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    text = value.upper().replace("Z", "+00:00")
+    if matched.group("second") == "60":  # a leap second: Python's datetime has no :60
+        text = text[: matched.start("second")] + "59" + text[matched.end("second") :]
+    return datetime.fromisoformat(text)
 
 
 class FormAnswer(BaseModel):

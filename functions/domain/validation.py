@@ -6,10 +6,20 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
+UNKNOWN_FIELD = "(unknown field)"
+
 
 class FieldError(NamedTuple):
     field: str
     message: str
+    # False when the sender named the field: an unknown key may be any text (a name, an
+    # address), so logs show UNKNOWN_FIELD in its place (the answer still names it).
+    known: bool = True
+
+
+def logged_fields(errors) -> list[str]:
+    """The fields of these errors as a log may show them: never a name the sender chose."""
+    return [error.field if error.known else UNKNOWN_FIELD for error in errors]
 
 
 def _message(error: dict) -> str:
@@ -40,5 +50,5 @@ def field_errors(exc: ValidationError) -> list[FieldError]:
     errors = []
     for error in exc.errors(include_url=False, include_input=False):
         path = ".".join(str(part) for part in error["loc"]) or "body"
-        errors.append(FieldError(path, _message(error)))
+        errors.append(FieldError(path, _message(error), known=error["type"] != "extra_forbidden"))
     return errors

@@ -29,11 +29,16 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
+class BodyUnreadable(Exception):
+    """The body broke off or its chunked encoding is malformed."""
+
+
 class Refusals(NamedTuple):
     """How an entry point says no before its handler runs: as JSON or as a page."""
 
     method_not_allowed: Callable[[str], Response]  # given the Allow header's value
     too_large: Callable[[int], Response]  # given the limit in bytes
+    unreadable: Callable[[], Response]  # a body that cannot be read (broken chunking, cut off)
     internal_error: Callable[[], Response]
 
 
@@ -41,12 +46,14 @@ def parse_json(raw: bytes):
     """The JSON value of a body; ValueError for anything that is not JSON, including nesting
     too deep for the parser (which raises RecursionError, not a ValueError).
 
-    A string escaping half a surrogate pair ("\\ud800"; JavaScript makes these when it cuts an
-    emoji in two) is read the way browsers read broken text: each lone half becomes U+FFFD.
-    Such a string cannot be stored or sent, and the sender would only repeat it.
+    Broken text is read the way browsers read it, as U+FFFD: bytes that are not UTF-8 (or
+    UTF-16/32, which JSON also allows), and a string escaping half a surrogate pair
+    ("\\ud800"; JavaScript makes these when it cuts an emoji in two). Such text could be
+    neither stored nor sent, and a sender refused would only repeat it.
     """
+    text = raw.decode(json.detect_encoding(raw), "replace")
     try:
-        value = json.loads(raw)
+        value = json.loads(text)
         return _mend_surrogates(value) if _ESCAPED_SURROGATE.search(raw) else value
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
@@ -92,6 +99,7 @@ JSON_REFUSALS = Refusals(
         405, [FieldError("method", f"Use {allow}")], {"Allow": allow}
     ),
     too_large=lambda limit: json_errors(413, [FieldError("body", body_limit_message(limit))]),
+    unreadable=lambda: json_errors(400, [FieldError("body", "The body could not be read")]),
     internal_error=lambda: json_errors(
         500, [FieldError("service", "Something went wrong on our side")]
     ),
@@ -105,8 +113,15 @@ def _read_bounded_body(request: Request, limit: int) -> bool:
     functions_framework also calls get_data() after every request, which then reads nothing
     more: a body declared or streamed past the limit is never read to its end.
     """
+    from werkzeug.exceptions import HTTPException
+
     declared = request.content_length
-    data = b"" if declared is not None and declared > limit else request.stream.read(limit + 1)
+    try:
+        too_long = declared is not None and declared > limit
+        data = b"" if too_long else request.stream.read(limit + 1)
+    except (OSError, ValueError, HTTPException) as error:  # broken chunking, client gone
+        request._cached_data = b""
+        raise BodyUnreadable(type(error).__name__) from None
     within = len(data) <= limit and (declared is None or declared <= limit)
     request._cached_data = data if within else b""  # werkzeug's own cache of the body
     return within
@@ -142,7 +157,12 @@ def entry_point(
                     logs.input_rejected(name, 405, ["method"])
                     return refusals.method_not_allowed(allow_header)
                 limit = max_body() if callable(max_body) else max_body
-                if not _read_bounded_body(request, limit):
+                try:
+                    within = _read_bounded_body(request, limit)
+                except BodyUnreadable:
+                    logs.input_rejected(name, 400, ["body"])
+                    return refusals.unreadable()
+                if not within:
                     logs.input_rejected(name, 413, ["body"])
                     return refusals.too_large(limit)
                 return handler(request)

@@ -49,5 +49,8 @@ PAGE_REFUSALS = Refusals(
     too_large=lambda limit: error_page(
         413, "Your message is too long", "Please shorten it and send again."
     ),
+    unreadable=lambda: error_page(
+        400, "Your message did not arrive whole", "Please go back and send it again."
+    ),
     internal_error=internal_error_page,
 )

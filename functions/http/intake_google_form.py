@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from functions import logs
 from functions.config import get_settings
 from functions.domain.google_forms import FormResponse
-from functions.domain.validation import FieldError, field_errors
+from functions.domain.validation import FieldError, field_errors, logged_fields
 from functions.http._common import entry_point, json_errors, json_response, parse_json
 from functions.http._intake import record_form_response
 from functions.http._signatures import SignatureRejected, verify
@@ -20,7 +20,7 @@ NAME = "intake_google_form"
 
 
 def _rejected(status: int, errors: list[FieldError]) -> Response:
-    logs.input_rejected(NAME, status, (error.field for error in errors))
+    logs.input_rejected(NAME, status, logged_fields(errors))
     return json_errors(status, errors)
 
 

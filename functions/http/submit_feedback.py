@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from functions import logs
 from functions.config import get_settings
 from functions.domain.submission import FeedbackSubmission
-from functions.domain.validation import FieldError, field_errors
+from functions.domain.validation import FieldError, field_errors, logged_fields
 from functions.domain.vocabulary import Source
 from functions.http._common import entry_point, json_errors, json_response, parse_json
 from functions.http._intake import record_submission
@@ -32,7 +32,7 @@ def _cors_headers(request: Request) -> dict[str, str]:
 
 
 def _rejected(status: int, errors: list[FieldError], headers: dict) -> Response:
-    logs.input_rejected(NAME, status, (error.field for error in errors))
+    logs.input_rejected(NAME, status, logged_fields(errors))
     return json_errors(status, errors, headers)
 
 

@@ -116,6 +116,29 @@ def test_a_google_form_answer_with_a_lone_surrogate_is_kept_with_a_replacement_c
     assert case.urgent
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32-le"])
+def test_a_google_form_body_whose_bytes_hold_a_lone_surrogate_is_read_the_same_way(
+    client_for, encoding
+):
+    """Bytes that decode to half a surrogate pair (UTF-8's ED A0 80, or UTF-16/32 with an
+    unpaired half) once reached storage and answered 500, losing an urgent case."""
+    answers = [
+        {"question": "Centre", "answer": "Ubuntu Creche, Umlazi"},
+        {"question": "Your message", "answer": "help \ud800 now"},
+        {"question": "Your name", "answer": "Zo\udfff"},
+        {"question": "Phone number", "answer": "082 123 4567"},
+        {"question": "Is a child at risk, or is this urgent?", "answer": "Yes"},
+        {"question": "Consent", "answer": ["I agree"]},
+    ]
+    text = json.loads(delivery(f"resp-raw-{encoding}", answers))
+    raw = json.dumps(text, ensure_ascii=False).encode(encoding, "surrogatepass")
+    answer = post(client_for("intake_google_form"), raw)
+    assert answer.status_code == 201
+    case = wiring.case_repository().get(answer.get_json()["reference"])
+    assert case.urgent and "\ud800" not in case.description and "help" in case.description
+    assert "\udfff" not in case.reporter.name
+
+
 def test_a_json_submission_with_a_lone_surrogate_is_read_the_same_way(client_for):
     body = json.dumps({
         "centre_id": "sunflower-soweto", "kind": "question", "category": "other",
@@ -196,6 +219,21 @@ def _post_chunked(client, body: _Chunked) -> tuple[int, str]:
     environ.update({"wsgi.input": body, "wsgi.input_terminated": True})
     chunks, status, _ = run_wsgi_app(client.application, environ, buffered=True)
     return int(status.split()[0]), b"".join(chunks).decode()
+
+
+class _BrokenChunks(_Chunked):
+    """What werkzeug's dechunker does with a chunk header that is not hex."""
+
+    def read(self, size: int = -1) -> bytes:
+        raise OSError("Invalid chunk header")
+
+    readline = read
+
+
+@pytest.mark.parametrize("name", ["submit_feedback", "feedback_form", "intake_google_form"])
+def test_a_body_that_cannot_be_read_is_400(client_for, name):
+    status, text = _post_chunked(client_for(name), _BrokenChunks(b""))
+    assert status == 400 and ("could not be read" in text or "did not arrive whole" in text)
 
 
 def test_a_streamed_body_is_read_only_up_to_the_limit(client_for):

@@ -41,6 +41,8 @@ def exercise_every_entry_point(client_for):
     api.post("/", json=submission(), headers=headers)
     api.post("/", json=submission(reporter={"name": NAME, "email": EMAIL + "@@", "phone": "1"}))
     api.post("/", json=submission(description=STORY * 2000))
+    # Field names are the sender's to choose: a made-up one may be a name or an address.
+    api.post("/", json=submission(**{STORY: True}, reporter={"phone": PHONE, EMAIL: NAME}))
     form = client_for("feedback_form")
     html = form.get("/").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

@@ -109,3 +109,16 @@ def test_a_chunked_stream_is_refused_after_at_most_the_limit(server, name):
     # the 413 rather than a reset; a deployed function's front end caps bodies at 32 MiB.)
     assert record["status"] == 413
     assert record["read"] <= 1024 * 1024 + 16
+
+
+@pytest.mark.parametrize("name", ENTRY_POINTS)
+def test_a_broken_chunked_body_is_400_and_its_text_reaches_no_log(server, name, capfd):
+    app, port = server
+    head = (f"POST /{name} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n")  # fmt: skip
+    before = len(app.seen)
+    _send(port, head, [b"zz\r\nThandi Mokoena 0821234567\r\n0\r\n\r\n"])
+    (record,) = app.seen[before:]
+    assert record["status"] == 400
+    out, err = capfd.readouterr()
+    assert "Thandi" not in out + err and "0821234567" not in out + err

@@ -87,8 +87,8 @@ def _is_rfc3339(value) -> bool:
     """What `format: date-time` means (the validator here does not check formats)."""
     if not (isinstance(value, str) and _RFC3339.fullmatch(value)):
         return False
-    try:
-        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    try:  # datetime has no leap second; a :60 is as valid as the :59 before it
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00").replace(":60", ":59"))
     except ValueError:
         return False
     return True
@@ -98,6 +98,7 @@ def _is_rfc3339(value) -> bool:
 @AGREEMENT
 @example({"form_id": "f", "response_id": "\u000b", "answers": []}).via("a vertical tab id")
 @example(FORM | {"submitted_at": "2024-01-01T12:59:00Z"})
+@example(FORM | {"submitted_at": "2016-12-31T23:59:60Z"}).via("a leap second")
 @example(FORM | {"submitted_at": "2024-01-01T12:99:00Z"})
 @example(FORM | {"submitted_at": "2024-01-01"})
 @example(FORM | {"submitted_at": 1_700_000_000})

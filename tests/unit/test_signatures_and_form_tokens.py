@@ -12,6 +12,19 @@ def test_a_fresh_signature_over_the_exact_body_is_accepted():
     verify(sign(BODY, SECRET, NOW), BODY, SECRET, now=NOW + 299, tolerance=300)
 
 
+def test_the_signature_covers_the_timestamp_exactly_as_sent():
+    """"<t>.<body>" with t as it appears in the header, leading zeros and all."""
+    import hashlib
+    import hmac
+
+    padded = f"0{NOW}"
+    digest = hmac.new(SECRET, f"{padded}.".encode() + BODY, hashlib.sha256).hexdigest()
+    verify(f"t={padded},v1={digest}", BODY, SECRET, now=NOW, tolerance=300)
+    with pytest.raises(SignatureRejected, match="mismatch"):
+        verify(f"t={padded},{sign(BODY, SECRET, NOW).split(',')[1]}", BODY, SECRET, now=NOW,
+               tolerance=300)  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("header", "body", "now", "reason"),
     [
