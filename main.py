@@ -9,15 +9,15 @@ functions.wiring.
 from importlib import import_module
 
 _ENTRY_POINTS = {
-    "feedback_form": "functions.http.feedback_form",
-    "submit_feedback": "functions.http.submit_feedback",
-    "intake_google_form": "functions.http.intake_google_form",
-    "case_status": "functions.http.case_status",
+    "feedback_form": "functions.http.parent.feedback_form",
+    "submit_feedback": "functions.http.api.submit_feedback",
+    "intake_google_form": "functions.http.integrations.intake_google_form",
+    "case_status": "functions.http.parent.case_status",
     "deliver_email": "functions.tasks.deliver_email",
     "sweep_outbox": "functions.jobs.sweep_outbox",
-    "unsubscribe": "functions.http.unsubscribe",
-    "email_events": "functions.http.email_events",
-    "dev_mailbox": "functions.http.dev_mailbox",  # local runs only: 404 unless LOCAL_DEV
+    "unsubscribe": "functions.http.parent.unsubscribe",
+    "email_events": "functions.http.integrations.email_events",
+    "dev_mailbox": "functions.devtools.dev_mailbox",  # local runs only: 404 unless LOCAL_DEV
 }
 
 __all__ = list(_ENTRY_POINTS)

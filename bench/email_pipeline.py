@@ -175,7 +175,7 @@ def counting_client(counter: RpcCounter, project: str):
 
 
 def _messages(count: int, prefix: str) -> list:
-    from functions.domain.outbox import MessageKind, OutboxMessage, new_message_id
+    from functions.domain.mail.outbox import MessageKind, OutboxMessage, new_message_id
 
     kinds = (("case_acknowledgement", MessageKind.TRANSACTIONAL, "parent"),
              ("case_notification", MessageKind.NOTIFICATION, "principal"))  # fmt: skip
@@ -197,8 +197,8 @@ def _messages(count: int, prefix: str) -> list:
 
 
 def _setup():
-    from functions.domain.links import MailLinks
-    from functions.services.deliver_email import MailSetup
+    from functions.domain.mail.links import MailLinks
+    from functions.services.mail.deliver import MailSetup
 
     return MailSetup(
         sender=f"ECD Network <no-reply@{SENDER_DOMAIN}>",
@@ -221,13 +221,13 @@ def run(count: int, warmup: int = WARMUP) -> dict:
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
-    from functions.adapters.firestore import SUPPRESSIONS
-    from functions.adapters.firestore_outbox import FirestoreOutbox
-    from functions.adapters.ses import SesTransport
-    from functions.domain.email import OutgoingEmail
-    from functions.domain.suppression import address_key
+    from functions.adapters.firestore.base import SUPPRESSIONS
+    from functions.adapters.firestore.outbox import FirestoreOutbox
+    from functions.adapters.mail.ses import SesTransport
+    from functions.domain.mail.email import OutgoingEmail
+    from functions.domain.mail.suppression import address_key
     from functions.rendering import render_email
-    from functions.services.deliver_email import DeliveryResult, deliver_email
+    from functions.services.mail.deliver import DeliveryResult, deliver_email
 
     setup, counter = _setup(), RpcCounter()
 

@@ -41,7 +41,7 @@ class Settings(BaseModel):
     firestore_timeout_seconds: float = 10.0
     # Longest deliver_email keeps trying to record that a message was sent: losing that write
     # would send it again. Within deliver_email's function timeout (infra/terraform), which is
-    # within the sending lease (functions/domain/outbox.py).
+    # within the sending lease (functions/domain/mail/outbox.py).
     sent_record_timeout_seconds: float = 45.0
     # Origins of the network's own web forms allowed to call the JSON API from a browser:
     # a JSON list or comma-separated.

@@ -26,28 +26,28 @@ def firestore_client():
 
 @functools.cache
 def centre_directory():
-    from functions.adapters.firestore import FirestoreCentreDirectory
+    from functions.adapters.firestore.directory import FirestoreCentreDirectory
 
     return FirestoreCentreDirectory(firestore_client(), get_settings().firestore_timeout_seconds)
 
 
 @functools.cache
 def case_repository():
-    from functions.adapters.firestore_cases import FirestoreCaseRepository
+    from functions.adapters.firestore.cases import FirestoreCaseRepository
 
     return FirestoreCaseRepository(firestore_client(), get_settings().firestore_timeout_seconds)
 
 
 @functools.cache
 def form_mappings():
-    from functions.adapters.firestore import FirestoreFormMappingStore
+    from functions.adapters.firestore.form_mappings import FirestoreFormMappingStore
 
     return FirestoreFormMappingStore(firestore_client(), get_settings().firestore_timeout_seconds)
 
 
 @functools.cache
 def outbox():
-    from functions.adapters.firestore_outbox import FirestoreOutbox
+    from functions.adapters.firestore.outbox import FirestoreOutbox
 
     settings = get_settings()
     return FirestoreOutbox(
@@ -59,7 +59,7 @@ def outbox():
 
 @functools.cache
 def suppression_list():
-    from functions.adapters.firestore_outbox import FirestoreSuppressionList
+    from functions.adapters.firestore.suppressions import FirestoreSuppressionList
 
     return FirestoreSuppressionList(firestore_client(), get_settings().firestore_timeout_seconds)
 
@@ -79,7 +79,7 @@ def delivery_queue():
 
 @functools.cache
 def mail_transport():
-    from functions.adapters.mail import transport_from_settings
+    from functions.adapters.mail.transports import transport_from_settings
 
     return transport_from_settings(get_settings())
 
@@ -88,8 +88,8 @@ def mail_transport():
 def mail_setup():
     from datetime import timedelta
 
-    from functions.domain.links import MailLinks
-    from functions.services.deliver_email import MailSetup
+    from functions.domain.mail.links import MailLinks
+    from functions.services.mail.deliver import MailSetup
 
     settings = get_settings()
     links = MailLinks(

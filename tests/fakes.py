@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functions.domain.models import Case, CaseEvent, Centre, Region
+from functions.domain.cases.models import Case, CaseEvent
+from functions.domain.directory.models import Centre, Region
 from functions.services.errors import DuplicateSubmission, ReferenceTaken, StorageUnavailable
 
 

@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 from functions import wiring
-from functions.domain.google_forms import FormMapping
-from functions.domain.models import Centre, Region
+from functions.domain.cases.google_forms import FormMapping
+from functions.domain.directory.models import Centre, Region
 
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 DEMO_DATA = INFRA / "demo" / "demo_data.json"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Request, Response
 
 from functions import logs, wiring
-from functions.http._common import entry_point, json_response
-from functions.services.dispatch import sweep_outbox as sweep
+from functions.entrypoints import entry_point, json_response
+from functions.services.mail.dispatch import sweep_outbox as sweep
 
 
 @entry_point("sweep_outbox", methods=("POST",))

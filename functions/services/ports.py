@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
-    from functions.domain.email import OutgoingEmail
-    from functions.domain.google_forms import FormMapping
-    from functions.domain.models import Case, CaseEvent, Centre, Region
-    from functions.domain.outbox import OutboxMessage
+    from functions.domain.cases.google_forms import FormMapping
+    from functions.domain.cases.models import Case, CaseEvent
+    from functions.domain.directory.models import Centre, Region
+    from functions.domain.mail.email import OutgoingEmail
+    from functions.domain.mail.outbox import OutboxMessage
 
 
 Clock = Callable[[], datetime]

@@ -9,16 +9,16 @@ from __future__ import annotations
 from flask import Request, Response
 
 from functions import logs, wiring
-from functions.domain.validation import FieldError
-from functions.http._common import (
+from functions.domain.shared.validation import FieldError
+from functions.entrypoints import (
     RETRY_AFTER_SECONDS,
     entry_point,
     json_errors,
     json_response,
     parse_json,
 )
-from functions.services.deliver_email import DeliveryResult
-from functions.services.deliver_email import deliver_email as deliver
+from functions.services.mail.deliver import DeliveryResult
+from functions.services.mail.deliver import deliver_email as deliver
 
 NAME = "deliver_email"
 

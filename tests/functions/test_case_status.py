@@ -3,7 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 from functions import wiring
-from functions.domain.models import Actor, CaseEvent, EventType
+from functions.domain.cases.models import Actor, CaseEvent
+from functions.domain.shared.vocabulary import EventType
 
 
 def submit(client_for):

@@ -11,8 +11,9 @@ import json
 import pytest
 
 from functions import wiring
-from functions.adapters import sns
+from functions.adapters.aws import sns
 from functions.devtools.emulators import free_port
+from tests.builders import stored_message, suppression_reasons
 from tests.unit.test_sns_signatures import CERT_URL, SUBSCRIBE_URL, TOPIC, SnsSigner
 
 GONE, SPAMMY, BUSY = "Gone.Parent@Example.org", "annoyed@example.org", "full.inbox@example.org"
@@ -106,7 +107,7 @@ def post(client_for, fetches):
 
 
 def reasons(address: str) -> set[str]:
-    return wiring.suppression_list().reasons(address)
+    return suppression_reasons(wiring.firestore_client(), address)
 
 
 @pytest.mark.parametrize("version", ["1", "2"])
@@ -287,7 +288,7 @@ def test_a_bounced_address_gets_no_mail_at_all(post, signer, client_for, tasks):
     states = {}
     for body in tasks.take():
         assert deliver.post("/", json=body).status_code == 200
-        message = wiring.outbox().get(body["message_id"])
+        message = stored_message(wiring.firestore_client(), body["message_id"])
         states[message.to] = message.state
     assert states[principal] == "suppressed"  # even an urgent (transactional) alert
     assert states["admin.gauteng@ecd.example.org"] == "sent"

@@ -14,10 +14,10 @@ import json
 import pytest
 
 from functions import wiring
-from functions.adapters.local_mailbox import LocalMailbox
+from functions.adapters.mail.local_mailbox import LocalMailbox
 from functions.config import get_settings
-from functions.domain.models import GIVEN_TEXT_MAX
-from tests.functions.test_intake_google_form import delivery, post
+from functions.domain.cases.models import GIVEN_TEXT_MAX
+from tests.builders import delivery, post
 
 ADMINISTRATORS = {"admin.gauteng@ecd.example.org", "admin.kzn@ecd.example.org",
                   "admin.westerncape@ecd.example.org"}  # fmt: skip

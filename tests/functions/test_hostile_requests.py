@@ -15,9 +15,9 @@ import pytest
 import main
 from functions import wiring
 from functions.config import LOCAL_SIGNING_SECRET
-from functions.http import _form_tokens
+from functions.http.parent import form_tokens as _form_tokens
+from tests.builders import delivery, post
 from tests.functions.test_feedback_form import csrf_token, filled
-from tests.functions.test_intake_google_form import delivery, post
 
 NOW = int(time.time())
 SIGNED_BODY = delivery()

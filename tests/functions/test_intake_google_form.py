@@ -8,39 +8,9 @@ import pytest
 
 from functions import wiring
 from functions.config import LOCAL_INTAKE_SECRET
-from functions.domain.models import CASE_DESCRIPTION_MAX
-from functions.http._signatures import sign
-
-ANSWERS = [
-    {"question": "Centre", "answer": "Fynbos Early Learning, Khayelitsha"},
-    {"question": "Type of feedback", "answer": "Compliment"},
-    {"question": "Topic", "answer": "Learning programme"},
-    {"question": "Your message", "answer": "Teacher Chantal is wonderful with the toddlers."},
-    {"question": "Is a child at risk, or is this urgent?", "answer": "No"},
-    {"question": "Your name", "answer": "Ayesha"},
-    {"question": "Email address", "answer": "ayesha@example.org"},
-    {"question": "Phone number", "answer": ""},
-    {"question": "Consent", "answer": ["I agree"]},
-]
-
-
-def delivery(response_id="resp-1", answers=ANSWERS, form_id="demo-feedback-form", **extra):
-    body = {
-        "form_id": form_id,
-        "response_id": response_id,
-        "submitted_at": "2026-11-23T08:00:00Z",
-        "respondent_email": None,
-        "answers": answers,
-    } | extra
-    return json.dumps(body).encode()
-
-
-def post(client, body: bytes, secret=LOCAL_INTAKE_SECRET, offset=0, header=None):
-    at = int(time.time()) + offset
-    signature = header if header is not None else sign(body, secret.encode(), at)
-    return client.post(
-        "/", data=body, content_type="application/json", headers={"X-Signature": signature}
-    )
+from functions.domain.cases.models import CASE_DESCRIPTION_MAX
+from functions.http.integrations.apps_script_signature import sign
+from tests.builders import ANSWERS, delivery, post
 
 
 @pytest.fixture

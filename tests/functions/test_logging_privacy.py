@@ -5,7 +5,7 @@ import re
 import time
 
 from functions.config import LOCAL_INTAKE_SECRET
-from functions.http._signatures import sign
+from functions.http.integrations.apps_script_signature import sign
 
 NAME, EMAIL, PHONE = "Nokuthula Xaba-Sentinel", "nokuthula.sentinel@example.org", "0825550177"
 STORY = "Sentinel-story: my daughter Lindiwe was left outside"

@@ -24,9 +24,9 @@ import pytest
 
 from functions import wiring
 from functions.config import LOCAL_INTAKE_SECRET
-from functions.domain.suppression import address_key
-from functions.http._signatures import sign
-from functions.services.dispatch import PENDING_GRACE
+from functions.domain.mail.suppression import address_key
+from functions.http.integrations.apps_script_signature import sign
+from functions.services.mail.dispatch import PENDING_GRACE
 from tests.smtp_recorder import RecordingSmtpHandler
 
 pytestmark = pytest.mark.long
@@ -82,8 +82,13 @@ def _answers(rng: random.Random) -> tuple[list[dict], bool]:
 
 def _body(response_id: str, answers: list[dict], limit: int) -> bytes:
     """The signed body Apps Script would send, its longest answer trimmed to fit the limit."""
-    body = {"form_id": "demo-feedback-form", "response_id": response_id,
-            "submitted_at": "2026-11-30T08:00:00Z", "respondent_email": None, "answers": answers}
+    body = {
+        "form_id": "demo-feedback-form",
+        "response_id": response_id,
+        "submitted_at": "2026-11-30T08:00:00Z",
+        "respondent_email": None,
+        "answers": answers,
+    }
     raw = json.dumps(body).encode()
     while len(raw) > limit:
         longest = max(answers, key=lambda a: len(json.dumps(a["answer"])))
@@ -101,8 +106,12 @@ def smtp(monkeypatch):
     handler = RecordingSmtpHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
-    for name, value in {"MAIL_TRANSPORT": "smtp", "SMTP_HOST": "127.0.0.1",
-                        "SMTP_PORT": str(controller.port), "SMTP_STARTTLS": "false"}.items():
+    for name, value in {
+        "MAIL_TRANSPORT": "smtp",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(controller.port),
+        "SMTP_STARTTLS": "false",
+    }.items():
         monkeypatch.setenv(name, value)  # fmt: skip
     wiring.reset()
     yield handler

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from functions import wiring
-from functions.adapters.local_mailbox import LocalMailbox
+from functions.adapters.mail.local_mailbox import LocalMailbox
 from functions.config import LOCAL_INTAKE_SECRET, get_settings
-from functions.domain.outbox import DeliveryState, MessageKind
-from functions.http._signatures import sign
-from functions.services.dispatch import PENDING_GRACE
+from functions.domain.mail.outbox import DeliveryState, MessageKind
+from functions.http.integrations.apps_script_signature import sign
+from functions.services.mail.dispatch import PENDING_GRACE
 
 SUBMISSION = {
     "centre_id": "sunflower-soweto",

@@ -14,10 +14,10 @@ from openapi_spec_validator import validate
 from pydantic import BaseModel
 
 from functions.config import LOCAL_INTAKE_SECRET
-from functions.domain.consent import CONSENT_TEXTS
-from functions.domain.google_forms import FormAnswer, FormResponse
-from functions.domain.submission import FeedbackSubmission
-from functions.http._signatures import sign
+from functions.domain.cases.google_forms import FormAnswer, FormResponse
+from functions.domain.cases.submission import FeedbackSubmission
+from functions.domain.shared.consent import CONSENT_TEXTS
+from functions.http.integrations.apps_script_signature import sign
 
 SPEC = yaml.safe_load((Path(__file__).parents[2] / "infra/openapi.yaml").read_text())
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from functions.config import LOCAL_INTAKE_SECRET
-from functions.http._signatures import sign
+from functions.http.integrations.apps_script_signature import sign
 from tests.functions.test_openapi_contract import check_answer
 from tests.unit.test_openapi_agreement import OPERATIONS
 

@@ -8,7 +8,7 @@ import pytest
 from functions import wiring
 from functions.config import LOCAL_INTAKE_SECRET
 from functions.devtools.emulators import free_port
-from functions.http._signatures import sign
+from functions.http.integrations.apps_script_signature import sign
 
 SUBMISSION = {
     "centre_id": "sunflower-soweto",

@@ -8,11 +8,12 @@ import re
 import pytest
 
 from functions import wiring
-from functions.adapters.firestore import SUPPRESSIONS
+from functions.adapters.firestore.base import SUPPRESSIONS
 from functions.config import get_settings
 from functions.devtools.emulators import free_port
-from functions.domain.outbox import DeliveryState, MessageKind
-from functions.domain.suppression import unsubscribe_token
+from functions.domain.mail.outbox import DeliveryState, MessageKind
+from functions.domain.mail.suppression import unsubscribe_token
+from tests.builders import stored_message, suppression_reasons
 
 PRINCIPAL = "principal@sunflower.example.org"  # the demo data's Sunflower principal
 PARENT = "thandi.parent@example.org"
@@ -40,7 +41,7 @@ def test_get_asks_with_a_post_form_and_changes_nothing(client_for):
     assert PRINCIPAL not in html
     assert "noindex" in answer.headers["X-Robots-Tag"]
     assert answer.headers["Referrer-Policy"] == "no-referrer"
-    assert wiring.suppression_list().reasons(PRINCIPAL) == set()
+    assert suppression_reasons(wiring.firestore_client(), PRINCIPAL) == set()
     assert stored_suppressions() == []
 
 
@@ -52,7 +53,7 @@ def test_pressing_the_button_unsubscribes(client_for, where):
     answer = client_for("unsubscribe").post(url, data=data)
     assert answer.status_code == 200
     assert "You will no longer get these notifications" in answer.get_data(as_text=True)
-    assert wiring.suppression_list().reasons(PRINCIPAL) == {"unsubscribed"}
+    assert suppression_reasons(wiring.firestore_client(), PRINCIPAL) == {"unsubscribed"}
 
 
 @pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded",
@@ -63,7 +64,7 @@ def test_one_click_post_unsubscribes_without_cookies_or_csrf(client_for, content
         f"/?token={token_for(PRINCIPAL.upper())}", data=ONE_CLICK, content_type=content_type
     )
     assert answer.status_code == 200
-    assert wiring.suppression_list().reasons(PRINCIPAL) == {"unsubscribed"}
+    assert suppression_reasons(wiring.firestore_client(), PRINCIPAL) == {"unsubscribed"}
 
 
 def test_unsubscribing_twice_is_fine(client_for):
@@ -71,7 +72,7 @@ def test_unsubscribing_twice_is_fine(client_for):
     url = f"/?token={token_for(PRINCIPAL)}"
     assert client.post(url, data=ONE_CLICK).status_code == 200
     assert client.post(url, data={"token": token_for(PRINCIPAL)}).status_code == 200
-    assert wiring.suppression_list().reasons(PRINCIPAL) == {"unsubscribed"}
+    assert suppression_reasons(wiring.firestore_client(), PRINCIPAL) == {"unsubscribed"}
     assert len(stored_suppressions()) == 1
 
 
@@ -148,7 +149,7 @@ def deliver_queued(client_for, tasks) -> list:
     bodies = tasks.take()
     for body in bodies:
         assert deliver.post("/", json=body).status_code == 200
-    return [wiring.outbox().get(body["message_id"]) for body in bodies]
+    return [stored_message(wiring.firestore_client(), body["message_id"]) for body in bodies]
 
 
 def test_after_unsubscribing_notifications_are_suppressed_and_transactional_mail_is_sent(

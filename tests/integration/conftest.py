@@ -9,14 +9,15 @@ from datetime import UTC, datetime
 import pytest
 from google.cloud import firestore
 
-from functions.adapters.firestore_outbox import FirestoreOutbox, FirestoreSuppressionList
-from functions.adapters.smtp import SmtpTransport
+from functions.adapters.firestore.outbox import FirestoreOutbox
+from functions.adapters.firestore.suppressions import FirestoreSuppressionList
+from functions.adapters.mail.smtp import SmtpTransport
 from functions.adapters.tasks import CloudTasksQueue
 from functions.devtools.emulators import free_port
 from functions.rendering import render_email
-from functions.services.deliver_email import DeliveryResult, deliver_email
+from functions.services.mail.deliver import DeliveryResult, deliver_email
+from tests.builders import SETUP
 from tests.fakes import FakeTasksClient
-from tests.integration.outbox_helpers import SETUP
 from tests.smtp_recorder import RecordingSmtpHandler
 
 

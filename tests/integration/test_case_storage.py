@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 import pytest
 from google.cloud import firestore
 
-from functions.adapters.firestore_cases import FirestoreCaseRepository
-from functions.domain.cases import open_case
-from functions.domain.models import Consent, Reporter
-from functions.domain.vocabulary import Category, Kind, Source
+from functions.adapters.firestore.cases import FirestoreCaseRepository
+from functions.domain.cases.models import Consent, Reporter
+from functions.domain.cases.opening import open_case
+from functions.domain.shared.vocabulary import Category, Kind, Source
 from functions.services.errors import DuplicateSubmission, ReferenceTaken
 from functions.services.ports import IdempotencyMarker
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from functions.domain.outbox import DeliveryState, MessageKind
-from functions.domain.suppression import SuppressionReason
-from functions.services.deliver_email import DeliveryResult
-from functions.services.dispatch import PENDING_GRACE, dispatch
-from tests.integration.outbox_helpers import message, queue_up, sweep
+from functions.domain.mail.outbox import DeliveryState, MessageKind
+from functions.domain.mail.suppression import SuppressionReason
+from functions.services.mail.deliver import DeliveryResult
+from functions.services.mail.dispatch import PENDING_GRACE, dispatch
+from tests.builders import message, queue_up, stored_message, sweep
 
 
 def test_every_message_is_sent_exactly_once_through_failures_and_duplicate_tasks(
-    outbox, queue, tasks, deliver, smtp_server
+    outbox, queue, tasks, deliver, smtp_server, firestore_client
 ):
     messages = [message(f"parent{i}@example.org") for i in range(200)]
     queue_up(outbox, queue, messages)
@@ -33,12 +33,15 @@ def test_every_message_is_sent_exactly_once_through_failures_and_duplicate_tasks
             pending = [t for t, r in zip(twice, results, strict=True) if r == DeliveryResult.RETRY]
     received = smtp_server.handler.received
     assert len(received) == 200 and set(received.values()) == {1}
-    assert {outbox.get(m.message_id).state for m in messages} == {DeliveryState.SENT}
+    assert {stored_message(firestore_client, m.message_id).state for m in messages} == {
+        DeliveryState.SENT
+    }
     assert smtp_server.handler.fail_next == 0 and rounds >= 2
 
 
-def test_a_message_whose_task_was_lost_is_sent_by_the_sweep(outbox, queue, tasks, deliver,
-                                                             smtp_server):  # fmt: skip
+def test_a_message_whose_task_was_lost_is_sent_by_the_sweep(
+    outbox, queue, tasks, deliver, smtp_server
+):
     lost = message("lost@example.org")
     outbox.add(lost)  # committed, but its task never reached the queue
     assert sweep(outbox, queue, datetime.now(UTC)) == {"stuck": 0, "requeued": 0, "given_up": 0}
@@ -49,8 +52,9 @@ def test_a_message_whose_task_was_lost_is_sent_by_the_sweep(outbox, queue, tasks
     assert smtp_server.handler.received["lost@example.org"] == 1
 
 
-def test_a_sender_that_died_mid_send_is_taken_over_after_its_lease(outbox, queue, tasks, deliver,
-                                                                   smtp_server):  # fmt: skip
+def test_a_sender_that_died_mid_send_is_taken_over_after_its_lease(
+    outbox, queue, tasks, deliver, smtp_server, firestore_client
+):
     stuck = message("stuck@example.org")
     queue_up(outbox, queue, [stuck])
     (task,) = tasks.take()
@@ -67,24 +71,27 @@ def test_a_sender_that_died_mid_send_is_taken_over_after_its_lease(outbox, queue
     (retask,) = tasks.take()
     assert retask == task  # same ids; a new task name (dispatch 1) so Cloud Tasks accepts it
     assert deliver(retask) == DeliveryResult.SENT
-    assert outbox.get(stuck.message_id).attempts == 2
+    assert stored_message(firestore_client, stuck.message_id).attempts == 2
 
 
-def test_a_template_error_fails_that_message_only(outbox, queue, tasks, deliver, smtp_server):
+def test_a_template_error_fails_that_message_only(
+    outbox, queue, tasks, deliver, smtp_server, firestore_client
+):
     broken = message("broken@example.org", template="case_notification")
     broken = broken.model_copy(update={"data": {"reference": "FB-7K3M-Q9P"}})  # most keys gone
     fine = [message("a@example.org"), message("b@example.org")]
     queue_up(outbox, queue, [fine[0], broken, fine[1]])
     results = [deliver(task) for task in tasks.take()]
     assert results == [DeliveryResult.SENT, DeliveryResult.FAILED, DeliveryResult.SENT]
-    failed = outbox.get(broken.message_id)
+    failed = stored_message(firestore_client, broken.message_id)
     assert failed.state == DeliveryState.FAILED and "case_notification" in failed.last_error
     assert failed.expires_at is not None
     assert set(smtp_server.handler.received) == {"a@example.org", "b@example.org"}
 
 
-def test_an_unsubscribed_parent_still_gets_transactional_mail(outbox, suppressions, queue, tasks,
-                                                              deliver, smtp_server):  # fmt: skip
+def test_an_unsubscribed_parent_still_gets_transactional_mail(
+    outbox, suppressions, queue, tasks, deliver, smtp_server, firestore_client
+):
     suppressions.add("Thandi@Example.org", SuppressionReason.UNSUBSCRIBED, datetime.now(UTC))
     acknowledgement = message("thandi@example.org")
     notice = message("thandi@example.org", template="case_notification",
@@ -92,27 +99,29 @@ def test_an_unsubscribed_parent_still_gets_transactional_mail(outbox, suppressio
     queue_up(outbox, queue, [acknowledgement, notice])
     assert [deliver(t) for t in tasks.take()] == [DeliveryResult.SENT, DeliveryResult.SUPPRESSED]
     assert smtp_server.handler.received["thandi@example.org"] == 1
-    assert outbox.get(notice.message_id).state == DeliveryState.SUPPRESSED
+    assert stored_message(firestore_client, notice.message_id).state == DeliveryState.SUPPRESSED
 
 
-def test_a_bounced_address_gets_nothing_at_all(outbox, suppressions, queue, tasks, deliver,
-                                               smtp_server):  # fmt: skip
+def test_a_bounced_address_gets_nothing_at_all(
+    outbox, suppressions, queue, tasks, deliver, smtp_server
+):
     suppressions.add("gone@example.org", SuppressionReason.BOUNCED, datetime.now(UTC))
     queue_up(outbox, queue, [message("gone@example.org")])
     assert [deliver(t) for t in tasks.take()] == [DeliveryResult.SUPPRESSED]
     assert not smtp_server.handler.received
 
 
-def test_a_rejected_address_fails_for_good_and_a_refusal_is_retried(outbox, queue, tasks, deliver,
-                                                                    smtp_server):  # fmt: skip
+def test_a_rejected_address_fails_for_good_and_a_refusal_is_retried(
+    outbox, queue, tasks, deliver, smtp_server, firestore_client
+):
     smtp_server.handler.reject.add("nobody@example.org")
     queue_up(outbox, queue, [message("nobody@example.org"), message("later@example.org")])
     rejected, refused = tasks.take()
     assert deliver(rejected) == DeliveryResult.FAILED
-    assert "550" in outbox.get(rejected["message_id"]).last_error
+    assert "550" in stored_message(firestore_client, rejected["message_id"]).last_error
     smtp_server.handler.fail_next = 1
     assert deliver(refused) == DeliveryResult.RETRY
-    retried = outbox.get(refused["message_id"])
+    retried = stored_message(firestore_client, refused["message_id"])
     assert retried.state == DeliveryState.PENDING and "451" in retried.last_error
     assert deliver(refused) == DeliveryResult.SENT
     assert deliver(refused) == DeliveryResult.ALREADY_DONE

@@ -29,14 +29,14 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from functions import wiring
-from functions.adapters.local_mailbox import LocalMailbox
-from functions.adapters.mail import transport_from_settings
-from functions.adapters.mime import build_mime
-from functions.adapters.ses import SesTransport
-from functions.adapters.smtp import SmtpTransport
+from functions.adapters.mail.local_mailbox import LocalMailbox
+from functions.adapters.mail.mime import build_mime
+from functions.adapters.mail.ses import SesTransport
+from functions.adapters.mail.smtp import SmtpTransport
+from functions.adapters.mail.transports import transport_from_settings
 from functions.config import Settings
-from functions.domain.email import HeaderInjection, OutgoingEmail
-from functions.http.dev_mailbox import dev_mailbox
+from functions.devtools.dev_mailbox import dev_mailbox
+from functions.domain.mail.email import HeaderInjection, OutgoingEmail
 from functions.services.errors import PermanentDeliveryError, TransientDeliveryError
 
 REGION = "af-south-1"
@@ -444,7 +444,7 @@ def test_transport_from_settings(tmp_path):
 
 def test_mail_modules_do_not_import_boto3():
     script = (
-        "import sys, functions.adapters.mail, functions.http.dev_mailbox;"
+        "import sys, functions.adapters.mail.transports, functions.devtools.dev_mailbox;"
         "print([m for m in sys.modules if m.startswith(('boto3', 'botocore'))])"
     )
     out = subprocess.run(

@@ -14,22 +14,22 @@ from email import message_from_bytes
 import pytest
 from google.cloud import firestore
 
-from functions.adapters.firestore_outbox import FirestoreOutbox
-from functions.adapters.local_mailbox import LocalMailbox
-from functions.adapters.smtp import SmtpTransport
-from functions.domain.outbox import MAX_ATTEMPTS, DeliveryState
+from functions.adapters.firestore.outbox import FirestoreOutbox
+from functions.adapters.mail.local_mailbox import LocalMailbox
+from functions.adapters.mail.smtp import SmtpTransport
+from functions.domain.mail.outbox import MAX_ATTEMPTS, DeliveryState
 from functions.rendering import render_email
-from functions.services.deliver_email import DeliveryResult, deliver_email
-from functions.services.dispatch import MAX_DISPATCHES, PENDING_GRACE
 from functions.services.errors import StorageUnavailable
-from tests.integration.outbox_helpers import SETUP, message, queue_up, sweep
+from functions.services.mail.deliver import DeliveryResult, deliver_email
+from functions.services.mail.dispatch import MAX_DISPATCHES, PENDING_GRACE
+from tests.builders import SETUP, message, queue_up, stored_message, sweep
 from tests.outage_proxy import OutageProxy
 
 LATER = timedelta(hours=1)
 
 
 def test_an_error_not_known_to_be_transient_fails_the_message_once_with_its_reason(
-    outbox, queue, tasks, tmp_path
+    outbox, queue, tasks, tmp_path, firestore_client
 ):
     blocked = tmp_path / "mailbox"
     blocked.write_text("a file where the mailbox directory should be")
@@ -43,14 +43,14 @@ def test_an_error_not_known_to_be_transient_fails_the_message_once_with_its_reas
                              clock=lambda: datetime.now(UTC), setup=SETUP)  # fmt: skip
 
     assert deliver() == DeliveryResult.FAILED
-    failed = outbox.get(item.message_id)
+    failed = stored_message(firestore_client, item.message_id)
     assert failed.state == DeliveryState.FAILED and failed.attempts == 1
     assert failed.last_error == "FileExistsError while sending"
     assert deliver() == DeliveryResult.ALREADY_DONE  # a redelivered task changes nothing
 
 
 def test_a_lapsed_lease_is_an_attempt_and_max_attempts_bounds_them(
-    outbox, queue, tasks, deliver, smtp_server
+    outbox, queue, tasks, deliver, smtp_server, firestore_client
 ):
     item = message("parent@example.org")
     queue_up(outbox, queue, [item])
@@ -63,20 +63,21 @@ def test_a_lapsed_lease_is_an_attempt_and_max_attempts_bounds_them(
         if attempt < MAX_ATTEMPTS:
             assert loaded.message.claimable(now + timedelta(seconds=1))
     assert deliver(task, clock=lambda: now + timedelta(seconds=1)) == DeliveryResult.FAILED
-    failed = outbox.get(item.message_id)
+    failed = stored_message(firestore_client, item.message_id)
     assert failed.state == DeliveryState.FAILED
     assert failed.last_error.startswith(f"gave up after {MAX_ATTEMPTS} attempts")
     assert not smtp_server.handler.received
 
 
-def test_the_sweep_gives_up_on_a_message_whose_tasks_never_reach_a_delivery(outbox, queue,
-                                                                            tasks):  # fmt: skip
+def test_the_sweep_gives_up_on_a_message_whose_tasks_never_reach_a_delivery(
+    outbox, queue, tasks, firestore_client
+):
     item = message("parent@example.org")
     outbox.add(item.model_copy(update={"dispatches": MAX_DISPATCHES}))
     swept = sweep(outbox, queue, datetime.now(UTC) + PENDING_GRACE + timedelta(seconds=1))
     assert swept == {"stuck": 1, "requeued": 0, "given_up": 1}
     assert tasks.take() == []
-    failed = outbox.get(item.message_id)
+    failed = stored_message(firestore_client, item.message_id)
     assert failed.state == DeliveryState.FAILED and "re-enqueues" in failed.last_error
 
 
@@ -125,10 +126,10 @@ def proxied_outbox(firestore_emulator, monkeypatch):
     client = firestore.Client(project=f"demo-outage-{datetime.now(UTC).timestamp():.0f}")
     monkeypatch.undo()
 
-    def build(after_send: float, timeout: float = 1) -> FirestoreOutbox:
-        return FirestoreOutbox(client, timeout=timeout, after_send_timeout=after_send)
+    def build(after_send: float) -> FirestoreOutbox:
+        return FirestoreOutbox(client, timeout=1, after_send_timeout=after_send)
 
-    yield proxy, build
+    yield proxy, build, client
     proxy.close()
 
 
@@ -136,7 +137,7 @@ def proxied_outbox(firestore_emulator, monkeypatch):
 def test_recording_a_send_waits_out_an_outage_that_other_writes_give_up_on(
     proxied_outbox, smtp_server, queue, tasks, after_send, recorded
 ):
-    proxy, build = proxied_outbox
+    proxy, build, client = proxied_outbox
     outbox = build(after_send)
     item = message("parent@example.org")
     queue_up(outbox, queue, [item])
@@ -160,6 +161,6 @@ def test_recording_a_send_waits_out_an_outage_that_other_writes_give_up_on(
     else:  # the window this closes: "sent" not recorded, so the sweep would send it again
         with pytest.raises(StorageUnavailable):
             deliver()
-    state = build(20, timeout=20).get(item.message_id).state  # read once storage is back
+    state = stored_message(client, item.message_id).state  # read once storage is back
     assert state == (DeliveryState.SENT if recorded else DeliveryState.SENDING)
     assert smtp_server.handler.received == {"parent@example.org": 1}

@@ -1,7 +1,7 @@
 """Every query the code issues is served by an index declared in infra/firestore.indexes.json.
 
 The emulator does not enforce composite indexes, so this test does: the adapters record the
-shape of each query they issue (functions.adapters.firestore.QUERY_SHAPES). This module runs
+shape of each query they issue (functions.adapters.firestore.base.QUERY_SHAPES). This module runs
 after the entry-point tests in a full run, so their queries count too; it also issues each
 adapter query itself so that it holds when run alone.
 """
@@ -13,9 +13,10 @@ from pathlib import Path
 
 from google.cloud import firestore
 
-from functions.adapters.firestore import QUERY_SHAPES, FirestoreCentreDirectory
-from functions.adapters.firestore_cases import FirestoreCaseRepository
-from functions.adapters.firestore_outbox import FirestoreOutbox
+from functions.adapters.firestore.base import QUERY_SHAPES
+from functions.adapters.firestore.cases import FirestoreCaseRepository
+from functions.adapters.firestore.directory import FirestoreCentreDirectory
+from functions.adapters.firestore.outbox import FirestoreOutbox
 
 INDEXES = json.loads((Path(__file__).parents[2] / "infra/firestore.indexes.json").read_text())
 

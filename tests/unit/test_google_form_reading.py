@@ -1,9 +1,9 @@
 import json
 from pathlib import Path
 
-from functions.domain.google_forms import FormMapping, FormResponse, interpret
-from functions.domain.models import Centre, Contact, TriageReason
-from functions.domain.vocabulary import Category, Kind
+from functions.domain.cases.google_forms import FormMapping, FormResponse, interpret
+from functions.domain.directory.models import Centre, Contact
+from functions.domain.shared.vocabulary import Category, Kind, TriageReason
 
 MAPPING = FormMapping.model_validate_json(
     (Path(__file__).parents[2] / "infra/google_forms/mappings/demo-feedback-form.json").read_text()

@@ -462,7 +462,7 @@ def test_a_live_sender_never_loses_its_lease_while_it_records_a_send():
     """deliver_email's timeout covers recording "sent" through an outage, and the sending
     lease outlasts the timeout: a sender still running is never taken over (a duplicate)."""
     from functions.config import Settings
-    from functions.domain.outbox import SENDING_LEASE
+    from functions.domain.mail.outbox import SENDING_LEASE
 
     timeout = int(_terraform_functions()["deliver_email"]["timeout"])
     recording = Settings().sent_record_timeout_seconds

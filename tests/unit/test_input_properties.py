@@ -6,10 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from functions.domain.google_forms import FormMapping, FormResponse, interpret
-from functions.domain.models import Centre, Contact
-from functions.domain.submission import FeedbackSubmission
-from functions.domain.validation import field_errors
+from functions.domain.cases.google_forms import FormMapping, FormResponse, interpret
+from functions.domain.cases.submission import FeedbackSubmission
+from functions.domain.directory.models import Centre, Contact
+from functions.domain.shared.validation import field_errors
 
 MAPPING = FormMapping.model_validate_json(
     (Path(__file__).parents[2] / "infra/google_forms/mappings/demo-feedback-form.json").read_text()

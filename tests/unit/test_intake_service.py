@@ -4,13 +4,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from functions.domain.models import Centre, Contact
-from functions.domain.references import hash_token
-from functions.domain.submission import FeedbackSubmission
-from functions.domain.vocabulary import Source
-from functions.services.case_status import view_case_status
+from functions.domain.cases.references import hash_token
+from functions.domain.cases.submission import FeedbackSubmission
+from functions.domain.directory.models import Centre, Contact
+from functions.domain.shared.vocabulary import Source
+from functions.services.cases.status import view_case_status
 from functions.services.errors import IdempotencyKeyReused, UnknownCentre
-from functions.services.submit_feedback import submit_feedback
+from functions.services.intake.submit_feedback import submit_feedback
 from tests.fakes import FakeCaseRepository, FakeCentreDirectory, RecordingQueue
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -59,7 +59,7 @@ def test_a_submission_opens_a_received_case_with_its_first_event():
 def test_a_reference_clash_draws_another_reference(monkeypatch):
     cases = FakeCaseRepository(taken_references={"FB-TAKE-N00"})
     drawn = iter(["FB-TAKE-N00", "FB-TAKE-N00", "FB-AAAA-BBB"])
-    monkeypatch.setattr("functions.services.intake.new_reference", lambda: next(drawn))
+    monkeypatch.setattr("functions.services.intake.recording.new_reference", lambda: next(drawn))
     assert submit(cases).case.reference == "FB-AAAA-BBB"
 
 
@@ -88,7 +88,7 @@ def test_closed_or_unknown_centres_are_refused():
 
 
 def test_the_status_view_hides_internal_events_and_unknown_tokens():
-    from functions.domain.models import Actor, CaseEvent
+    from functions.domain.cases.models import Actor, CaseEvent
 
     cases = FakeCaseRepository()
     receipt = submit(cases)

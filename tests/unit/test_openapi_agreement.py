@@ -21,8 +21,8 @@ from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 from schemathesis import GenerationMode
 
-from functions.domain.google_forms import FormResponse
-from functions.domain.submission import FeedbackSubmission
+from functions.domain.cases.google_forms import FormResponse
+from functions.domain.cases.submission import FeedbackSubmission
 
 DOCUMENT = Path(__file__).parents[2] / "infra/openapi.yaml"
 SPEC = yaml.safe_load(DOCUMENT.read_text())

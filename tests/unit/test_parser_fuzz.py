@@ -14,13 +14,12 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from functions.adapters import sns
-from functions.domain.ses_events import as_object
-from functions.domain.signing import same_signature, unix_seconds
-from functions.domain.suppression import read_unsubscribe_token, unsubscribe_token
-from functions.http import _form_tokens as tokens
-from functions.http._common import parse_json
-from functions.http._signatures import SignatureRejected, sign, verify
+from functions.adapters.aws import sns
+from functions.domain.mail.suppression import read_unsubscribe_token, unsubscribe_token
+from functions.domain.shared.signing import same_signature, unix_seconds
+from functions.entrypoints import parse_json
+from functions.http.integrations.apps_script_signature import SignatureRejected, sign, verify
+from functions.http.parent import form_tokens as tokens
 from tests.unit.test_sns_signatures import SnsSigner
 
 SECRET = b"s3cret"
@@ -135,7 +134,7 @@ def test_any_sns_envelope_is_verified_or_refused_with_a_reason(kind, changes):
     envelope = {**SIGNED[kind], **changes}
     envelope = {field: value for field, value in envelope.items() if value is not ...}
     try:
-        message = as_object(parse_json(json.dumps(envelope).encode()))
+        message = parse_json(json.dumps(envelope).encode())
         sns.check_message_shape(message)
         sns.verify_sns_message(message, _SIGNER.fetch)
     except (ValueError, sns.SnsSignatureInvalid):

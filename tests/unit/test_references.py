@@ -1,9 +1,8 @@
 import re
 
-from functions.domain.references import (
+from functions.domain.cases.references import (
     hash_token,
     new_reference,
-    normalise_reference,
     status_token,
 )
 
@@ -17,14 +16,6 @@ def test_references_are_short_readable_and_not_sequential():
     # No letters that are misread over the phone.
     assert not set("".join(references)) & set("ILOU")
     assert sorted(references) != references
-
-
-def test_a_reference_typed_sloppily_is_understood():
-    assert normalise_reference("fb 7k3m q9p") == "FB-7K3M-Q9P"
-    assert normalise_reference("7K3MQ9P") == "FB-7K3M-Q9P"
-    assert normalise_reference("FB-7K3M-Q9O") == "FB-7K3M-Q90"  # O read as zero
-    assert normalise_reference("FB-7K3M") is None
-    assert normalise_reference("not a reference") is None
 
 
 def test_status_tokens_are_unguessable_without_the_secret_and_stored_only_as_hashes():

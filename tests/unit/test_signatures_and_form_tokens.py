@@ -1,7 +1,7 @@
 import pytest
 
-from functions.http import _form_tokens as tokens
-from functions.http._signatures import SignatureRejected, sign, verify
+from functions.http.integrations.apps_script_signature import SignatureRejected, sign, verify
+from functions.http.parent import form_tokens as tokens
 
 SECRET = b"s3cret"
 BODY = '{"form_id": "f", "answers": ["é ✓"]}'.encode()
@@ -13,7 +13,7 @@ def test_a_fresh_signature_over_the_exact_body_is_accepted():
 
 
 def test_the_signature_covers_the_timestamp_exactly_as_sent():
-    """"<t>.<body>" with t as it appears in the header, leading zeros and all."""
+    """ "<t>.<body>" with t as it appears in the header, leading zeros and all."""
     import hashlib
     import hmac
 

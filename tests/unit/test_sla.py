@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
-from functions.domain.sla import human_date, respond_by
-from functions.domain.vocabulary import Kind
+from functions.domain.cases.service_levels import human_date, respond_by
+from functions.domain.shared.vocabulary import Kind
 
 FRIDAY_NOON_SAST = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from functions.adapters import sns
-from functions.adapters.sns import (
+from functions.adapters.aws import sns
+from functions.adapters.aws.sns import (
     SnsFetchFailed,
     SnsMessageMalformed,
     SnsSignatureInvalid,

@@ -1,8 +1,8 @@
 import pytest
 from pydantic import ValidationError
 
-from functions.domain.submission import FeedbackSubmission
-from functions.domain.validation import field_errors
+from functions.domain.cases.submission import FeedbackSubmission
+from functions.domain.shared.validation import field_errors
 
 VALID = {
     "centre_id": "sunflower-soweto",

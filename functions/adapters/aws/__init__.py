@@ -1,0 +1,1 @@
+"""Amazon: SNS message verification and SES event formats."""

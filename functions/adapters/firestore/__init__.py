@@ -1,0 +1,1 @@
+"""Firestore: the collections and the repositories over them."""

@@ -1,0 +1,92 @@
+"""Firestore: the name of every collection, and the helpers every repository shares.
+
+The only module that names collections; the repositories beside it build on it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from functions.services.errors import StorageUnavailable
+
+REGIONS = "regions"
+CENTRES = "centres"
+CASES = "cases"
+EVENTS = "events"  # sub-collection of a case: its append-only history
+INTAKE_KEYS = "intake_keys"
+FORM_MAPPINGS = "form_mappings"
+OUTBOX = "outbox"
+SUPPRESSIONS = "suppressions"  # keyed by a hash of the address: no address is stored
+
+# Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
+# that every shape needing a composite index is declared in infra/firestore.indexes.json.
+QUERY_SHAPES: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turn Firestore's transient failures into StorageUnavailable (the caller answers 503)."""
+    from google.api_core import exceptions
+
+    try:
+        yield
+    except (
+        exceptions.ServiceUnavailable,
+        exceptions.DeadlineExceeded,
+        exceptions.InternalServerError,
+        exceptions.TooManyRequests,
+        exceptions.Aborted,
+        exceptions.Unknown,
+        exceptions.RetryError,
+    ) as error:
+        raise StorageUnavailable(type(error).__name__) from error
+
+
+def query(collection, shape_name: str, filters: dict[str, Any], order_by: tuple[str, ...] = ()):
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    QUERY_SHAPES.add((shape_name, tuple(sorted(filters)), order_by))
+    query = collection
+    for field, value in filters.items():
+        query = query.where(filter=FieldFilter(field, "==", value))
+    for field in order_by:
+        query = query.order_by(field)
+    return query
+
+
+def dump(model) -> dict[str, Any]:
+    # Enums go in as plain strings; datetimes stay datetimes so they can be queried.
+    return model.model_dump(mode="python")
+
+
+_RESERVED_ID = re.compile(r"^(\.\.?|__.*__)$")
+
+
+def valid_id(doc_id: str) -> bool:
+    """Whether a caller-supplied id can name a document (never a path or a reserved name)."""
+    return (
+        bool(doc_id)
+        and "/" not in doc_id
+        and not _RESERVED_ID.match(doc_id)
+        and len(doc_id.encode()) <= 1500
+    )
+
+
+class FirestoreAdapter:
+    def __init__(self, client, timeout: float = 10.0):
+        self._db = client
+        # Bounds each call, retries included, so an outage answers 503 instead of hanging
+        # (the library's default retry keeps trying for minutes).
+        self._t = call_options(timeout)
+
+
+def call_options(deadline: float) -> dict[str, Any]:
+    """Firestore call options: transient errors are retried with backoff, and the call with
+    its retries ends after `deadline` seconds (api_core gives each attempt what is left)."""
+    from google.api_core.retry import Retry, if_transient_error
+
+    retry = Retry(predicate=if_transient_error, initial=0.1, maximum=2.0, timeout=deadline)
+    return {"timeout": deadline, "retry": retry}

@@ -1,0 +1,139 @@
+"""The mail outbox and the suppression list in Firestore.
+
+A delivery costs one read (the message and its recipient's suppression entry, fetched
+together) and two writes (the claim, then the outcome). The claim is a write conditioned on
+the update time that was read, so of two concurrent deliveries exactly one wins. Recording
+that a message was sent waits out a longer outage than other calls: losing it sends again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from functions.adapters.firestore.base import (
+    OUTBOX,
+    SUPPRESSIONS,
+    FirestoreAdapter,
+    call_options,
+    dump,
+    query,
+    storage_errors,
+    valid_id,
+)
+from functions.domain.mail.outbox import DeliveryState, OutboxMessage
+from functions.domain.mail.suppression import address_key
+
+
+class LoadedMessage(NamedTuple):
+    message: OutboxMessage | None  # None: the record is there but cannot be read as a message
+    suppressed_for: set[str]
+    version: Any  # the update time read: the claim is conditioned on it
+
+
+class StuckMessage(NamedTuple):
+    """What the sweep needs of a message left behind, read leniently: never the address."""
+
+    message_id: str
+    recipient_key: str | None
+    dispatches: int
+    version: Any  # its update time: giving up on it is conditioned on it
+
+
+class FirestoreOutbox(FirestoreAdapter):
+    def __init__(self, client, timeout: float = 10.0, after_send_timeout: float | None = None):
+        super().__init__(client, timeout)
+        self._after_send = call_options(after_send_timeout or timeout)
+
+    def _ref(self, message_id: str):
+        return self._db.collection(OUTBOX).document(message_id)
+
+    def add(self, message: OutboxMessage) -> None:
+        with storage_errors():
+            self._ref(message.message_id).create(dump(message), **self._t)
+
+    def load(self, message_id: str, recipient_key: str | None = None) -> LoadedMessage | None:
+        """The message and the reasons its recipient is suppressed.
+
+        With the recipient's key (the task carries it: a hash, not the address) both come
+        in one read; without it, or if it does not match, the entry is read separately.
+        """
+        if not valid_id(message_id):
+            return None
+        refs = [self._ref(message_id)]
+        if recipient_key and valid_id(recipient_key):
+            refs.append(self._db.collection(SUPPRESSIONS).document(recipient_key))
+        with storage_errors():
+            found = {s.reference.path: s for s in self._db.get_all(refs, **self._t)}
+        snapshot = found.get(refs[0].path)
+        if snapshot is None or not snapshot.exists:
+            return None
+        from pydantic import ValidationError
+
+        try:
+            message = OutboxMessage.model_validate(snapshot.to_dict())
+        except ValidationError:
+            return LoadedMessage(None, set(), snapshot.update_time)
+        key = address_key(message.to)
+        suppression = found.get(f"{SUPPRESSIONS}/{key}")
+        if suppression is None:
+            with storage_errors():
+                suppression = self._db.collection(SUPPRESSIONS).document(key).get(**self._t)
+        reasons = (
+            set((suppression.to_dict() or {}).get("reasons", {})) if suppression.exists else set()
+        )
+        return LoadedMessage(message, reasons, snapshot.update_time)
+
+    def update_if_unchanged(
+        self, message_id: str, version, fields: dict, after_send: bool = False
+    ) -> Any | None:
+        """Apply fields only if nobody wrote the message since `version`; the new version.
+
+        `after_send`: the outcome of a send that happened, retried for longer.
+        """
+        from google.api_core.exceptions import FailedPrecondition
+
+        option = self._db.write_option(last_update_time=version)
+        options = self._after_send if after_send else self._t
+        try:
+            with storage_errors():
+                result = self._ref(message_id).update(fields, option=option, **options)
+        except FailedPrecondition:
+            return None
+        return result.update_time
+
+    def list_stuck(self, now: datetime, pending_grace: timedelta, limit: int) -> list[StuckMessage]:
+        """Pending longer than the grace (its task was lost?), or sending past its lease.
+
+        Read field by field, so that one record the model cannot read does not stop the sweep.
+        """
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        outbox = self._db.collection(OUTBOX)
+        searches = (
+            (DeliveryState.PENDING, "updated_at", now - pending_grace),
+            (DeliveryState.SENDING, "lease_expires_at", now),
+        )
+        found = []
+        for state, field, before in searches:
+            stuck = query(outbox, OUTBOX, {"state": state}, (field,))
+            stuck = stuck.where(filter=FieldFilter(field, "<", before)).limit(limit)
+            with storage_errors():
+                found += stuck.stream(**self._t)
+        return [_stuck(doc) for doc in found]
+
+    def record_dispatch(self, message_id: str, dispatches: int, now: datetime) -> None:
+        """Count a re-enqueue, which names its task; `updated_at` restarts the pending grace."""
+        with storage_errors():
+            self._ref(message_id).update({"dispatches": dispatches, "updated_at": now}, **self._t)
+
+
+def _stuck(snapshot) -> StuckMessage:
+    data = snapshot.to_dict() or {}
+    to, dispatches = data.get("to"), data.get("dispatches")
+    return StuckMessage(
+        message_id=snapshot.id,
+        recipient_key=address_key(to) if isinstance(to, str) else None,
+        dispatches=dispatches if isinstance(dispatches, int) else 0,
+        version=snapshot.update_time,
+    )

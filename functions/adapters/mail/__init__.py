@@ -1,0 +1,1 @@
+"""Mail transports (SES, SMTP, the local mailbox) and MIME."""

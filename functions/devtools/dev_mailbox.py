@@ -1,0 +1,70 @@
+"""GET /dev_mailbox: the emails `make run` kept instead of sending (local development only).
+
+`/` lists them, newest first; `?id=<id>` shows one (headers, HTML part in a sandboxed frame,
+text part); `?id=<id>&part=html` (or `part=text`) returns that part alone. Anywhere but under
+LOCAL_DEV it is the same 404 page as any unknown address.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Request, Response
+
+from functions.adapters.mail.local_mailbox import LocalMailbox, StoredMessage
+from functions.config import get_settings
+from functions.domain.cases.service_levels import human_datetime
+from functions.entrypoints import entry_point
+from functions.http.pages import PAGE_REFUSALS, not_found_page, page
+
+# The HTML part served alone: its inline styles render, nothing else loads or runs, and the
+# CSP `sandbox` directive gives it an opaque origin as the frame on the message page has.
+_PART_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+_PART_TYPES = {"html": "text/html", "text": "text/plain"}
+
+
+@entry_point("dev_mailbox", methods=("GET",), refusals=PAGE_REFUSALS)
+def dev_mailbox(request: Request) -> Response:
+    """List the local mailbox, show one message, or return one of its parts."""
+    settings = get_settings()
+    if not settings.local_dev or request.method not in ("GET", "HEAD"):
+        return not_found_page()
+    mailbox = LocalMailbox(settings.local_mailbox_dir)
+    message_id = request.args.get("id")
+    if message_id is None:
+        messages = [_summary(message) for message in mailbox.list()]
+        return page("dev_mailbox.html", page_title="Local mailbox", messages=messages)
+    try:
+        message = mailbox.get(message_id)
+    except ValueError:
+        message = None
+    part = request.args.get("part")
+    if message is None or (part is not None and part not in _PART_TYPES):
+        return not_found_page()
+    if part is not None:
+        body = message.html if part == "html" else message.text
+        return Response(body, mimetype=_PART_TYPES[part], headers=_PART_HEADERS)
+    return page(
+        "dev_mailbox_message.html",
+        page_title=message.subject,
+        message=_summary(message),
+        mail_headers=list(message.headers.items()),
+        html=message.html,
+        text=message.text,
+    )
+
+
+def _summary(message: StoredMessage) -> dict:
+    return {
+        "id": message.id,
+        "to": message.to,
+        "subject": message.subject,
+        "sent_at": human_datetime(datetime.fromisoformat(message.sent_at)),
+    }

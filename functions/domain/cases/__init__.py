@@ -1,0 +1,1 @@
+"""Cases: their records, how one is opened, references, service levels, intake rules."""

@@ -1,0 +1,68 @@
+"""Opening a case: the one place that decides what a new case and its first event look like."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from functions.domain.cases.models import Actor, Case, CaseEvent, Child, Consent, Reporter, Triage
+from functions.domain.cases.references import hash_token, status_token
+from functions.domain.cases.service_levels import respond_by
+from functions.domain.directory.models import Centre
+from functions.domain.shared.vocabulary import CaseStatus, Category, EventType, Kind, Source
+
+
+def new_event_id() -> str:
+    """Random, so appends never hotspot and ids reveal nothing about order or volume."""
+    return secrets.token_hex(10)
+
+
+def open_case(
+    *,
+    reference: str,
+    secret: bytes,
+    source: Source,
+    centre: Centre | None,
+    centre_name_given: str | None = None,
+    region_id: str | None = None,
+    kind: Kind | None,
+    category: Category,
+    description: str,
+    urgent: bool,
+    reporter: Reporter,
+    consent: Consent,
+    child: Child | None,
+    triage: Triage | None,
+    now: datetime,
+) -> tuple[Case, CaseEvent]:
+    """A new case in status 'received' and the 'submitted' event that starts its history."""
+    case = Case(
+        reference=reference,
+        status_token_hash=hash_token(status_token(reference, secret)),
+        source=source,
+        centre_id=centre.centre_id if centre else None,
+        centre_name=centre.name if centre else (centre_name_given or "Unknown centre"),
+        region_id=centre.region_id if centre else region_id,
+        kind=kind,
+        category=category,
+        description=description,
+        urgent=urgent,
+        anonymous=not (reporter.email or reporter.phone),
+        reporter=reporter,
+        consent=consent,
+        child=child,
+        status=CaseStatus.RECEIVED,
+        triage=triage,
+        created_at=now,
+        updated_at=now,
+        respond_by=respond_by(now, kind, urgent),
+    )
+    event = CaseEvent(
+        event_id=new_event_id(),
+        type=EventType.SUBMITTED,
+        at=now,
+        actor=Actor(role="parent" if reporter.role != "staff" else "staff"),
+        summary="Feedback received" + (" and marked urgent" if urgent else ""),
+        status=CaseStatus.RECEIVED,
+    )
+    return case, event

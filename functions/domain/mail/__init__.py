@@ -1,0 +1,1 @@
+"""Outgoing mail: the outbox and its states, emails, suppression and the links mail carries."""

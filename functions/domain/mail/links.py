@@ -1,0 +1,37 @@
+"""Links that mail carries, derived at send time so the outbox stores no secret tokens."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from functions.domain.cases.references import status_token
+from functions.domain.mail.outbox import MessageKind, OutboxMessage
+from functions.domain.mail.suppression import unsubscribe_token
+
+
+class MailLinks(NamedTuple):
+    status_page: str  # URL of case_status
+    unsubscribe_page: str  # URL of unsubscribe
+    secret: bytes
+
+    def for_message(self, message: OutboxMessage) -> dict[str, str | None]:
+        """status_url for the case the message is about; unsubscribe_url for notifications."""
+        links: dict[str, str | None] = {"status_url": None, "unsubscribe_url": None}
+        if message.case_reference:
+            token = status_token(message.case_reference, self.secret)
+            links["status_url"] = f"{self.status_page}?token={token}"
+        if message.kind == MessageKind.NOTIFICATION:
+            token = unsubscribe_token(message.to, self.secret)
+            links["unsubscribe_url"] = f"{self.unsubscribe_page}?token={token}"
+        return links
+
+    def headers(self, message: OutboxMessage, unsubscribe_url: str | None) -> dict[str, str]:
+        """One-click unsubscribe (RFC 8058) on notifications; priority on urgent mail."""
+        headers = {}
+        if unsubscribe_url:
+            headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        if message.urgent:
+            headers["Importance"] = "high"
+            headers["X-Priority"] = "1"
+        return headers

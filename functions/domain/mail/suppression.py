@@ -1,0 +1,63 @@
+"""Who must not be mailed, and why: unsubscribes, hard bounces and complaints.
+
+Addresses are kept only as a hash, so the suppression list is not a list of addresses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from enum import StrEnum
+from typing import NamedTuple
+
+from functions.domain.mail.outbox import MessageKind
+from functions.domain.shared.signing import same_signature
+
+_ADDRESS_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+class SuppressionReason(StrEnum):
+    UNSUBSCRIBED = "unsubscribed"  # stops notifications only
+    BOUNCED = "bounced"  # the address does not exist: stops everything
+    COMPLAINED = "complained"  # marked as spam: stops everything
+
+
+class MailFeedback(NamedTuple):
+    """What the mail provider reported about one message: whom to suppress (reason None:
+    nobody). The provider's own format is read in adapters/aws."""
+
+    event_type: str
+    detail: str | None  # the bounce type
+    reason: SuppressionReason | None
+    addresses: frozenset[str]
+
+
+def address_key(address: str) -> str:
+    """The stable, non-reversible-at-a-glance key of an address (case-insensitive)."""
+    return hashlib.sha256(f"address:{address.strip().lower()}".encode()).hexdigest()
+
+
+def blocks(reasons: set[str], kind: MessageKind) -> bool:
+    """Whether a message of this kind may not go to an address suppressed for these reasons."""
+    if reasons & {SuppressionReason.BOUNCED, SuppressionReason.COMPLAINED}:
+        return True
+    return kind == MessageKind.NOTIFICATION and SuppressionReason.UNSUBSCRIBED in reasons
+
+
+def _signature(key: str, secret: bytes) -> str:
+    return hmac.new(secret, f"unsubscribe:{key}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def unsubscribe_token(address: str, secret: bytes) -> str:
+    """The token in an unsubscribe link: the address key, signed; the address is not in it."""
+    key = address_key(address)
+    return f"{key}.{_signature(key, secret)}"
+
+
+def read_unsubscribe_token(token: str | None, secret: bytes) -> str | None:
+    """The address key an unsubscribe token stands for, or None when it is not ours."""
+    key, _, signature = (token or "").partition(".")
+    if not _ADDRESS_KEY.fullmatch(key) or not same_signature(signature, _signature(key, secret)):
+        return None
+    return key

@@ -1,0 +1,1 @@
+"""Vocabulary and rules every feature shares: text, signing, contact details, consent."""

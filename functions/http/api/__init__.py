@@ -1,0 +1,1 @@
+"""The JSON API behind the network's own forms."""

@@ -1,0 +1,1 @@
+"""Calls from other systems: Google Forms (Apps Script), Amazon SNS."""

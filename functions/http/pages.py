@@ -1,0 +1,56 @@
+"""HTML answers: every page is rendered from templates/pages with the same safe headers."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from functions.config import get_settings
+from functions.entrypoints import Refusals
+from functions.rendering import render
+
+# Pages load nothing from anywhere: no scripts, fonts or images, only their own inline CSS.
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def page(template: str, status: int = 200, headers: dict | None = None, **context) -> Response:
+    """Render templates/pages/<template> into a complete HTML response."""
+    context.setdefault("network_name", get_settings().network_name)
+    body = render(f"pages/{template}", **context)
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers.update(_SECURITY_HEADERS)
+    response.headers.update(headers or {})
+    return response
+
+
+def not_found_page() -> Response:
+    return page("not_found.html", 404, page_title="Page not found")
+
+
+def error_page(status: int, heading: str, message: str, headers: dict | None = None) -> Response:
+    return page("error.html", status, headers, page_title=heading, heading=heading, message=message)
+
+
+def internal_error_page() -> Response:
+    return error_page(500, "Something went wrong", "Please try again in a few minutes.")
+
+
+PAGE_REFUSALS = Refusals(
+    method_not_allowed=lambda allow: error_page(
+        405, "This page cannot do that", "Please go back and try again.", {"Allow": allow}
+    ),
+    too_large=lambda limit: error_page(
+        413, "Your message is too long", "Please shorten it and send again."
+    ),
+    unreadable=lambda: error_page(
+        400, "Your message did not arrive whole", "Please go back and send it again."
+    ),
+    internal_error=internal_error_page,
+)

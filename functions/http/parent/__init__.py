@@ -1,0 +1,1 @@
+"""Pages parents use: the feedback form, the case status page, unsubscribe."""

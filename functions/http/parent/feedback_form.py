@@ -1,0 +1,160 @@
+"""GET/POST /feedback_form: the mobile-first web form parents use to send feedback."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Request, Response
+from pydantic import ValidationError
+
+from functions import logs
+from functions.config import get_settings
+from functions.domain.cases.service_levels import human_date
+from functions.domain.cases.submission import FeedbackSubmission
+from functions.domain.shared.validation import field_errors
+from functions.domain.shared.vocabulary import (
+    Language,
+    ReporterRole,
+    Source,
+    label,
+)
+from functions.entrypoints import RETRY_AFTER_SECONDS, entry_point
+from functions.http.intake import record_submission
+from functions.http.pages import PAGE_REFUSALS, error_page, page
+from functions.http.parent import form_tokens as tokens
+from functions.http.parent.feedback_form_page import form_page, signing_secret
+from functions.services.errors import StorageUnavailable, UnknownCentre
+from functions.services.intake.submit_feedback import fingerprint
+
+NAME = "feedback_form"
+HONEYPOT = "website"
+# A whole-section error is shown beside the field a parent can fix.
+_ERROR_FIELD = {
+    "reporter": "reporter.email",
+    "child": "child.first_name",
+    "consent": "consent.given",
+}
+_WHEN_EMPTY = {
+    "centre_id": "Choose your child's centre",
+    "kind": "Choose what you would like to share",
+    "category": "Choose a topic",
+    "consent.given": "Tick the box to agree, so that we can accept your feedback",
+}
+
+
+def _submission_data(values: dict) -> dict:
+    """The form's flat, dotted fields as the nested submission the JSON API also takes."""
+
+    def text(name: str) -> str:
+        return values.get(name, "")
+
+    def ticked(name: str) -> bool:
+        return text(name) == "yes"
+
+    return {
+        "centre_id": text("centre_id"),
+        "kind": text("kind") or None,
+        "category": text("category") or None,
+        "description": text("description"),
+        "urgent": ticked("urgent"),
+        "anonymous": ticked("anonymous"),
+        "reporter": {
+            "name": text("reporter.name"),
+            "email": text("reporter.email"),
+            "phone": text("reporter.phone"),
+            "role": text("reporter.role") or ReporterRole.PARENT,
+            "preferred_language": text("reporter.preferred_language") or Language.ENGLISH,
+        },
+        "consent": {"given": ticked("consent.given"), "version": text("consent.version")},
+        "child": {
+            "first_name": text("child.first_name"),
+            "age_group": text("child.age_group") or None,
+        },
+    }
+
+
+def _errors_by_field(error: ValidationError, values: dict) -> dict[str, str]:
+    shown: dict[str, str] = {}
+    for problem in field_errors(error):
+        field = _ERROR_FIELD.get(problem.field, problem.field)
+        message = _WHEN_EMPTY.get(field) if not values.get(field) else None
+        shown.setdefault(field, message or problem.message)
+    return shown
+
+
+def _post(request: Request) -> Response:
+    settings = get_settings()
+    form = request.form
+    values = {name: form.get(name, "") for name in form if name != "csrf_token"}
+    if values.pop(HONEYPOT, ""):
+        logs.honeypot_tripped()
+        return page("thanks.html", page_title="Thank you")
+    try:
+        nonce = tokens.check(
+            form.get("csrf_token"),
+            request.cookies.get(tokens.COOKIE_NAME),
+            signing_secret(),
+            time.time(),
+            settings.form_token_max_age_seconds,
+        )
+    except tokens.FormTokenRejected as rejection:
+        logs.form_token_rejected(str(rejection))
+        notice = (
+            "Your form had expired, so nothing was sent yet. "
+            "Please check your answers and send again."
+        )
+        return form_page(request, 403, values, {}, notice)
+    try:
+        command = FeedbackSubmission.model_validate(_submission_data(values))
+    except ValidationError as error:
+        errors = _errors_by_field(error, values)
+        logs.input_rejected(NAME, 422, errors)
+        return form_page(request, 422, values, errors)
+    try:
+        # One form instance (nonce) with the same answers is one case: a double tap or a
+        # refresh shows the first; going back and changing the answers sends a new one.
+        key = f"{nonce}:{fingerprint(command)}"
+        receipt = record_submission(command, Source.WEB_FORM, key)
+    except UnknownCentre:
+        errors = {"centre_id": "That centre is not taking feedback here; choose another"}
+        logs.input_rejected(NAME, 422, errors)
+        return form_page(request, 422, values, errors)
+    case = receipt.case
+    logs.case_recorded(
+        case.reference, Source.WEB_FORM, case.centre_id, case.urgent, receipt.created
+    )
+    return page(
+        "feedback_received.html",
+        page_title=f"Feedback received: {case.reference}",
+        reference=case.reference,
+        form_url=settings.url_for(NAME),
+        status_url=f"{settings.url_for('case_status')}?token={receipt.status_token}",
+        centre_name=case.centre_name,
+        kind_label=label(case.kind),
+        urgent=case.urgent,
+        respond_by=human_date(case.respond_by),
+    )
+
+
+# Field lengths are bounded by validation; the body limit refuses what no form fill could make.
+@entry_point(
+    NAME,
+    methods=("GET", "POST"),
+    max_body=lambda: get_settings().max_body_bytes,
+    refusals=PAGE_REFUSALS,
+)
+def feedback_form(request: Request) -> Response:
+    """GET shows the form; POST records the case and shows its reference and status link."""
+    try:
+        if request.method == "POST":
+            return _post(request)
+        return form_page(request, 200, {}, {})
+    except StorageUnavailable as error:
+        logs.storage_unavailable(NAME, str(error))
+        return error_page(
+            503,
+            "Please try again in a minute",
+            "We could not save or load the form just now. If you were sending feedback, go back: "
+            "your answers are still in the form, and nothing was recorded yet.",
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )

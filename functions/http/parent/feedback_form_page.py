@@ -1,0 +1,79 @@
+"""The feedback form page: its choices, its CSRF token and the cookie that binds it."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Request
+
+from functions import wiring
+from functions.config import get_settings
+from functions.domain.shared.consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
+from functions.domain.shared.vocabulary import (
+    KIND_HINTS,
+    AgeGroup,
+    Category,
+    Kind,
+    Language,
+    ReporterRole,
+    options,
+)
+from functions.http.pages import page
+from functions.http.parent import form_tokens as tokens
+
+FORM_ENTRY_POINT = "feedback_form"
+
+
+def signing_secret() -> bytes:
+    """The key for form tokens and status-link tokens."""
+    return get_settings().signing_secret.get_secret_value().encode()
+
+
+def _centre_groups() -> list[dict]:
+    directory = wiring.centre_directory()
+    centres = directory.list_centres()
+    groups = []
+    for region in directory.list_regions():
+        members = [
+            {"id": c.centre_id, "name": c.name} for c in centres if c.region_id == region.region_id
+        ]
+        if members:
+            groups.append({"region": region.name, "centres": members})
+    return groups
+
+
+def form_page(request: Request, status: int, values: dict, errors: dict, notice: str | None = None):
+    """The form with what was typed and each error beside its field, and a fresh token."""
+    settings = get_settings()
+    token, nonce = tokens.issue(
+        signing_secret(), time.time(), request.cookies.get(tokens.COOKIE_NAME)
+    )
+    kinds = [option | {"hint": KIND_HINTS[Kind(option["value"])]} for option in options(Kind)]
+    response = page(
+        "feedback_form.html",
+        status,
+        page_title="Share your feedback",
+        action_url=settings.url_for(FORM_ENTRY_POINT),
+        csrf_token=token,
+        centre_groups=_centre_groups(),
+        kinds=kinds,
+        categories=options(Category),
+        age_groups=options(AgeGroup),
+        roles=options(ReporterRole),
+        languages=options(Language),
+        consent_text=CONSENT_TEXTS[CURRENT_CONSENT_VERSION],
+        consent_version=CURRENT_CONSENT_VERSION,
+        values=values,
+        errors=errors,
+        notice=notice,
+    )
+    response.set_cookie(
+        tokens.COOKIE_NAME,
+        nonce,
+        max_age=settings.form_token_max_age_seconds,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.public_base_url.startswith("https://"),
+        path="/",
+    )
+    return response

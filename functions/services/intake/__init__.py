@@ -1,0 +1,1 @@
+"""Intake: a submission or a form response becomes a case, once."""

@@ -1,0 +1,1 @@
+"""Mail: delivering outbox messages and recovering lost ones."""

@@ -1,0 +1,126 @@
+"""Delivering one outbox message: at most once per message, whatever the task queue does.
+
+Every path ends in a final state or a retry that MAX_ATTEMPTS bounds: an error that is not
+known to be transient (a template, a header, a transport's surprise) fails the message for
+good, once, with its reason; a lapsed lease counts as an attempt like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from enum import StrEnum
+from typing import NamedTuple
+
+from functions.domain.mail.email import MailProblem, OutgoingEmail
+from functions.domain.mail.links import MailLinks
+from functions.domain.mail.outbox import (
+    MAX_ATTEMPTS,
+    DeliveryState,
+    OutboxMessage,
+    claimed,
+    finished,
+    released,
+)
+from functions.domain.mail.suppression import blocks
+from functions.services.errors import PermanentDeliveryError, TransientDeliveryError
+from functions.services.ports import Clock, MailTransport
+
+
+class DeliveryResult(StrEnum):
+    SENT = "sent"
+    ALREADY_DONE = "already_done"  # a final state was reached before
+    IN_PROGRESS = "in_progress"  # another delivery holds the lease (or just won the claim)
+    SUPPRESSED = "suppressed"
+    FAILED = "failed"  # permanently: not retried
+    RETRY = "retry"  # transient: the task should be retried later
+    UNKNOWN = "unknown"  # no such message (expired, or never existed)
+
+
+class MailSetup(NamedTuple):
+    sender: str
+    reply_to: str | None
+    retention: timedelta
+    links: MailLinks
+
+
+def deliver_email(
+    message_id: str,
+    recipient_key: str | None,
+    *,
+    outbox,
+    transport: MailTransport,
+    render: Callable,
+    clock: Clock,
+    setup: MailSetup,
+) -> DeliveryResult:
+    """Claim the message, render and send it, record the outcome: one read, two writes."""
+    loaded = outbox.load(message_id, recipient_key)
+    if loaded is None:
+        return DeliveryResult.UNKNOWN
+    message, now = loaded.message, clock()
+    if message is not None and message.final:
+        return DeliveryResult.ALREADY_DONE
+    if message is not None and not message.claimable(now):
+        return DeliveryResult.IN_PROGRESS
+
+    def end(state: DeliveryState, result: DeliveryResult, version=loaded.version,
+            after_send: bool = False, **fields) -> DeliveryResult:  # fmt: skip
+        done = finished(state, now, setup.retention, **fields)
+        recorded = outbox.update_if_unchanged(message_id, version, done, after_send=after_send)
+        return result if recorded else DeliveryResult.IN_PROGRESS
+
+    if message is None:  # a record this code cannot read will not become readable by retrying
+        reason = "the outbox record cannot be read as a message"
+        return end(DeliveryState.FAILED, DeliveryResult.FAILED, last_error=reason)
+    if message.attempts >= MAX_ATTEMPTS:  # leases that lapsed, each an attempt that never ended
+        last = message.last_error or "each sender stopped before recording an outcome"
+        reason = f"gave up after {message.attempts} attempts; last: {last}"
+        return end(DeliveryState.FAILED, DeliveryResult.FAILED, last_error=reason[:500])
+    if blocks(loaded.suppressed_for, message.kind):
+        return end(DeliveryState.SUPPRESSED, DeliveryResult.SUPPRESSED)
+    try:
+        email = _compose(message, render, setup)
+    except Exception as problem:  # noqa: BLE001 - whatever it is, this message only, for good
+        reason = _reason(problem, "while composing")
+        return end(DeliveryState.FAILED, DeliveryResult.FAILED, last_error=reason)
+
+    version = outbox.update_if_unchanged(message_id, loaded.version, claimed(message, now))
+    if version is None:
+        return DeliveryResult.IN_PROGRESS
+    attempts = message.attempts + 1
+    try:
+        provider_id = transport.send(email)
+    except TransientDeliveryError as error:
+        if attempts >= MAX_ATTEMPTS:
+            reason = f"gave up after {attempts} attempts: {error}"
+            return end(DeliveryState.FAILED, DeliveryResult.FAILED, version, last_error=reason)
+        outbox.update_if_unchanged(message_id, version, released(clock(), str(error)))
+        return DeliveryResult.RETRY
+    except Exception as error:  # noqa: BLE001 - refused for good, or not known to be transient
+        reason = _reason(error, "while sending")
+        return end(DeliveryState.FAILED, DeliveryResult.FAILED, version, last_error=reason)
+    # Sent: recording it is the one write whose loss would send the message again, so it
+    # waits out a longer storage outage than other writes.
+    return end(
+        DeliveryState.SENT, DeliveryResult.SENT, version, after_send=True,
+        provider_message_id=provider_id, subject=email.subject, sent_at=clock(), last_error=None,
+    )  # fmt: skip
+
+
+def _compose(message: OutboxMessage, render: Callable, setup: MailSetup) -> OutgoingEmail:
+    links = setup.links.for_message(message)
+    rendered = render(message.template, {**message.data, **links}, message.language)
+    return OutgoingEmail(
+        sender=setup.sender, to=message.to, subject=rendered.subject, html=rendered.html,
+        text=rendered.text, headers=setup.links.headers(message, links["unsubscribe_url"]),
+        reply_to=setup.reply_to, message_id=message.message_id,
+    )  # fmt: skip
+
+
+def _reason(error: Exception, stage: str) -> str:
+    """What goes into last_error: our own errors' words (they never quote the data), and only
+    the type of anything else (its text may quote an address or a parent's words)."""
+    if isinstance(error, MailProblem | PermanentDeliveryError):
+        return str(error)[:500]
+    return f"{type(error).__name__} {stage}"
