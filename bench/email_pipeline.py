@@ -43,6 +43,7 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
@@ -198,14 +199,15 @@ def _messages(count: int, prefix: str) -> list:
 
 def _setup():
     from functions.domain.mail.links import MailLinks
-    from functions.services.mail.deliver import MailSetup
+    from functions.domain.shared.signing import Signer
+    from functions.services.ports import MailSetup
 
     return MailSetup(
         sender=f"ECD Network <no-reply@{SENDER_DOMAIN}>",
         reply_to=None,
         retention=timedelta(days=90),
         links=MailLinks("https://feedback.example.org/case_status",
-                        "https://feedback.example.org/unsubscribe", b"bench-secret"),
+                        "https://feedback.example.org/unsubscribe", Signer([b"bench-key"])),
     )  # fmt: skip
 
 
@@ -223,6 +225,7 @@ def run(count: int, warmup: int = WARMUP) -> dict:
 
     from functions.adapters.firestore.base import SUPPRESSIONS
     from functions.adapters.firestore.outbox import FirestoreOutbox
+    from functions.adapters.firestore.unit_of_work import FirestoreTransactions
     from functions.adapters.mail.ses import SesTransport
     from functions.domain.mail.email import OutgoingEmail
     from functions.domain.mail.suppression import address_key
@@ -246,16 +249,18 @@ def run(count: int, warmup: int = WARMUP) -> dict:
         # Set-up: neither timed nor counted.
         measured = _messages(count, "m")
         warm_handler, warm_others = _messages(warmup, "wh"), _messages(warmup, "wo")
-        for message in [*measured, *warm_handler, *warm_others]:
-            outbox.add(message)
+        everything = [*measured, *warm_handler, *warm_others]
+        for start in range(0, len(everything), 400):  # committed in units, as changes write mail
+            chunk = everything[start : start + 400]
+            FirestoreTransactions(client).run(lambda uow, c=chunk: [uow.outbox.add(m) for m in c])
         if not counter.methods["Commit"]:
             raise RuntimeError("the interceptor saw no Firestore RPC: counting is not wired")
 
+        deps = SimpleNamespace(outbox=outbox, transport=transport, render=render_email,
+                               clock=clock, mail=setup)  # fmt: skip
+
         def handler(message) -> DeliveryResult:
-            return deliver_email(
-                message.message_id, address_key(message.to), outbox=outbox, transport=transport,
-                render=render_email, clock=clock, setup=setup,
-            )  # fmt: skip
+            return deliver_email(message.message_id, address_key(message.to), deps)
 
         def prepare(message) -> OutgoingEmail:
             links = setup.links.for_message(message)

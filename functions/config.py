@@ -28,8 +28,10 @@ class Settings(BaseModel):
     public_base_url: str = "http://127.0.0.1:8080"
     # Shared with the Google Forms Apps Script; signs what it posts to intake_google_form.
     intake_secret: SecretStr = SecretStr(LOCAL_INTAKE_SECRET)
-    # Signs what this service hands out: form CSRF tokens and parents' status-link tokens.
-    # Rotating it invalidates every status link already sent.
+    # Sign what this service hands out (status and unsubscribe links, form tokens): a JSON
+    # list or comma-separated, oldest first. The newest signs; all verify, so adding a key
+    # breaks no link already sent. SIGNING_SECRET (one key) is read when this is unset.
+    signing_secrets: SecretStr | None = None
     signing_secret: SecretStr = SecretStr(LOCAL_SIGNING_SECRET)
     signature_tolerance_seconds: int = 300
     max_body_bytes: int = 64 * 1024
@@ -65,9 +67,9 @@ class Settings(BaseModel):
     # How long sent, failed or suppressed outbox records are kept (Firestore TTL).
     outbox_retention_days: int = 90
 
-    # Cloud Tasks: where deliveries are queued and how tasks call deliver_email.
+    # Cloud Tasks: the one queue for all deferred work, and how its tasks call their handlers.
     tasks_location: str = "local"
-    email_queue: str = "email"
+    task_queue: str = "deferred"
     # Service account whose OIDC token Cloud Tasks attaches (unset locally: no token).
     tasks_invoker_email: str | None = None
     cloud_tasks_emulator_host: str | None = None
@@ -80,7 +82,15 @@ class Settings(BaseModel):
             f"projects/{self.google_cloud_project}/locations/{self.tasks_location}/queues/{queue}"
         )
 
-    @field_validator("intake_secret", "signing_secret", mode="before")
+    def signing_keys(self) -> list[bytes]:
+        """The signing keys, oldest first (the last one signs)."""
+        if self.signing_secrets is None:
+            return [self.signing_secret.get_secret_value().encode()]
+        text = self.signing_secrets.get_secret_value().strip()
+        keys = json.loads(text) if text.startswith("[") else text.split(",")
+        return [key.strip().encode() for key in keys if key.strip()]
+
+    @field_validator("intake_secret", "signing_secret", "signing_secrets", mode="before")
     @classmethod
     def _strip_secret(cls, value):
         # Secrets pasted with `echo` into Secret Manager carry a trailing newline.

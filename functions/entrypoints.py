@@ -1,177 +1,193 @@
-"""What every HTTP entry point shares: methods, body limits, tracing, JSON answers, last resort.
+"""The four kinds of entry point, declared: pages, JSON APIs, task handlers and scheduled jobs.
 
-The `entry_point` decorator refuses a method the entry point does not take (405 with Allow)
-and a body over its limit (413, at once when the declared length is over it), before the
-handler runs. The handler then reads the body with `request.get_data()` or `request.form`,
-which see only the bytes read here: nothing reads more than the limit, whatever the client
-claims or streams.
+Each decorator owns what every entry point of its kind must do, so a handler only parses
+what is left, calls one service and answers:
+- refuse a method the entry point does not take (405 with Allow; HEAD goes where GET does);
+- read at most `max_body` bytes (413 at once when the declared length is over it; 400 when
+  the body cannot be read), and make those bytes the request's data, so nothing else reads
+  more (functions_framework reads the body again after every request);
+- bind the trace id for the logs; authenticate the caller where `authenticate` is given (the
+  place for caller checks: the Apps Script signature today, tokens next);
+- parse a JSON body into its pydantic model: 400 when it is not JSON, 415 when it is not sent
+  as JSON, 422 with each field's error;
+- answer a storage outage with 503 and Retry-After (a page for pages), and anything else that
+  escapes with a 500 whose log names the error's type, never its text.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-import re
-from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from flask import Request, Response
+from pydantic import BaseModel, ValidationError
 
 from functions import logs
 from functions.config import get_settings
-from functions.domain.shared.validation import FieldError
+from functions.domain.shared.validation import FieldError, field_errors, logged_fields
+from functions.http.answers import json_errors, parse_json, try_later_headers
 from functions.services.errors import StorageUnavailable
 
-RETRY_AFTER_SECONDS = 5
 # Entry points that take no body of their own (GET pages, scheduler calls) still get a little.
 SMALL_BODY = 8 * 1024
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
-
-
-class BodyUnreadable(Exception):
-    """The body broke off or its chunked encoding is malformed."""
+Limit = int | Callable[[], int]  # bytes, or a function giving it (read from the settings)
+Authenticate = Callable[[Request], Response | None]  # None: let it through
 
 
 class Refusals(NamedTuple):
-    """How an entry point says no before its handler runs: as JSON or as a page."""
+    """How an entry point says no: as JSON or as a page."""
 
-    method_not_allowed: Callable[[str], Response]  # given the Allow header's value
-    too_large: Callable[[int], Response]  # given the limit in bytes
-    unreadable: Callable[[], Response]  # a body that cannot be read (broken chunking, cut off)
+    refuse: Callable[[int, list[FieldError], dict], Response]
+    try_later: Callable[[], Response]
     internal_error: Callable[[], Response]
 
 
-def parse_json(raw: bytes):
-    """The JSON value of a body; ValueError for anything that is not JSON, including nesting
-    too deep for the parser (which raises RecursionError, not a ValueError).
-
-    Broken text is read the way browsers read it, as U+FFFD: bytes that are not UTF-8 (or
-    UTF-16/32, which JSON also allows), and a string escaping half a surrogate pair
-    ("\\ud800"; JavaScript makes these when it cuts an emoji in two). Such text could be
-    neither stored nor sent, and a sender refused would only repeat it.
-    """
-    text = raw.decode(json.detect_encoding(raw), "replace")
-    try:
-        value = json.loads(text)
-        return _mend_surrogates(value) if _ESCAPED_SURROGATE.search(raw) else value
-    except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
-
-
-def _mend_surrogates(value):
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_mend_surrogates(item) for item in value]
-    if isinstance(value, dict):
-        return {_mend_surrogates(key): _mend_surrogates(item) for key, item in value.items()}
-    return value
-
-
-def json_response(body: dict, status: int = 200, headers: dict | None = None) -> Response:
-    response = Response(json.dumps(body), status=status, mimetype="application/json")
-    response.headers["Cache-Control"] = "no-store"
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
-
-
-def json_errors(status: int, errors: Iterable[FieldError], headers: dict | None = None) -> Response:
-    body = {"errors": [{"field": e.field, "message": e.message} for e in errors]}
-    return json_response(body, status, headers)
-
-
-def try_later_json(entry_point: str, error: StorageUnavailable) -> Response:
-    logs.storage_unavailable(entry_point, str(error))
-    message = "The service is briefly unavailable; please try again shortly"
-    return json_errors(
-        503, [FieldError("service", message)], {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    )
-
-
-def body_limit_message(limit: int) -> str:
-    return f"The body must be at most {max(1, limit // 1024)} KiB"
-
-
 JSON_REFUSALS = Refusals(
-    method_not_allowed=lambda allow: json_errors(
-        405, [FieldError("method", f"Use {allow}")], {"Allow": allow}
+    refuse=lambda status, errors, headers: json_errors(status, errors, headers),
+    try_later=lambda: json_errors(
+        503,
+        [FieldError("service", "The service is briefly unavailable; please try again shortly")],
+        try_later_headers(),
     ),
-    too_large=lambda limit: json_errors(413, [FieldError("body", body_limit_message(limit))]),
-    unreadable=lambda: json_errors(400, [FieldError("body", "The body could not be read")]),
     internal_error=lambda: json_errors(
         500, [FieldError("service", "Something went wrong on our side")]
     ),
 )
 
 
-def _read_bounded_body(request: Request, limit: int) -> bool:
-    """Read at most `limit` bytes of the body; False when it is longer.
+def _page_refusals(unavailable: str) -> Refusals:
+    from functions.http import pages  # pages render templates: only page entry points load it
 
-    What was read becomes the request's data, so get_data() and request.form parse only that;
-    functions_framework also calls get_data() after every request, which then reads nothing
-    more: a body declared or streamed past the limit is never read to its end.
-    """
+    headings = {400: ("Your message did not arrive whole", "Please go back and send it again."),
+                405: ("This page cannot do that", "Please go back and try again."),
+                413: ("Your message is too long", "Please shorten it and send again.")}  # fmt: skip
+
+    def refuse(status: int, errors: list[FieldError], headers: dict) -> Response:
+        heading, message = headings.get(status, headings[400])
+        return pages.error_page(status, heading, message, headers)
+
+    return Refusals(
+        refuse=refuse,
+        try_later=lambda: pages.error_page(
+            503, "Please try again in a minute", unavailable, try_later_headers()
+        ),
+        internal_error=pages.internal_error_page,
+    )
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, errors: list[FieldError], headers: dict | None = None):
+        self.status, self.errors, self.headers = status, errors, headers or {}
+
+
+def _entry(name: str, methods: tuple[str, ...], max_body: Limit, refusals: Callable[[], Refusals],
+           authenticate: Authenticate | None, parse: Callable[[Request], Any] | None,
+           headers: Callable[[Request], dict] | None = None):  # fmt: skip
+    allowed = frozenset(methods) | ({"HEAD"} if "GET" in methods else set())
+    allow_header = ", ".join(sorted(allowed))
+
+    def decorate(handler):
+        @functools.wraps(handler)
+        def wrapper(request: Request) -> Response:
+            settings = get_settings()
+            logs.bind_trace(request.headers.get("X-Cloud-Trace-Context"),
+                            settings.google_cloud_project)  # fmt: skip
+            extra = headers(request) if headers else {}
+            try:
+                if request.method not in allowed:
+                    request._cached_data = b""  # never wait for the body of a refused request
+                    raise _Refused(405, [FieldError("method", f"Use {allow_header}")],
+                                   {"Allow": allow_header})  # fmt: skip
+                _read_bounded_body(request, max_body() if callable(max_body) else max_body)
+                if request.method == "OPTIONS" and headers:  # a browser's CORS preflight
+                    return Response(status=204, headers=extra)
+                if authenticate and (refused := authenticate(request)) is not None:
+                    return refused
+                response = handler(request, parse(request)) if parse else handler(request)
+            except _Refused as refused:
+                logs.input_rejected(name, refused.status, logged_fields(refused.errors))
+                return refusals().refuse(refused.status, refused.errors,
+                                         {**extra, **refused.headers})  # fmt: skip
+            except StorageUnavailable as error:
+                logs.storage_unavailable(name, str(error))
+                response = refusals().try_later()
+            except Exception as error:  # noqa: BLE001 - the last line before a bare 500
+                logs.unexpected_error(name, error)
+                return refusals().internal_error()
+            response.headers.update(extra)
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def _read_bounded_body(request: Request, limit: int) -> None:
+    """Read at most `limit` bytes of the body and make them the request's data (werkzeug's own
+    cache, which get_data() and request.form read), or refuse it."""
     from werkzeug.exceptions import HTTPException
 
     declared = request.content_length
     try:
         too_long = declared is not None and declared > limit
         data = b"" if too_long else request.stream.read(limit + 1)
-    except (OSError, ValueError, HTTPException) as error:  # broken chunking, client gone
+    except (OSError, ValueError, HTTPException):  # broken chunking, client gone
         request._cached_data = b""
-        raise BodyUnreadable(type(error).__name__) from None
-    within = len(data) <= limit and (declared is None or declared <= limit)
-    request._cached_data = data if within else b""  # werkzeug's own cache of the body
-    return within
+        raise _Refused(400, [FieldError("body", "The body could not be read")]) from None
+    if too_long or len(data) > limit:
+        request._cached_data = b""
+        message = f"The body must be at most {max(1, limit // 1024)} KiB"
+        raise _Refused(413, [FieldError("body", message)])
+    request._cached_data = data
 
 
-def entry_point(
-    name: str,
-    *,
-    methods: tuple[str, ...],
-    max_body: int | Callable[[], int] = SMALL_BODY,
-    refusals: Refusals = JSON_REFUSALS,
-):
-    """Wrap an HTTP function: refuse other methods (405) and longer bodies (413), bind the
-    trace id, and turn what escaped into a safe answer.
+def _json_parser(model: type[BaseModel] | None, json_only: bool):
+    def parse(request: Request):
+        if json_only and request.mimetype != "application/json":
+            raise _Refused(415, [FieldError("Content-Type", "Send application/json")])
+        try:
+            value = parse_json(request.get_data())
+        except ValueError:
+            raise _Refused(400, [FieldError("body", "The body is not valid JSON")]) from None
+        if model is None:
+            return value
+        try:
+            return model.model_validate(value)
+        except ValidationError as error:
+            raise _Refused(422, field_errors(error)) from None
 
-    `max_body` is in bytes, or a function giving it (read from the settings per request).
-    HEAD is allowed wherever GET is. StorageUnavailable becomes 503 with Retry-After;
-    anything else is a bug, logged without its message (which may hold input) and answered
-    with the refusals' 500.
-    """
-    allowed = frozenset(methods) | ({"HEAD"} if "GET" in methods else set())
-    allow_header = ", ".join(sorted(allowed))
+    return parse
 
-    def decorate(handler: Callable[[Request], Response]):
-        @functools.wraps(handler)
-        def wrapper(request: Request):
-            logs.bind_trace(
-                request.headers.get("X-Cloud-Trace-Context"), get_settings().google_cloud_project
-            )
-            try:
-                if request.method not in allowed:
-                    request._cached_data = b""  # never wait for the body of a refused request
-                    logs.input_rejected(name, 405, ["method"])
-                    return refusals.method_not_allowed(allow_header)
-                limit = max_body() if callable(max_body) else max_body
-                try:
-                    within = _read_bounded_body(request, limit)
-                except BodyUnreadable:
-                    logs.input_rejected(name, 400, ["body"])
-                    return refusals.unreadable()
-                if not within:
-                    logs.input_rejected(name, 413, ["body"])
-                    return refusals.too_large(limit)
-                return handler(request)
-            except StorageUnavailable as error:
-                return try_later_json(name, error)
-            except Exception as error:  # noqa: BLE001 - the last line before a bare 500
-                logs.unexpected_error(name, error)
-                return refusals.internal_error()
 
-        return wrapper
+# ------------------------------------------------------------------------------ the four kinds
 
-    return decorate
+
+def page(name: str, *, methods: tuple[str, ...] = ("GET",), max_body: Limit = SMALL_BODY,
+         unavailable: str = "We could not load this just now. Nothing was lost."):  # fmt: skip
+    """An HTML page; handler(request) -> Response. Refusals and outages are pages too."""
+    return _entry(name, methods, max_body, lambda: _page_refusals(unavailable), None, None)
+
+
+def json_api(name: str, *, body: type[BaseModel] | None, methods: tuple[str, ...] = ("POST",),
+             max_body: Limit = SMALL_BODY, json_only: bool = True,
+             authenticate: Authenticate | None = None,
+             cors: Callable[[Request], dict] | None = None):  # fmt: skip
+    """A JSON endpoint; handler(request, parsed) -> Response, `parsed` the body as `body`
+    (or the raw JSON value without a model). `cors` gives headers for every answer and
+    answers OPTIONS (a browser's preflight) itself."""
+    methods = (*methods, "OPTIONS") if cors else methods
+    return _entry(name, methods, max_body, lambda: JSON_REFUSALS, authenticate,
+                  _json_parser(body, json_only), cors)  # fmt: skip
+
+
+def task(name: str, *, payload: type[BaseModel], authenticate: Authenticate | None = None):
+    """A Cloud Tasks handler: POST of a JSON payload (ids only); handler(request, payload).
+    A 2xx settles the task; anything else makes Cloud Tasks retry it with backoff."""
+    return _entry(name, ("POST",), SMALL_BODY, lambda: JSON_REFUSALS, authenticate,
+                  _json_parser(payload, json_only=False))  # fmt: skip
+
+
+def job(name: str, *, authenticate: Authenticate | None = None):
+    """A Cloud Scheduler job: POST, no body to speak of; handler(request)."""
+    return _entry(name, ("POST",), SMALL_BODY, lambda: JSON_REFUSALS, authenticate, None)

@@ -1,7 +1,8 @@
-"""Builds the real adapters lazily, once per process. Tests pass their own instead.
+"""Builds the real adapters lazily, once per process, and hands them to services as one bundle.
 
 Nothing here runs at import time: a cold start imports only this module's names, and the
-Firestore client (≈435 ms to import) is built by the first request that needs it.
+Firestore client (≈435 ms to import) is built by the first request that needs it. Tests pass
+a bundle of their own, or call reset() between projects.
 """
 
 from __future__ import annotations
@@ -24,55 +25,62 @@ def firestore_client():
     return firestore.Client(project=get_settings().google_cloud_project)
 
 
+def _firestore(adapter_class, **extra):
+    return adapter_class(firestore_client(), get_settings().firestore_timeout_seconds, **extra)
+
+
 @functools.cache
 def centre_directory():
     from functions.adapters.firestore.directory import FirestoreCentreDirectory
 
-    return FirestoreCentreDirectory(firestore_client(), get_settings().firestore_timeout_seconds)
+    return _firestore(FirestoreCentreDirectory)
 
 
 @functools.cache
-def case_repository():
-    from functions.adapters.firestore.cases import FirestoreCaseRepository
+def case_reader():
+    from functions.adapters.firestore.cases import FirestoreCaseReader
 
-    return FirestoreCaseRepository(firestore_client(), get_settings().firestore_timeout_seconds)
+    return _firestore(FirestoreCaseReader)
+
+
+@functools.cache
+def transactions():
+    from functions.adapters.firestore.unit_of_work import FirestoreTransactions
+
+    return _firestore(FirestoreTransactions)
 
 
 @functools.cache
 def form_mappings():
     from functions.adapters.firestore.form_mappings import FirestoreFormMappingStore
 
-    return FirestoreFormMappingStore(firestore_client(), get_settings().firestore_timeout_seconds)
+    return _firestore(FirestoreFormMappingStore)
 
 
 @functools.cache
 def outbox():
     from functions.adapters.firestore.outbox import FirestoreOutbox
 
-    settings = get_settings()
-    return FirestoreOutbox(
-        firestore_client(),
-        settings.firestore_timeout_seconds,
-        after_send_timeout=settings.sent_record_timeout_seconds,
-    )
+    patience = get_settings().sent_record_timeout_seconds
+    return _firestore(FirestoreOutbox, after_send_timeout=patience)
 
 
 @functools.cache
 def suppression_list():
     from functions.adapters.firestore.suppressions import FirestoreSuppressionList
 
-    return FirestoreSuppressionList(firestore_client(), get_settings().firestore_timeout_seconds)
+    return _firestore(FirestoreSuppressionList)
 
 
 @functools.cache
-def delivery_queue():
+def task_queue():
     from functions.adapters.tasks import CloudTasksQueue, tasks_client
 
     settings = get_settings()
     return CloudTasksQueue(
         lambda: tasks_client(settings.cloud_tasks_emulator_host),
-        settings.queue_path(settings.email_queue),
-        settings.url_for("deliver_email"),
+        settings.queue_path(settings.task_queue),
+        settings.url_for,
         settings.tasks_invoker_email,
     )
 
@@ -85,31 +93,66 @@ def mail_transport():
 
 
 @functools.cache
+def signer():
+    from functions.domain.shared.signing import Signer
+
+    return Signer(get_settings().signing_keys())
+
+
+@functools.cache
 def mail_setup():
     from datetime import timedelta
 
     from functions.domain.mail.links import MailLinks
-    from functions.services.mail.deliver import MailSetup
+    from functions.services.ports import MailSetup
 
     settings = get_settings()
-    links = MailLinks(
-        settings.url_for("case_status"),
-        settings.url_for("unsubscribe"),
-        settings.signing_secret.get_secret_value().encode(),
-    )
+    links = MailLinks(settings.url_for("case_status"), settings.url_for("unsubscribe"), signer())
     retention = timedelta(days=settings.outbox_retention_days)
     return MailSetup(settings.mail_from, settings.mail_reply_to, retention, links)
+
+
+def render_email(template: str, data: dict, language: str):
+    from functions.rendering import render_email as render
+
+    return render(template, data, language)
+
+
+class Wired:
+    """The Dependencies bundle (services/ports.py) of the real adapters: each attribute is
+    built when a service first reads it, so an entry point pays only for what it uses."""
+
+    directory = property(lambda self: centre_directory())
+    cases = property(lambda self: case_reader())
+    transactions = property(lambda self: transactions())
+    form_mappings = property(lambda self: form_mappings())
+    outbox = property(lambda self: outbox())
+    suppressions = property(lambda self: suppression_list())
+    queue = property(lambda self: task_queue())
+    transport = property(lambda self: mail_transport())
+    signer = property(lambda self: signer())
+    mail = property(lambda self: mail_setup())
+    network_name = property(lambda self: get_settings().network_name)
+    # Looked up when read, so that a test replacing wiring.utc_now moves every service's clock.
+    clock = property(lambda self: utc_now)
+    render = property(lambda self: render_email)
+
+
+def dependencies() -> Wired:
+    return Wired()
 
 
 _FACTORIES = (
     firestore_client,
     centre_directory,
-    case_repository,
+    case_reader,
+    transactions,
     form_mappings,
     outbox,
     suppression_list,
-    delivery_queue,
+    task_queue,
     mail_transport,
+    signer,
     mail_setup,
 )
 

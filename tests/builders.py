@@ -1,5 +1,6 @@
 """Builders every test shares: valid requests, signed Google Form deliveries, outbox messages,
-and readers of what Firestore holds (so production code keeps no test-only methods)."""
+a Dependencies bundle for services, and readers of what Firestore holds (so production code
+keeps no test-only methods)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 from functions.config import LOCAL_INTAKE_SECRET
 from functions.domain.mail.links import MailLinks
 from functions.domain.mail.outbox import MessageKind, OutboxMessage, new_message_id
 from functions.domain.mail.suppression import address_key
+from functions.domain.shared.signing import Signer
 from functions.http.integrations.apps_script_signature import sign
-from functions.services.mail.deliver import MailSetup
-from functions.services.mail.dispatch import dispatch, sweep_outbox
+from functions.services.mail.dispatch import delivery_task, sweep_outbox
+from functions.services.ports import MailSetup
 
 
 def submission(**changes) -> dict:
@@ -66,12 +69,13 @@ def post(client, body: bytes, secret=LOCAL_INTAKE_SECRET, offset=0, header=None)
 # ---------------------------------------------------------------------------- outbox messages
 
 SAMPLES = Path(__file__).parents[1] / "templates" / "emails"
+SIGNER = Signer([b"test-signing-key"])
 SETUP = MailSetup(
     sender="ECD Network <no-reply@ecd.example.org>",
     reply_to=None,
     retention=timedelta(days=90),
     links=MailLinks("http://127.0.0.1:8080/case_status", "http://127.0.0.1:8080/unsubscribe",
-                    b"secret"),
+                    SIGNER),
 )  # fmt: skip
 
 
@@ -86,14 +90,41 @@ def message(to: str, template="case_acknowledgement", kind=MessageKind.TRANSACTI
     )  # fmt: skip
 
 
-def sweep(outbox, queue, now: datetime) -> dict[str, int]:
-    return sweep_outbox(outbox=outbox, queue=queue, clock=lambda: now, retention=SETUP.retention)
+def service_deps(**parts) -> SimpleNamespace:
+    """A Dependencies bundle (services/ports.py): the parts a test gives, defaults for the rest
+    (parts a test does not give are None: a service reaching for one fails loudly)."""
+    from functions.rendering import render_email
+
+    defaults = dict(
+        directory=None, cases=None, transactions=None, form_mappings=None, outbox=None,
+        suppressions=None, queue=None, transport=None, render=render_email, signer=SIGNER,
+        clock=lambda: datetime.now(UTC), network_name="SayPro ECD Network", mail=SETUP,
+    )  # fmt: skip
+    return SimpleNamespace(**(defaults | parts))
 
 
-def queue_up(outbox, queue, messages):
-    for item in messages:
-        outbox.add(item)
-    dispatch(messages, queue)
+def write_messages(transactions, messages) -> None:
+    """Commit outbox messages in one unit of work, as a change that causes mail does."""
+    transactions.run(lambda uow: [uow.outbox.add(message) for message in messages])
+
+
+def queue_up(deps, messages):
+    """Write the messages in one unit of work, and queue a delivery task for each."""
+    write_messages(deps.transactions, messages)
+    for message in messages:
+        key = address_key(message.to)
+        deps.queue.enqueue(delivery_task([(message.message_id, key)], f"test:{message.message_id}"))
+
+
+def only(task: dict) -> tuple[str, str | None]:
+    """(message id, recipient key) of a delivery task that carries one message."""
+    (item,) = task["messages"]
+    return item["message_id"], item["recipient_key"]
+
+
+def sweep(deps, now: datetime) -> dict[str, int]:
+    """The sweep as Cloud Scheduler would run it at `now`."""
+    return sweep_outbox(SimpleNamespace(**(vars(deps) | {"clock": lambda: now})))
 
 
 # ---------------------------------------------------------------- what Firestore holds, read raw

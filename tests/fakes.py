@@ -2,50 +2,94 @@
 
 from __future__ import annotations
 
-from functions.domain.cases.models import Case, CaseEvent
-from functions.domain.directory.models import Centre, Region
-from functions.services.errors import DuplicateSubmission, ReferenceTaken, StorageUnavailable
+from functions.services.errors import QueueUnavailable, StorageUnavailable
 
 
-class FakeCaseRepository:
-    """Behaves like FirestoreCaseRepository: one atomic add, conflicts on existing ids."""
+class FakeStore:
+    """Transactions and CaseReader over dicts: a unit of work sees what is committed, and its
+    writes land together or not at all (a `create` of something that exists fails it)."""
 
     def __init__(self, taken_references: set[str] | None = None, unavailable: bool = False):
-        self.cases: dict[str, Case] = {}
-        self.events: dict[str, list[CaseEvent]] = {}
+        self.cases: dict = {}
+        self.events: dict[str, list] = {}
         self.markers: dict = {}
+        self.outbox: dict = {}
         self.taken = set(taken_references or ())
         self.unavailable = unavailable
 
-    def add(self, case, event, marker, messages=()):
+    # Transactions
+    def run(self, work):
         if self.unavailable:
             raise StorageUnavailable("ServiceUnavailable")
-        if marker and marker.key in self.markers:
-            first = self.markers[marker.key]
-            raise DuplicateSubmission(first.reference, first.fingerprint)
-        if case.reference in self.cases or case.reference in self.taken:
-            raise ReferenceTaken(case.reference)
-        self.cases[case.reference] = case
-        self.events[case.reference] = [event]
-        self.messages = [*getattr(self, "messages", []), *messages]
-        if marker:
-            self.markers[marker.key] = marker
+        unit = _Unit(self)
+        result = work(unit)
+        unit.commit()
+        return result, unit.messages
 
-    def append_event(self, reference, event):
-        self.events[reference].append(event)
-
+    # CaseReader
     def get(self, reference):
         return self.cases.get(reference)
 
-    def find_by_token_hash(self, token_hash):
-        return next((c for c in self.cases.values() if c.status_token_hash == token_hash), None)
-
     def list_events(self, reference):
-        return list(self.events.get(reference, []))
+        return sorted(self.events.get(reference, []), key=lambda event: event.at)
+
+
+class _Unit:
+    def __init__(self, store: FakeStore):
+        self.store, self.writes, self.messages = store, [], []
+        self.cases, self.markers, self.outbox = self, _Markers(self), _Outbox(self)
+
+    def get(self, reference):
+        if reference in self.store.taken:
+            return object()  # someone else's case
+        return self.store.cases.get(reference)
+
+    def add(self, case, event):
+        self.writes.append(("case", case.reference, case, event))
+
+    def save(self, case, event):
+        self.writes.append(("save", case.reference, case, event))
+
+    def commit(self):
+        store = self.store
+        for kind, key, *_ in self.writes:
+            if kind == "case" and (key in store.cases or key in store.taken):
+                raise RuntimeError(f"case {key} exists")
+            if kind == "marker" and key in store.markers:
+                raise RuntimeError(f"marker {key} exists")
+        for kind, key, *values in self.writes:
+            if kind in ("case", "save"):
+                case, event = values
+                store.cases[key] = case
+                store.events.setdefault(key, []).append(event)
+            elif kind == "marker":
+                store.markers[key] = values[0]
+            else:
+                store.outbox[key] = values[0]
+
+
+class _Markers:
+    def __init__(self, unit: _Unit):
+        self._unit = unit
+
+    def get(self, key):
+        return self._unit.store.markers.get(key)
+
+    def add(self, marker):
+        self._unit.writes.append(("marker", marker.key, marker))
+
+
+class _Outbox:
+    def __init__(self, unit: _Unit):
+        self._unit = unit
+
+    def add(self, message):
+        self._unit.writes.append(("outbox", message.message_id, message))
+        self._unit.messages.append(message)
 
 
 class FakeCentreDirectory:
-    def __init__(self, centres: list[Centre], regions: list[Region] = ()):
+    def __init__(self, centres, regions=()):
         self.centres = {c.centre_id: c for c in centres}
         self.regions = list(regions)
 
@@ -60,6 +104,19 @@ class FakeCentreDirectory:
 
     def list_regions(self):
         return self.regions
+
+
+class RecordingQueue:
+    """A TaskQueue that records what would be enqueued; `unavailable` refuses everything."""
+
+    def __init__(self):
+        self.tasks: list = []
+        self.unavailable = False
+
+    def enqueue(self, task):
+        if self.unavailable:
+            raise QueueUnavailable("ServiceUnavailable")
+        self.tasks.append(task)
 
 
 class FakeTasksClient:
@@ -87,13 +144,3 @@ class FakeTasksClient:
         bodies = [json.loads(task["http_request"]["body"]) for task in self.tasks]
         self.tasks.clear()
         return bodies
-
-
-class RecordingQueue:
-    """A DeliveryQueue that only records what would be enqueued."""
-
-    def __init__(self):
-        self.enqueued: list[tuple[str, str, int]] = []
-
-    def enqueue_delivery(self, message_id, recipient_key, dispatch):
-        self.enqueued.append((message_id, recipient_key, dispatch))

@@ -1,53 +1,62 @@
-"""Cloud Tasks: one HTTP task per outbox delivery, named so a repeat is a no-op."""
+"""Cloud Tasks: one queue for all deferred work, each task an HTTP POST to its handler.
+
+A task's name is a hash of its handler and dedupe key, never sequential, so queueing the same
+work twice is a no-op: Cloud Tasks answers ALREADY_EXISTS, which counts as done. (It refuses
+a used name for days after the task ran: work that must run again needs a new dedupe key.)
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 
 from functions.services.errors import QueueUnavailable
+from functions.services.ports import Task
 
 
-def delivery_task_id(message_id: str, dispatch: int) -> str:
-    """Hashed, never sequential; `dispatch` counts re-enqueues by the sweep, whose tasks
-    need new names because Cloud Tasks refuses a used name for days after it ran."""
-    return hashlib.sha256(f"deliver:{message_id}:{dispatch}".encode()).hexdigest()[:40]
+def task_id(handler: str, dedupe_key: str) -> str:
+    """The task's name within its queue: hashed, so it reveals nothing and never hotspots."""
+    return hashlib.sha256(f"{handler}:{dedupe_key}".encode()).hexdigest()[:40]
 
 
 class CloudTasksQueue:
-    """Enqueues POST <deliver_email URL> {"message_id", "recipient_key"}: ids only.
+    """TaskQueue over one Cloud Tasks queue; each handler is an entry point's URL.
 
     `client` is a CloudTasksClient or a function that makes one on first use, so that a
     client that cannot be built (no credentials) is a QueueUnavailable like any other.
     """
 
-    def __init__(self, client, queue_path: str, target_url: str, invoker_email: str | None,
-                 timeout: float = 10.0):  # fmt: skip
+    def __init__(self, client, queue_path: str, url_for: Callable[[str], str],
+                 invoker_email: str | None, timeout: float = 10.0):  # fmt: skip
         self._client = client
         self._queue = queue_path
-        self._url = target_url
+        self._url_for = url_for
         self._invoker = invoker_email
         self._timeout = timeout
 
-    def enqueue_delivery(self, message_id: str, recipient_key: str, dispatch: int) -> None:
-        """Create the delivery task; ALREADY_EXISTS means it was created before: success."""
+    def enqueue(self, task: Task) -> None:
+        """Create the task; ALREADY_EXISTS means it was created before: success."""
         from google.api_core import exceptions
 
-        body = json.dumps({"message_id": message_id, "recipient_key": recipient_key}).encode()
         request = {
             "http_method": "POST",
-            "url": self._url,
+            "url": self._url_for(task.handler),
             "headers": {"Content-Type": "application/json"},
-            "body": body,
+            "body": json.dumps(task.payload).encode(),
         }
         if self._invoker:
             request["oidc_token"] = {"service_account_email": self._invoker}
-        task = {
-            "name": f"{self._queue}/tasks/{delivery_task_id(message_id, dispatch)}",
+        created = {
+            "name": f"{self._queue}/tasks/{task_id(task.handler, task.dedupe_key)}",
             "http_request": request,
         }
+        if task.at is not None:
+            from google.protobuf import timestamp_pb2
+
+            created["schedule_time"] = timestamp_pb2.Timestamp(seconds=int(task.at.timestamp()))
         try:
-            self._connected().create_task(parent=self._queue, task=task, timeout=self._timeout)
+            self._connected().create_task(parent=self._queue, task=created, timeout=self._timeout)
         except exceptions.AlreadyExists:
             return
         except Exception as error:  # noqa: BLE001 - API errors, credentials, transport: retry later

@@ -14,8 +14,8 @@ from flask import Request, Response
 from functions.adapters.mail.local_mailbox import LocalMailbox, StoredMessage
 from functions.config import get_settings
 from functions.domain.cases.service_levels import human_datetime
-from functions.entrypoints import entry_point
-from functions.http.pages import PAGE_REFUSALS, not_found_page, page
+from functions.entrypoints import page
+from functions.http.pages import not_found_page, render_page
 
 # The HTML part served alone: its inline styles render, nothing else loads or runs, and the
 # CSP `sandbox` directive gives it an opaque origin as the frame on the message page has.
@@ -30,17 +30,17 @@ _PART_HEADERS = {
 _PART_TYPES = {"html": "text/html", "text": "text/plain"}
 
 
-@entry_point("dev_mailbox", methods=("GET",), refusals=PAGE_REFUSALS)
+@page("dev_mailbox")
 def dev_mailbox(request: Request) -> Response:
     """List the local mailbox, show one message, or return one of its parts."""
     settings = get_settings()
-    if not settings.local_dev or request.method not in ("GET", "HEAD"):
+    if not settings.local_dev:
         return not_found_page()
     mailbox = LocalMailbox(settings.local_mailbox_dir)
     message_id = request.args.get("id")
     if message_id is None:
         messages = [_summary(message) for message in mailbox.list()]
-        return page("dev_mailbox.html", page_title="Local mailbox", messages=messages)
+        return render_page("dev_mailbox.html", page_title="Local mailbox", messages=messages)
     try:
         message = mailbox.get(message_id)
     except ValueError:
@@ -51,7 +51,7 @@ def dev_mailbox(request: Request) -> Response:
     if part is not None:
         body = message.html if part == "html" else message.text
         return Response(body, mimetype=_PART_TYPES[part], headers=_PART_HEADERS)
-    return page(
+    return render_page(
         "dev_mailbox_message.html",
         page_title=message.subject,
         message=_summary(message),

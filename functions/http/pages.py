@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response
 
 from functions.config import get_settings
-from functions.entrypoints import Refusals
 from functions.rendering import render
 
 # Pages load nothing from anywhere: no scripts, fonts or images, only their own inline CSS.
@@ -20,7 +19,9 @@ _SECURITY_HEADERS = {
 }
 
 
-def page(template: str, status: int = 200, headers: dict | None = None, **context) -> Response:
+def render_page(
+    template: str, status: int = 200, headers: dict | None = None, **context
+) -> Response:
     """Render templates/pages/<template> into a complete HTML response."""
     context.setdefault("network_name", get_settings().network_name)
     body = render(f"pages/{template}", **context)
@@ -31,26 +32,13 @@ def page(template: str, status: int = 200, headers: dict | None = None, **contex
 
 
 def not_found_page() -> Response:
-    return page("not_found.html", 404, page_title="Page not found")
+    return render_page("not_found.html", 404, page_title="Page not found")
 
 
 def error_page(status: int, heading: str, message: str, headers: dict | None = None) -> Response:
-    return page("error.html", status, headers, page_title=heading, heading=heading, message=message)
+    return render_page("error.html", status, headers, page_title=heading, heading=heading,
+                       message=message)  # fmt: skip
 
 
 def internal_error_page() -> Response:
     return error_page(500, "Something went wrong", "Please try again in a few minutes.")
-
-
-PAGE_REFUSALS = Refusals(
-    method_not_allowed=lambda allow: error_page(
-        405, "This page cannot do that", "Please go back and try again.", {"Allow": allow}
-    ),
-    too_large=lambda limit: error_page(
-        413, "Your message is too long", "Please shorten it and send again."
-    ),
-    unreadable=lambda: error_page(
-        400, "Your message did not arrive whole", "Please go back and send it again."
-    ),
-    internal_error=internal_error_page,
-)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from functions.domain.mail.email import MailProblem
+from functions.domain.mail.email import MailProblem, RenderedEmail
 from functions.domain.shared.text import one_line
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -27,15 +26,6 @@ _STYLE_BLOCK = re.compile(r"<style\b.*?</style>", re.DOTALL | re.IGNORECASE)
 
 class TemplateProblem(MailProblem):
     """An email could not be rendered cleanly. The message never carries data values."""
-
-
-@dataclass(frozen=True)
-class RenderedEmail:
-    """Both parts of an email and its one-line subject, all non-empty."""
-
-    subject: str
-    html: str
-    text: str
 
 
 @functools.cache

@@ -1,20 +1,28 @@
-"""What the use cases need from storage, as protocols the adapters implement."""
+"""What the use cases need from the outside world, as protocols the adapters implement.
+
+Services receive one `Dependencies` bundle (functions/wiring.py builds the real one, each
+adapter on first use; tests build theirs from fakes of these protocols).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from functions.domain.cases.google_forms import FormMapping
     from functions.domain.cases.models import Case, CaseEvent
     from functions.domain.directory.models import Centre, Region
-    from functions.domain.mail.email import OutgoingEmail
+    from functions.domain.mail.email import OutgoingEmail, RenderedEmail
+    from functions.domain.mail.links import MailLinks
     from functions.domain.mail.outbox import OutboxMessage
+    from functions.domain.mail.suppression import SuppressionReason
+    from functions.domain.shared.signing import Signer
 
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 class IdempotencyMarker(NamedTuple):
@@ -27,6 +35,66 @@ class IdempotencyMarker(NamedTuple):
     expires_at: datetime  # Firestore's TTL policy deletes the marker after this
 
 
+class Task(NamedTuple):
+    """Deferred work for one handler: ids only, never personal data.
+
+    Tasks with the same handler and dedupe key are one task: queueing it again is a no-op.
+    """
+
+    handler: str  # the entry point that does the work, e.g. "deliver_email"
+    payload: dict[str, Any]
+    dedupe_key: str
+    at: datetime | None = None  # not before this time; None: as soon as possible
+
+
+class TaskQueue(Protocol):
+    def enqueue(self, task: Task) -> None:
+        """Queue the task; a repeat (same handler and dedupe key) is a no-op.
+
+        Raises QueueUnavailable when the queue cannot take it now.
+        """
+
+
+# --------------------------------------------------------------------------- unit of work
+
+
+class CaseStore(Protocol):
+    """Cases inside a unit of work: reads first, then writes, all committed together."""
+
+    def get(self, reference: str) -> Case | None: ...
+
+    def add(self, case: Case, event: CaseEvent) -> None:
+        """A new case and its first event (the commit fails if the reference is taken)."""
+
+    def save(self, case: Case, event: CaseEvent) -> None:
+        """A changed case (read in this unit) and the event that tells its history."""
+
+
+class MarkerStore(Protocol):
+    def get(self, key: str) -> IdempotencyMarker | None: ...
+    def add(self, marker: IdempotencyMarker) -> None: ...
+
+
+class OutboxWriter(Protocol):
+    def add(self, message: OutboxMessage) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    cases: CaseStore
+    markers: MarkerStore
+    outbox: OutboxWriter
+
+
+class Transactions(Protocol):
+    def run(self, work: Callable[[UnitOfWork], T]) -> tuple[T, list[OutboxMessage]]:
+        """Run `work` and commit everything it wrote at once. When another writer got there
+        first, run it again on what is there now (as Firestore transactions do). Returns its
+        result and the outbox messages the committed run wrote."""
+
+
+# ----------------------------------------------------------------------------- reading
+
+
 class CentreDirectory(Protocol):
     def get_centre(self, centre_id: str) -> Centre | None: ...
     def get_region(self, region_id: str) -> Region | None: ...
@@ -34,23 +102,53 @@ class CentreDirectory(Protocol):
     def list_regions(self) -> list[Region]: ...
 
 
-class CaseRepository(Protocol):
-    def add(self, case: Case, event: CaseEvent, marker: IdempotencyMarker | None,
-            messages: tuple[OutboxMessage, ...] = ()) -> None:  # fmt: skip
-        """Commit case, first event, marker and outbox messages atomically.
-
-        Raises DuplicateSubmission when the marker exists, ReferenceTaken on a reference clash.
-        """
-
-    def append_event(self, reference: str, event: CaseEvent) -> None: ...
+class CaseReader(Protocol):
     def get(self, reference: str) -> Case | None: ...
-    def find_by_token_hash(self, token_hash: str) -> Case | None: ...
     def list_events(self, reference: str) -> list[CaseEvent]: ...
 
 
 class FormMappingStore(Protocol):
     def get(self, form_id: str) -> FormMapping | None: ...
-    def save(self, mapping: FormMapping) -> None: ...
+
+
+# -------------------------------------------------------------------------------- mail
+
+
+class LoadedMessage(NamedTuple):
+    message: OutboxMessage | None  # None: the record is there but cannot be read as a message
+    suppressed_for: set[str]
+    version: Any  # the update time read: writes are conditioned on it
+
+
+class StuckMessage(NamedTuple):
+    """What the sweep needs of a message left behind, read leniently: never the address."""
+
+    message_id: str
+    recipient_key: str | None
+    dispatches: int
+    version: Any
+
+
+class Outbox(Protocol):
+    def load(self, message_id: str, recipient_key: str | None) -> LoadedMessage | None: ...
+
+    def update_if_unchanged(self, message_id: str, version: Any, fields: dict,
+                            after_send: bool = False) -> Any | None:  # fmt: skip
+        """Apply fields only if nobody wrote the message since `version`; the new version,
+        or None when someone did. `after_send`: the outcome of a send, retried for longer."""
+
+    def list_stuck(self, now: datetime, pending_grace: timedelta,
+                   limit: int) -> list[StuckMessage]: ...  # fmt: skip
+    def record_dispatch(self, message_id: str, dispatches: int, now: datetime) -> None: ...
+
+
+class SuppressionList(Protocol):
+    def add(self, address: str | None, reason: SuppressionReason, now: datetime,
+            key: str | None = None) -> None: ...  # fmt: skip
+
+
+class Renderer(Protocol):
+    def __call__(self, template: str, data: dict, language: str) -> RenderedEmail: ...
 
 
 class MailTransport(Protocol):
@@ -61,9 +159,29 @@ class MailTransport(Protocol):
         """
 
 
-class DeliveryQueue(Protocol):
-    def enqueue_delivery(self, message_id: str, recipient_key: str, dispatch: int) -> None:
-        """Queue one delivery attempt; a repeat of the same (message, dispatch) is a no-op.
+class MailSetup(NamedTuple):
+    sender: str
+    reply_to: str | None
+    retention: timedelta
+    links: MailLinks
 
-        Raises QueueUnavailable when the queue cannot take it now.
-        """
+
+# ------------------------------------------------------------------------------ bundle
+
+
+class Dependencies(Protocol):
+    """Everything a service may use, handed over as one."""
+
+    directory: CentreDirectory
+    cases: CaseReader
+    transactions: Transactions
+    form_mappings: FormMappingStore
+    outbox: Outbox
+    suppressions: SuppressionList
+    queue: TaskQueue
+    transport: MailTransport
+    render: Renderer
+    signer: Signer
+    clock: Clock
+    network_name: str
+    mail: MailSetup

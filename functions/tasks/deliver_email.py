@@ -1,55 +1,47 @@
-"""POST /deliver_email {"message_id", "recipient_key"}: Cloud Tasks delivers one outbox message.
+"""POST /deliver_email: Cloud Tasks delivers the outbox messages one change wrote.
 
-Any non-2xx makes Cloud Tasks retry with backoff, so only "try later" answers 503; every
-settled outcome (sent, already done, failed for good, suppressed, unknown) answers 200.
+Payload {"messages": [{"message_id", "recipient_key"}, ...]}: ids and address hashes only.
+Any non-2xx makes Cloud Tasks retry with backoff, so only "try later" answers 503: a message
+that failed for now, or one the batch had no time left for. Every settled outcome (sent,
+already done, failed for good, suppressed, unknown) is settled for that message; a retried
+task finds those settled and touches them no more.
 """
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from flask import Request, Response
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from functions import logs, wiring
-from functions.domain.shared.validation import FieldError
-from functions.entrypoints import (
-    RETRY_AFTER_SECONDS,
-    entry_point,
-    json_errors,
-    json_response,
-    parse_json,
-)
-from functions.services.mail.deliver import DeliveryResult
-from functions.services.mail.deliver import deliver_email as deliver
+from functions.entrypoints import task
+from functions.http.answers import json_response, try_later_headers
+from functions.services.mail.deliver import DeliveryResult, deliver_batch
 
 NAME = "deliver_email"
+_Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
-def _render(template: str, data: dict, language: str):
-    from functions.rendering import render_email
+class _Delivery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    message_id: _Id
+    recipient_key: _Id | None = None
 
-    return render_email(template, data, language)
+
+class DeliveryBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    messages: Annotated[list[_Delivery], Field(min_length=1, max_length=50)]
 
 
-@entry_point(NAME, methods=("POST",))
-def deliver_email(request: Request) -> Response:
-    """Send one outbox message at most once; 503 + Retry-After when it should be retried."""
-    try:
-        body = parse_json(request.get_data() or b"null")
-        message_id = body["message_id"]
-        recipient_key = body.get("recipient_key")
-        if not isinstance(message_id, str) or not isinstance(recipient_key, str | None):
-            raise TypeError
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return json_errors(422, [FieldError("message_id", 'Send {"message_id": "…"}')])
-    result = deliver(
-        message_id,
-        recipient_key,
-        outbox=wiring.outbox(),
-        transport=wiring.mail_transport(),
-        render=_render,
-        clock=wiring.utc_now,
-        setup=wiring.mail_setup(),
-    )
-    logs.delivery_outcome(message_id, result)
-    if result == DeliveryResult.RETRY:
-        return json_response({"result": result}, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)})
-    return json_response({"result": result})
+@task(NAME, payload=DeliveryBatch)
+def deliver_email(request: Request, batch: DeliveryBatch) -> Response:
+    """Send each message at most once; 503 + Retry-After when any should be retried."""
+    deliveries = [(item.message_id, item.recipient_key) for item in batch.messages]
+    results = deliver_batch(deliveries, wiring.dependencies())
+    for (message_id, _), result in zip(deliveries, results, strict=True):
+        logs.delivery_outcome(message_id, result)
+    body = {"results": [str(result) for result in results]}
+    if DeliveryResult.RETRY in results:
+        return json_response(body, 503, try_later_headers())
+    return json_response(body)

@@ -346,6 +346,7 @@ function isSystemicFailure_(status) {
 
 function describeStatus_(status) {
   var hints = {
+    400: 'the backend could not read the body as JSON',
     401: 'signature refused: INTAKE_SECRET differs from the backend\'s, or the clock is off',
     404: 'the backend has no mapping for this FORM_ID yet',
     422: 'the backend found the response malformed',

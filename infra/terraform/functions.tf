@@ -53,8 +53,8 @@ locals {
 
     # Where the backend queues deliveries, and whose OIDC token each task carries to
     # deliver_email (the backend may act as that account: tasks.tf).
-    TASKS_LOCATION = google_cloud_tasks_queue.queue["email"].location
-    EMAIL_QUEUE    = google_cloud_tasks_queue.queue["email"].name
+    TASKS_LOCATION = google_cloud_tasks_queue.queue["deferred"].location
+    TASK_QUEUE     = google_cloud_tasks_queue.queue["deferred"].name
     # Spelled out, not .email, so it is known at plan time (the filter below needs that).
     TASKS_INVOKER_EMAIL = "${google_service_account.tasks_invoker.account_id}@${var.project_id}.iam.gserviceaccount.com"
 

@@ -39,7 +39,7 @@ def site(firestore_emulator, tasks_emulator, tmp_path_factory):
         env.setenv("LOCAL_MAILBOX_DIR", str(tmp_path_factory.mktemp("mailbox")))
         wiring.reset()
         settings = get_settings()
-        create_queue(tasks_emulator.host, settings.queue_path(settings.email_queue))
+        create_queue(tasks_emulator.host, settings.queue_path(settings.task_queue))
         seed_demo_data()
         server = make_server("127.0.0.1", port, build_dev_app("main.py"), threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)

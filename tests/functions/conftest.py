@@ -27,9 +27,9 @@ def tasks(monkeypatch) -> FakeTasksClient:
     """The Cloud Tasks client the entry points enqueue deliveries with (a recording fake;
     tests/integration drives the real emulator). tasks.take() gives what would be POSTed."""
     client = FakeTasksClient()
-    queue = CloudTasksQueue(client, "projects/p/locations/l/queues/email",
-                            "http://127.0.0.1:8080/deliver_email", None)  # fmt: skip
-    monkeypatch.setattr(wiring, "delivery_queue", lambda: queue)
+    queue = CloudTasksQueue(client, "projects/p/locations/l/queues/deferred",
+                            lambda handler: f"http://127.0.0.1:8080/{handler}", None)  # fmt: skip
+    monkeypatch.setattr(wiring, "task_queue", lambda: queue)
     return client
 
 

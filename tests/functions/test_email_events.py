@@ -288,7 +288,8 @@ def test_a_bounced_address_gets_no_mail_at_all(post, signer, client_for, tasks):
     states = {}
     for body in tasks.take():
         assert deliver.post("/", json=body).status_code == 200
-        message = stored_message(wiring.firestore_client(), body["message_id"])
-        states[message.to] = message.state
+        for item in body["messages"]:
+            message = stored_message(wiring.firestore_client(), item["message_id"])
+            states[message.to] = message.state
     assert states[principal] == "suppressed"  # even an urgent (transactional) alert
     assert states["admin.gauteng@ecd.example.org"] == "sent"

@@ -81,7 +81,7 @@ def test_what_the_script_sends_is_accepted_once_and_mapped(client_for):
     intake = client_for("intake_google_form")
     first = replay(intake, request)
     assert first.status_code == 201, first.get_data(as_text=True)
-    case = wiring.case_repository().get(first.get_json()["reference"])
+    case = wiring.case_reader().get(first.get_json()["reference"])
     assert case.centre_id == "ubuntu-umlazi" and case.kind == "complaint" and case.urgent
     assert case.category == "child_wellbeing_and_safety"
     assert case.description.endswith("café lunch ✓ was cold")

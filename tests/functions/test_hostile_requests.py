@@ -14,7 +14,6 @@ import pytest
 
 import main
 from functions import wiring
-from functions.config import LOCAL_SIGNING_SECRET
 from functions.http.parent import form_tokens as _form_tokens
 from tests.builders import delivery, post
 from tests.functions.test_feedback_form import csrf_token, filled
@@ -63,8 +62,7 @@ def test_a_malformed_form_token_shows_the_form_again_with_403(client_for, token)
 )
 def test_a_valid_token_with_a_foreign_cookie_is_403_and_the_next_form_works(client_for, cookie):
     form = client_for("feedback_form")
-    secret = LOCAL_SIGNING_SECRET.encode()
-    token, _ = _form_tokens.issue(secret, time.time())
+    token, _ = _form_tokens.issue(wiring.signer())
     form.set_cookie(_form_tokens.COOKIE_NAME, cookie)
     refused = form.post("/", data=filled(token))
     assert refused.status_code == 403
@@ -111,7 +109,7 @@ def test_a_google_form_answer_with_a_lone_surrogate_is_kept_with_a_replacement_c
     assert b"\\ud83d now" in body  # json.dumps escapes the lone halves as JSON would
     answer = post(client_for("intake_google_form"), body)
     assert answer.status_code == 201
-    case = wiring.case_repository().get(answer.get_json()["reference"])
+    case = wiring.case_reader().get(answer.get_json()["reference"])
     assert case.description == "Help \ufffd now \ufffd and \U0001f600"
     assert case.urgent
 
@@ -134,7 +132,7 @@ def test_a_google_form_body_whose_bytes_hold_a_lone_surrogate_is_read_the_same_w
     raw = json.dumps(text, ensure_ascii=False).encode(encoding, "surrogatepass")
     answer = post(client_for("intake_google_form"), raw)
     assert answer.status_code == 201
-    case = wiring.case_repository().get(answer.get_json()["reference"])
+    case = wiring.case_reader().get(answer.get_json()["reference"])
     assert case.urgent and "\ud800" not in case.description and "help" in case.description
     assert "\udfff" not in case.reporter.name
 
@@ -147,7 +145,7 @@ def test_a_json_submission_with_a_lone_surrogate_is_read_the_same_way(client_for
     })  # fmt: skip
     answer = client_for("submit_feedback").post("/", data=body, content_type="application/json")
     assert answer.status_code == 201
-    assert wiring.case_repository().get(answer.get_json()["reference"]).description == "Why \ufffd?"
+    assert wiring.case_reader().get(answer.get_json()["reference"]).description == "Why \ufffd?"
 
 
 # Every deployed entry point and the methods it takes; a method it does not take is 405.

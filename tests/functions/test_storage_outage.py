@@ -8,6 +8,7 @@ import pytest
 from functions import wiring
 from functions.config import LOCAL_INTAKE_SECRET
 from functions.devtools.emulators import free_port
+from functions.domain.shared.signing import Purpose
 from functions.http.integrations.apps_script_signature import sign
 
 SUBMISSION = {
@@ -73,10 +74,11 @@ def test_the_web_form_asks_the_parent_to_try_again(client_for, monkeypatch):
 
 
 def test_the_status_page_asks_to_refresh(client_for, outage):
-    answer = client_for("case_status").get("/?token=abc")
+    token = wiring.signer().sign(Purpose.CASE_STATUS, "FB-7K3M-Q9P")  # a link we did sign
+    answer = client_for("case_status").get(f"/?token={token}")
     assert answer.status_code == 503 and "Retry-After" in answer.headers
 
 
 def test_a_delivery_task_is_retried_when_the_outbox_cannot_be_read(client_for, outage):
-    answer = client_for("deliver_email").post("/", json={"message_id": "abc"})
+    answer = client_for("deliver_email").post("/", json={"messages": [{"message_id": "abc"}]})
     assert answer.status_code == 503 and "Retry-After" in answer.headers

@@ -32,7 +32,7 @@ def api(client_for):
 
 
 def stored(reference):
-    return wiring.case_repository().get(reference)
+    return wiring.case_reader().get(reference)
 
 
 def test_a_valid_submission_creates_one_case_and_returns_its_reference(api):

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from google.cloud import firestore
 
 from functions.adapters.firestore.outbox import FirestoreOutbox
 from functions.adapters.firestore.suppressions import FirestoreSuppressionList
+from functions.adapters.firestore.unit_of_work import FirestoreTransactions
 from functions.adapters.mail.smtp import SmtpTransport
 from functions.adapters.tasks import CloudTasksQueue
 from functions.devtools.emulators import free_port
-from functions.rendering import render_email
-from functions.services.mail.deliver import DeliveryResult, deliver_email
-from tests.builders import SETUP
+from functions.services.mail.deliver import deliver_batch
+from tests.builders import service_deps
 from tests.fakes import FakeTasksClient
 from tests.smtp_recorder import RecordingSmtpHandler
 
@@ -55,18 +56,32 @@ def tasks():
 
 @pytest.fixture
 def queue(tasks):
-    return CloudTasksQueue(tasks, "projects/p/locations/l/queues/email", "http://x/deliver_email",
-                           None)  # fmt: skip
+    return CloudTasksQueue(tasks, "projects/p/locations/l/queues/deferred",
+                           lambda handler: f"http://x/{handler}", None)  # fmt: skip
 
 
 @pytest.fixture
-def deliver(outbox, smtp_server):
-    transport = SmtpTransport(smtp_server.hostname, smtp_server.port, starttls=False, timeout=10)
+def transactions(firestore_client):
+    return FirestoreTransactions(firestore_client, timeout=10)
 
-    def run(task: dict, clock=lambda: datetime.now(UTC)) -> DeliveryResult:
-        return deliver_email(
-            task["message_id"], task["recipient_key"], outbox=outbox, transport=transport,
-            render=render_email, clock=clock, setup=SETUP,
-        )  # fmt: skip
+
+@pytest.fixture
+def deps(outbox, suppressions, transactions, queue, smtp_server):
+    """The services' bundle over the emulator, the recording queue and the SMTP server."""
+    transport = SmtpTransport(smtp_server.hostname, smtp_server.port, starttls=False, timeout=10)
+    return service_deps(outbox=outbox, suppressions=suppressions, transactions=transactions,
+                     queue=queue, transport=transport)  # fmt: skip
+
+
+@pytest.fixture
+def deliver(deps):
+    """Run a queued task's deliveries as deliver_email does: one result per message (a task
+    of one message gives its result alone)."""
+
+    def run(task: dict, clock=lambda: datetime.now(UTC)):
+        timed = SimpleNamespace(**(vars(deps) | {"clock": clock}))
+        pairs = [(m["message_id"], m["recipient_key"]) for m in task["messages"]]
+        results = deliver_batch(pairs, timed)
+        return results[0] if len(results) == 1 else results
 
     return run

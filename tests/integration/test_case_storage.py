@@ -1,79 +1,141 @@
-"""FirestoreCaseRepository against the real emulator: atomic intake and its edge cases."""
+"""The unit of work against the real emulator: all or nothing, and nothing on a stale read."""
 
+import threading
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from google.cloud import firestore
 
-from functions.adapters.firestore.cases import FirestoreCaseRepository
-from functions.domain.cases.models import Consent, Reporter
-from functions.domain.cases.opening import open_case
-from functions.domain.shared.vocabulary import Category, Kind, Source
-from functions.services.errors import DuplicateSubmission, ReferenceTaken
+from functions.adapters.firestore.cases import FirestoreCaseReader
+from functions.adapters.firestore.unit_of_work import FirestoreTransactions
+from functions.domain.cases.models import Actor, CaseEvent, Consent, Reporter
+from functions.domain.cases.opening import new_event_id, open_case
+from functions.domain.shared.vocabulary import CaseStatus, Category, EventType, Kind, Source
+from functions.services.errors import StorageUnavailable
 from functions.services.ports import IdempotencyMarker
+from tests.builders import message
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def repo(firestore_emulator):
-    client = firestore.Client(project=f"demo-storage-{uuid.uuid4().hex[:8]}")
-    return FirestoreCaseRepository(client, timeout=5)
+def client(firestore_emulator):
+    return firestore.Client(project=f"demo-storage-{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture
+def transactions(client):
+    return FirestoreTransactions(client, timeout=5)
+
+
+@pytest.fixture
+def cases(client):
+    return FirestoreCaseReader(client, timeout=5)
 
 
 def new_case(reference="FB-AAAA-BBB", description="The tap in the toilets leaks"):
     return open_case(
-        reference=reference,
-        secret=b"k",
-        source=Source.API,
-        centre=None,
-        centre_name_given="Somewhere",
-        kind=Kind.COMPLAINT,
-        category=Category.FACILITIES,
-        description=description,
-        urgent=False,
-        reporter=Reporter(email="p@example.org"),
-        consent=Consent(given=True, version="2026-11", recorded_at=NOW),
-        child=None,
-        triage=None,
-        now=NOW,
-    )
+        reference=reference, source=Source.API, centre=None, centre_name_given="Somewhere",
+        kind=Kind.COMPLAINT, category=Category.FACILITIES, description=description,
+        urgent=False, reporter=Reporter(email="p@example.org"),
+        consent=Consent(given=True, version="2026-11", recorded_at=NOW), child=None,
+        triage=None, now=NOW,
+    )  # fmt: skip
 
 
-def test_a_case_and_its_first_event_are_stored_together(repo):
+def test_a_case_its_event_marker_and_mail_are_committed_together(transactions, cases, client):
     case, event = new_case()
-    repo.add(case, event, None)
-    assert repo.get(case.reference) == case
-    assert repo.list_events(case.reference) == [event]
-    assert repo.find_by_token_hash(case.status_token_hash) == case
+    mail = message("p@example.org")
+    marker = IdempotencyMarker("k-1", case.reference, "fp", NOW, NOW)
+
+    def work(uow):
+        uow.cases.add(case, event)
+        uow.markers.add(marker)
+        uow.outbox.add(mail)
+        return "done"
+
+    assert transactions.run(work) == ("done", [mail])
+    assert cases.get(case.reference) == case
+    assert cases.list_events(case.reference) == [event]
+    assert client.collection("intake_keys").document("k-1").get().exists
+    assert client.collection("outbox").document(mail.message_id).get().exists
 
 
-def test_a_clashing_reference_is_reported_and_nothing_of_the_second_case_is_written(repo):
-    repo.add(*new_case(), None)
-    other, other_event = new_case(description="Someone else's case")
-    marker = IdempotencyMarker("k-1", other.reference, None, NOW, NOW)
-    with pytest.raises(ReferenceTaken):
-        repo.add(other, other_event, marker)
-    assert repo.get(other.reference).description == "The tap in the toilets leaks"
-    assert len(repo.list_events(other.reference)) == 1
-    # The marker was in the same failed commit, so the key is still free.
-    retry_case, retry_event = new_case("FB-CCCC-DDD", "Someone else's case")
-    repo.add(retry_case, retry_event, marker._replace(reference="FB-CCCC-DDD"))
+def test_nothing_is_written_when_one_write_cannot_be(transactions, cases, client):
+    first, first_event = new_case()
+    transactions.run(lambda uow: uow.cases.add(first, first_event))
+    other, other_event = new_case(description="Someone else's case")  # the same reference
+    mail = message("p@example.org")
+
+    def clash(uow):  # writes blind, without reading first: its create must fail
+        uow.cases.add(other, other_event)
+        uow.outbox.add(mail)
+
+    with pytest.raises(StorageUnavailable):  # contention that never clears: try later
+        transactions.run(clash)
+    assert cases.get(first.reference).description == "The tap in the toilets leaks"
+    assert not client.collection("outbox").document(mail.message_id).get().exists
 
 
-def test_a_used_idempotency_key_reports_the_first_reference(repo):
+def test_concurrent_units_on_one_marker_make_one_case(transactions, cases, client):
+    made, barrier = [], threading.Barrier(6)
+
+    def intake(number: int):
+        def work(uow):
+            marker = uow.markers.get("same-key")
+            if marker is not None:
+                return marker.reference
+            barrier.wait(timeout=10)  # all six read "no marker" before any commits
+            case, event = new_case(f"FB-000{number}-AAA")
+            uow.cases.add(case, event)
+            uow.markers.add(IdempotencyMarker("same-key", case.reference, None, NOW, NOW))
+            return case.reference
+
+        made.append(transactions.run(work)[0])
+
+    threads = [threading.Thread(target=intake, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(made) == 6 and len(set(made)) == 1  # every run answers with the one case
+    assert len(list(client.collection("cases").stream())) == 1
+
+
+def test_a_read_modify_write_is_one_commit_with_its_event_and_never_on_a_stale_read(
+    transactions, cases
+):
     case, event = new_case()
-    repo.add(case, event, IdempotencyMarker("k-2", case.reference, "fp", NOW, NOW))
-    second, second_event = new_case("FB-EEEE-FFF")
-    with pytest.raises(DuplicateSubmission) as duplicate:
-        repo.add(second, second_event, IdempotencyMarker("k-2", second.reference, "fp", NOW, NOW))
-    assert duplicate.value.reference == case.reference
-    assert repo.get("FB-EEEE-FFF") is None
+    transactions.run(lambda uow: uow.cases.add(case, event))
+    runs = []
+
+    def work(uow):
+        runs.append(1)
+        current = uow.cases.get(case.reference)
+        if len(runs) == 1:  # another writer changes the case after we read it
+            transactions.run(lambda other: _move(other, "theirs"))
+        _move(uow, "ours", current)
+
+    transactions.run(work)
+    assert len(runs) == 2  # the stale first run was not committed; the second was
+    events = cases.list_events(case.reference)
+    assert [e.summary for e in events] == ["Feedback received", "theirs", "ours"]
+    assert cases.get(case.reference).updated_at == NOW + timedelta(minutes=2)
 
 
-def test_a_commit_retried_after_its_answer_was_lost_counts_as_done(repo):
+def _move(uow, note: str, current=None):
+    current = current or uow.cases.get("FB-AAAA-BBB")
+    later = current.updated_at + timedelta(minutes=1)
+    changed = current.model_copy(update={"status": CaseStatus.IN_PROGRESS, "updated_at": later})
+    event = CaseEvent(event_id=new_event_id(), type=EventType.STATUS_CHANGED, at=later,
+                      actor=Actor(role="staff"), summary=note, status=CaseStatus.IN_PROGRESS)
+    uow.cases.save(changed, event)  # fmt: skip
+
+
+def test_a_commit_whose_answer_was_lost_counts_as_done(transactions, cases, client):
     case, event = new_case()
-    repo.add(case, event, None)
-    repo.add(case, event, None)  # the same write again: no error, still one case
-    assert len(repo.list_events(case.reference)) == 1
+    transactions.run(lambda uow: uow.cases.add(case, event))
+    # The same unit again, as a retried commit would send it: it finds its writes landed.
+    assert transactions.run(lambda uow: uow.cases.add(case, event)) == (None, [])
+    assert len(cases.list_events(case.reference)) == 1

@@ -58,7 +58,7 @@ def test_tasks_emulator_posts_task_with_cloud_tasks_headers(tasks_emulator):
     )
     with _recording_server() as (base_url, requests):
         task = client.create_task(
-            parent=queue_path(TEST_PROJECT, TASKS_LOCATION, "email"),
+            parent=queue_path(TEST_PROJECT, TASKS_LOCATION, "deferred"),
             task=tasks_v2.Task(
                 http_request=tasks_v2.HttpRequest(
                     http_method=tasks_v2.HttpMethod.POST,
@@ -74,7 +74,7 @@ def test_tasks_emulator_posts_task_with_cloud_tasks_headers(tasks_emulator):
     assert (method, path, body) == ("POST", "/deliver_email", b'{"outbox_id": "abc"}')
     assert headers["Content-Type"] == "application/json"
     # Cloud Tasks sends the queue id; the emulator sends the full queue name.
-    assert headers["X-CloudTasks-QueueName"].rsplit("/", 1)[-1] == "email"
+    assert headers["X-CloudTasks-QueueName"].rsplit("/", 1)[-1] == "deferred"
     assert headers["X-CloudTasks-TaskName"] == task.name.rsplit("/", 1)[-1]
     assert headers["X-CloudTasks-TaskRetryCount"] == "0"
 
@@ -88,7 +88,7 @@ def test_tasks_emulator_gives_up_after_max_retries(tasks_emulator):
     )
     with _recording_server(status=503) as (base_url, requests):
         client.create_task(
-            parent=queue_path(TEST_PROJECT, TASKS_LOCATION, "email"),
+            parent=queue_path(TEST_PROJECT, TASKS_LOCATION, "deferred"),
             task=tasks_v2.Task(http_request=tasks_v2.HttpRequest(url=f"{base_url}/fail")),
         )
         _wait_for(lambda: len(requests) >= 4, timeout=10)

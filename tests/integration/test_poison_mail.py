@@ -15,32 +15,39 @@ import pytest
 from google.cloud import firestore
 
 from functions.adapters.firestore.outbox import FirestoreOutbox
+from functions.adapters.firestore.unit_of_work import FirestoreTransactions
 from functions.adapters.mail.local_mailbox import LocalMailbox
 from functions.adapters.mail.smtp import SmtpTransport
 from functions.domain.mail.outbox import MAX_ATTEMPTS, DeliveryState
-from functions.rendering import render_email
 from functions.services.errors import StorageUnavailable
 from functions.services.mail.deliver import DeliveryResult, deliver_email
 from functions.services.mail.dispatch import MAX_DISPATCHES, PENDING_GRACE
-from tests.builders import SETUP, message, queue_up, stored_message, sweep
+from tests.builders import (
+    message,
+    only,
+    queue_up,
+    service_deps,
+    stored_message,
+    sweep,
+    write_messages,
+)
 from tests.outage_proxy import OutageProxy
 
 LATER = timedelta(hours=1)
 
 
 def test_an_error_not_known_to_be_transient_fails_the_message_once_with_its_reason(
-    outbox, queue, tasks, tmp_path, firestore_client
+    outbox, queue, tasks, tmp_path, firestore_client, deps
 ):
     blocked = tmp_path / "mailbox"
     blocked.write_text("a file where the mailbox directory should be")
     item = message("parent@example.org")
-    queue_up(outbox, queue, [item])
+    queue_up(deps, [item])
     (task,) = tasks.take()
 
     def deliver() -> DeliveryResult:
-        return deliver_email(task["message_id"], task["recipient_key"], outbox=outbox,
-                             transport=LocalMailbox(blocked), render=render_email,
-                             clock=lambda: datetime.now(UTC), setup=SETUP)  # fmt: skip
+        return deliver_email(*only(task), service_deps(outbox=outbox,
+                                                       transport=LocalMailbox(blocked)))
 
     assert deliver() == DeliveryResult.FAILED
     failed = stored_message(firestore_client, item.message_id)
@@ -50,10 +57,10 @@ def test_an_error_not_known_to_be_transient_fails_the_message_once_with_its_reas
 
 
 def test_a_lapsed_lease_is_an_attempt_and_max_attempts_bounds_them(
-    outbox, queue, tasks, deliver, smtp_server, firestore_client
+    outbox, queue, tasks, deliver, smtp_server, firestore_client, deps
 ):
     item = message("parent@example.org")
-    queue_up(outbox, queue, [item])
+    queue_up(deps, [item])
     (task,) = tasks.take()
     now = datetime.now(UTC)
     for attempt in range(1, MAX_ATTEMPTS + 1):  # each sender dies mid-send; its lease lapses
@@ -70,11 +77,11 @@ def test_a_lapsed_lease_is_an_attempt_and_max_attempts_bounds_them(
 
 
 def test_the_sweep_gives_up_on_a_message_whose_tasks_never_reach_a_delivery(
-    outbox, queue, tasks, firestore_client
+    outbox, queue, tasks, firestore_client, deps
 ):
     item = message("parent@example.org")
-    outbox.add(item.model_copy(update={"dispatches": MAX_DISPATCHES}))
-    swept = sweep(outbox, queue, datetime.now(UTC) + PENDING_GRACE + timedelta(seconds=1))
+    write_messages(deps.transactions, [item.model_copy(update={"dispatches": MAX_DISPATCHES})])
+    swept = sweep(deps, datetime.now(UTC) + PENDING_GRACE + timedelta(seconds=1))
     assert swept == {"stuck": 1, "requeued": 0, "given_up": 1}
     assert tasks.take() == []
     failed = stored_message(firestore_client, item.message_id)
@@ -82,10 +89,10 @@ def test_the_sweep_gives_up_on_a_message_whose_tasks_never_reach_a_delivery(
 
 
 def test_a_record_the_code_cannot_read_fails_and_does_not_stop_the_sweep(
-    outbox, firestore_client, queue, tasks, deliver, smtp_server
+    outbox, firestore_client, queue, tasks, deliver, smtp_server, deps
 ):
     fine = message("fine@example.org")
-    outbox.add(fine)
+    write_messages(deps.transactions, [fine])
     now = datetime.now(UTC)
     broken = {"to": "broken@example.org", "state": "pending", "updated_at": now,
               "template": ["not", "a", "name"]}  # fmt: skip
@@ -93,9 +100,9 @@ def test_a_record_the_code_cannot_read_fails_and_does_not_stop_the_sweep(
     nameless = {"state": "pending", "updated_at": now}
     firestore_client.collection("outbox").document("nameless01").set(nameless)
 
-    swept = sweep(outbox, queue, now + PENDING_GRACE + timedelta(seconds=1))
+    swept = sweep(deps, now + PENDING_GRACE + timedelta(seconds=1))
     assert swept == {"stuck": 3, "requeued": 2, "given_up": 1}
-    results = {task["message_id"]: deliver(task) for task in tasks.take()}
+    results = {only(task)[0]: deliver(task) for task in tasks.take()}
     assert results == {fine.message_id: DeliveryResult.SENT, "broken0001": DeliveryResult.FAILED}
     assert smtp_server.handler.received == {"fine@example.org": 1}
     for doc_id in ("broken0001", "nameless01"):
@@ -103,10 +110,10 @@ def test_a_record_the_code_cannot_read_fails_and_does_not_stop_the_sweep(
 
 
 def test_every_sending_of_one_message_carries_the_same_message_id(
-    outbox, queue, tasks, deliver, smtp_server
+    outbox, queue, tasks, deliver, smtp_server, deps
 ):
     item = message("parent@example.org")
-    queue_up(outbox, queue, [item])
+    queue_up(deps, [item])
     (task,) = tasks.take()
     assert deliver(task) == DeliveryResult.SENT
     # As if recording "sent" had been lost: the message is delivered again after its lease.
@@ -135,13 +142,13 @@ def proxied_outbox(firestore_emulator, monkeypatch):
 
 @pytest.mark.parametrize(("after_send", "recorded"), [(1, False), (20, True)])
 def test_recording_a_send_waits_out_an_outage_that_other_writes_give_up_on(
-    proxied_outbox, smtp_server, queue, tasks, after_send, recorded
+    proxied_outbox, smtp_server, queue, tasks, after_send, recorded, deps
 ):
     proxy, build, client = proxied_outbox
     outbox = build(after_send)
     item = message("parent@example.org")
-    queue_up(outbox, queue, [item])
-    (task,) = tasks.take()
+    write_messages(FirestoreTransactions(client, timeout=10), [item])
+    task = {"messages": [{"message_id": item.message_id, "recipient_key": None}]}
 
     class CutAfterSending(SmtpTransport):
         def send(self, email):  # the provider took it; then storage is gone for 4 s
@@ -152,9 +159,7 @@ def test_recording_a_send_waits_out_an_outage_that_other_writes_give_up_on(
     transport = CutAfterSending(smtp_server.hostname, smtp_server.port, starttls=False)
 
     def deliver() -> DeliveryResult:
-        return deliver_email(task["message_id"], task["recipient_key"], outbox=outbox,
-                             transport=transport, render=render_email,
-                             clock=lambda: datetime.now(UTC), setup=SETUP)  # fmt: skip
+        return deliver_email(*only(task), service_deps(outbox=outbox, transport=transport))
 
     if recorded:
         assert deliver() == DeliveryResult.SENT

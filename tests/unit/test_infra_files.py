@@ -26,7 +26,7 @@ FUNCTIONS = ROOT / "functions"
 # Entry points served only by `make run`; never deployed.
 LOCAL_ONLY = {"dev_mailbox"}
 # Queries the code issues today, as (collection group, field): none may lose its index.
-QUERIED_FIELDS = {("cases", "status_token_hash"), ("events", "at"), ("centres", "active")}
+QUERIED_FIELDS = {("events", "at"), ("centres", "active")}
 # Environment variables a function may get that are not Settings fields: boto3's SES
 # credentials, and the one Cloud Functions sets itself.
 EXTRA_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "LOG_EXECUTION_ID"}
@@ -276,13 +276,13 @@ def test_cloudbuild_only_mounts_secrets_terraform_creates():
 
 def test_deployed_functions_are_configured_to_send_email():
     environment = _cloudbuild_env_file()
-    for name in ("MAIL_TRANSPORT", "MAIL_FROM", "TASKS_LOCATION", "EMAIL_QUEUE"):
+    for name in ("MAIL_TRANSPORT", "MAIL_FROM", "TASKS_LOCATION", "TASK_QUEUE"):
         assert name in environment, name
         assert name in _terraform_environment(), name
     # Tasks carry the invoker's OIDC token to the private deliver_email.
     assert environment["TASKS_INVOKER_EMAIL"].startswith("ecd-tasks-invoker@")
     assert 'account_id   = "ecd-tasks-invoker"' in (TERRAFORM / "iam.tf").read_text()
-    assert environment["EMAIL_QUEUE"] in {q["name"] for q in _queues()}
+    assert environment["TASK_QUEUE"] in {q["name"] for q in _queues()}
     assert _cloudbuild()["substitutions"]["_MAIL_TRANSPORT"] == "ses"
     # boto3's credentials, as secrets, for SES; the SMTP password for SMTP.
     secrets = _terraform_secrets()
@@ -430,16 +430,16 @@ def test_every_queue_retries_with_backoff():
             assert re.fullmatch(r"[0-9]+[smhd]", str(retry["task_age_limit"])), queue["name"]
 
 
-def test_the_email_queue_exists():
+def test_the_task_queue_exists():
     # The outbox enqueues deliver_email tasks on it; local runs and tests create it from here.
-    assert Settings().email_queue in {q["name"] for q in _queues()}
+    assert Settings().task_queue in {q["name"] for q in _queues()}
 
 
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def test_the_email_queue_retries_sanely():
-    (queue,) = [q for q in _queues() if q["name"] == "email"]
+def test_the_task_queue_retries_sanely():
+    (queue,) = [q for q in _queues() if q["name"] == "deferred"]
     retry = queue["retry_parameters"]
     # Enough attempts to ride out a provider outage, not so many a broken message loops forever.
     assert 3 <= retry["task_retry_limit"] <= 50

@@ -1,10 +1,6 @@
 import re
 
-from functions.domain.cases.references import (
-    hash_token,
-    new_reference,
-    status_token,
-)
+from functions.domain.cases.references import is_reference, new_reference
 
 SHAPE = re.compile(r"^FB-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{3}$")
 
@@ -18,11 +14,7 @@ def test_references_are_short_readable_and_not_sequential():
     assert sorted(references) != references
 
 
-def test_status_tokens_are_unguessable_without_the_secret_and_stored_only_as_hashes():
-    token = status_token("FB-7K3M-Q9P", b"secret")
-    assert len(token) == 32
-    assert status_token("FB-7K3M-Q9P", b"secret") == token
-    assert status_token("FB-7K3M-Q9P", b"other secret") != token
-    assert status_token("FB-7K3M-Q9Q", b"secret") != token
-    assert "FB" not in token
-    assert hash_token(token) != token and len(hash_token(token)) == 64
+def test_only_the_shape_of_a_reference_is_a_reference():
+    assert is_reference("FB-7K3M-Q9P")
+    for other in ("FB-7K3M-Q9I", "fb-7k3m-q9p", "FB-7K3M-Q9P\n", "../FB", None, 7):
+        assert not is_reference(other)

@@ -1,9 +1,14 @@
+import time
+
 import pytest
 
+from functions.domain.shared.signing import Purpose, Signer
 from functions.http.integrations.apps_script_signature import SignatureRejected, sign, verify
 from functions.http.parent import form_tokens as tokens
 
 SECRET = b"s3cret"
+SIGNER = Signer([b"form-key"])
+OTHER = Signer([b"another-key"])
 BODY = '{"form_id": "f", "answers": ["é ✓"]}'.encode()
 NOW = 1_790_000_000
 
@@ -48,27 +53,39 @@ def test_during_secret_rotation_either_signature_may_match():
 
 
 def test_form_tokens_round_trip_with_their_cookie():
-    token, nonce = tokens.issue(SECRET, NOW)
-    assert tokens.check(token, nonce, SECRET, now=NOW + 60, max_age=3600) == nonce
+    token, nonce = tokens.issue(SIGNER)
+    assert tokens.check(token, nonce, SIGNER, max_age=3600) == nonce
+
+
+def test_a_cookie_nonce_of_ours_is_kept_and_any_other_replaced():
+    assert tokens.issue(SIGNER, "abcDEF_-123")[1] == "abcDEF_-123"
+    for foreign in ("é", "a b", "x" * 65, "", None):
+        assert tokens.issue(SIGNER, foreign)[1] != foreign
 
 
 @pytest.mark.parametrize(
     ("mutate", "reason"),
     [
-        (lambda token, nonce: ("garbage", nonce), "malformed"),
-        (lambda token, nonce: (token[:-1] + ("1" if token[-1] == "0" else "0"), nonce), "forged"),
+        (lambda token, nonce: ("garbage", nonce), "forged"),
+        (lambda token, nonce: (token[:-1] + ("A" if token[-1] != "A" else "B"), nonce), "forged"),
+        (lambda token, nonce: (OTHER.sign(Purpose.FEEDBACK_FORM, nonce, expires=True), nonce),
+         "forged"),
+        (lambda token, nonce: (SIGNER.sign(Purpose.UNSUBSCRIBE, nonce), nonce), "forged"),
         (lambda token, nonce: (token, "another-browser"), "cookie"),
         (lambda token, nonce: (token, None), "cookie"),
     ],
+    ids=["garbage", "tampered", "another-key", "another-purpose", "other-cookie", "no-cookie"],
 )
 def test_form_tokens_refuse_forgery_and_other_browsers(mutate, reason):
-    token, nonce = tokens.issue(SECRET, NOW)
+    token, nonce = tokens.issue(SIGNER)
     token, cookie = mutate(token, nonce)
     with pytest.raises(tokens.FormTokenRejected, match=reason):
-        tokens.check(token, cookie, SECRET, now=NOW, max_age=3600)
+        tokens.check(token, cookie, SIGNER, max_age=3600)
 
 
-def test_form_tokens_expire():
-    token, nonce = tokens.issue(SECRET, NOW)
+def test_form_tokens_expire(monkeypatch):
+    token, nonce = tokens.issue(SIGNER)
+    later = time.time() + 3601
+    monkeypatch.setattr(time, "time", lambda: later)
     with pytest.raises(tokens.FormTokenRejected, match="expired"):
-        tokens.check(token, nonce, SECRET, now=NOW + 3601, max_age=3600)
+        tokens.check(token, nonce, SIGNER, max_age=3600)

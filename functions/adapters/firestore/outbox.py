@@ -9,35 +9,20 @@ that a message was sent waits out a longer outage than other calls: losing it se
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from functions.adapters.firestore.base import (
     OUTBOX,
     SUPPRESSIONS,
     FirestoreAdapter,
     call_options,
-    dump,
     query,
     storage_errors,
     valid_id,
 )
 from functions.domain.mail.outbox import DeliveryState, OutboxMessage
 from functions.domain.mail.suppression import address_key
-
-
-class LoadedMessage(NamedTuple):
-    message: OutboxMessage | None  # None: the record is there but cannot be read as a message
-    suppressed_for: set[str]
-    version: Any  # the update time read: the claim is conditioned on it
-
-
-class StuckMessage(NamedTuple):
-    """What the sweep needs of a message left behind, read leniently: never the address."""
-
-    message_id: str
-    recipient_key: str | None
-    dispatches: int
-    version: Any  # its update time: giving up on it is conditioned on it
+from functions.services.ports import LoadedMessage, StuckMessage
 
 
 class FirestoreOutbox(FirestoreAdapter):
@@ -47,10 +32,6 @@ class FirestoreOutbox(FirestoreAdapter):
 
     def _ref(self, message_id: str):
         return self._db.collection(OUTBOX).document(message_id)
-
-    def add(self, message: OutboxMessage) -> None:
-        with storage_errors():
-            self._ref(message.message_id).create(dump(message), **self._t)
 
     def load(self, message_id: str, recipient_key: str | None = None) -> LoadedMessage | None:
         """The message and the reasons its recipient is suppressed.

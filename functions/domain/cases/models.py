@@ -62,7 +62,6 @@ class Triage(Record):
 
 class Case(Record):
     reference: str
-    status_token_hash: str
     source: Source
     centre_id: str | None
     centre_name: ShortText

@@ -6,7 +6,6 @@ import secrets
 from datetime import datetime
 
 from functions.domain.cases.models import Actor, Case, CaseEvent, Child, Consent, Reporter, Triage
-from functions.domain.cases.references import hash_token, status_token
 from functions.domain.cases.service_levels import respond_by
 from functions.domain.directory.models import Centre
 from functions.domain.shared.vocabulary import CaseStatus, Category, EventType, Kind, Source
@@ -20,7 +19,6 @@ def new_event_id() -> str:
 def open_case(
     *,
     reference: str,
-    secret: bytes,
     source: Source,
     centre: Centre | None,
     centre_name_given: str | None = None,
@@ -38,7 +36,6 @@ def open_case(
     """A new case in status 'received' and the 'submitted' event that starts its history."""
     case = Case(
         reference=reference,
-        status_token_hash=hash_token(status_token(reference, secret)),
         source=source,
         centre_id=centre.centre_id if centre else None,
         centre_name=centre.name if centre else (centre_name_given or "Unknown centre"),

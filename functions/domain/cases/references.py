@@ -1,10 +1,7 @@
-"""Case references people read aloud, and the secret tokens behind status links."""
+"""Case references people read aloud (a parent's status link carries one, signed)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 import secrets
 
@@ -19,16 +16,6 @@ def new_reference() -> str:
     return f"FB-{chars[:4]}-{chars[4:]}"
 
 
-def status_token(reference: str, secret: bytes) -> str:
-    """The unguessable token in a parent's status link (192 bits).
-
-    Derived from the reference with a server secret, so a redelivered submission can show
-    the same link again while the database itself holds only the token's hash.
-    """
-    digest = hmac.new(secret, f"status-link:{reference}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
-
-
-def hash_token(token: str) -> str:
-    """Only the hash is stored, so a copy of the database cannot open status pages."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+def is_reference(text: object) -> bool:
+    """Whether `text` has the shape of a reference (what a signed status link carries)."""
+    return isinstance(text, str) and _SHAPE.fullmatch(text) is not None

@@ -20,6 +20,15 @@ class HeaderInjection(MailProblem):
 
 
 @dataclass(frozen=True)
+class RenderedEmail:
+    """Both parts of an email and its one-line subject, all non-empty (rendering makes it)."""
+
+    subject: str
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
 class OutgoingEmail:
     """What a MailTransport sends: both parts, always, and any extra headers.
 

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from functions.domain.cases.references import status_token
 from functions.domain.mail.outbox import MessageKind, OutboxMessage
 from functions.domain.mail.suppression import unsubscribe_token
+from functions.domain.shared.signing import Purpose, Signer
 
 
 class MailLinks(NamedTuple):
     status_page: str  # URL of case_status
     unsubscribe_page: str  # URL of unsubscribe
-    secret: bytes
+    signer: Signer
 
     def for_message(self, message: OutboxMessage) -> dict[str, str | None]:
         """status_url for the case the message is about; unsubscribe_url for notifications."""
         links: dict[str, str | None] = {"status_url": None, "unsubscribe_url": None}
         if message.case_reference:
-            token = status_token(message.case_reference, self.secret)
-            links["status_url"] = f"{self.status_page}?token={token}"
+            links["status_url"] = status_link(self.status_page, message.case_reference,
+                                              self.signer)  # fmt: skip
         if message.kind == MessageKind.NOTIFICATION:
-            token = unsubscribe_token(message.to, self.secret)
+            token = unsubscribe_token(message.to, self.signer)
             links["unsubscribe_url"] = f"{self.unsubscribe_page}?token={token}"
         return links
 
@@ -35,3 +35,8 @@ class MailLinks(NamedTuple):
             headers["Importance"] = "high"
             headers["X-Priority"] = "1"
         return headers
+
+
+def status_link(status_page: str, reference: str, signer: Signer) -> str:
+    """A parent's private link to a case's status page: the reference, signed."""
+    return f"{status_page}?token={signer.sign(Purpose.CASE_STATUS, reference)}"

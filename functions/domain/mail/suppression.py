@@ -6,13 +6,12 @@ Addresses are kept only as a hash, so the suppression list is not a list of addr
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 from enum import StrEnum
 from typing import NamedTuple
 
 from functions.domain.mail.outbox import MessageKind
-from functions.domain.shared.signing import same_signature
+from functions.domain.shared.signing import Purpose, Signer
 
 _ADDRESS_KEY = re.compile(r"[0-9a-f]{64}")
 
@@ -45,19 +44,12 @@ def blocks(reasons: set[str], kind: MessageKind) -> bool:
     return kind == MessageKind.NOTIFICATION and SuppressionReason.UNSUBSCRIBED in reasons
 
 
-def _signature(key: str, secret: bytes) -> str:
-    return hmac.new(secret, f"unsubscribe:{key}".encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def unsubscribe_token(address: str, secret: bytes) -> str:
+def unsubscribe_token(address: str, signer: Signer) -> str:
     """The token in an unsubscribe link: the address key, signed; the address is not in it."""
-    key = address_key(address)
-    return f"{key}.{_signature(key, secret)}"
+    return signer.sign(Purpose.UNSUBSCRIBE, address_key(address))
 
 
-def read_unsubscribe_token(token: str | None, secret: bytes) -> str | None:
+def read_unsubscribe_token(token: object, signer: Signer) -> str | None:
     """The address key an unsubscribe token stands for, or None when it is not ours."""
-    key, _, signature = (token or "").partition(".")
-    if not _ADDRESS_KEY.fullmatch(key) or not same_signature(signature, _signature(key, secret)):
-        return None
-    return key
+    key = signer.unsign(Purpose.UNSUBSCRIBE, token)
+    return key if key and _ADDRESS_KEY.fullmatch(key) else None

@@ -1,25 +1,82 @@
-"""Checking what we signed, safely for any input a stranger can send.
+"""Signing what this service hands out, and checking it safely for any input.
 
-Tokens and signature headers arrive from outside and may hold any character at any length:
-hmac.compare_digest raises TypeError on non-ASCII text, and int() takes "²" (str.isdigit()
-says yes) and refuses 5,000 digits. Every parser of a signed value goes through these two.
+One `Signer` signs every link and token we give people (status links, unsubscribe links,
+the feedback form's token, and the staff, survey and charter links to come) with
+itsdangerous: a purpose per kind of link (its salt, so a token for one never opens another),
+an expiry where the purpose has one, and key rotation. SIGNING_SECRETS lists the keys oldest
+first; the newest signs and every one verifies, so adding a key breaks no link already sent
+and an old key can be dropped once its links no longer matter.
+
+The Google Forms Apps Script signs its deliveries its own way (an external contract, checked
+in http/integrations/apps_script_signature.py) with the two helpers at the end, which, like
+the Signer, never raise on what a stranger sends.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+from collections.abc import Sequence
+from enum import StrEnum
 
+# Longer than any token we make (a reference or a key, signed): anything longer is not ours.
+_TOKEN_MAX = 512
 # Unix seconds stay within 11 digits until the year 5138; anything longer is not a timestamp.
 _MAX_TIMESTAMP_DIGITS = 11
 
 
+class Purpose(StrEnum):
+    """What a signed value is for. A token signed for one purpose opens nothing else."""
+
+    CASE_STATUS = "case-status"  # a parent's status page: the case reference; no expiry
+    UNSUBSCRIBE = "unsubscribe"  # stop notifications: the address key; no expiry
+    FEEDBACK_FORM = "feedback-form"  # the web form's CSRF token: a nonce; expires
+
+
+class Signer:
+    """Signs values for a purpose with the newest key; verifies with any of the keys."""
+
+    def __init__(self, keys: Sequence[bytes]):
+        if not keys or not all(keys):
+            raise ValueError("signing needs at least one non-empty key")
+        self._keys = list(keys)
+
+    def _serializer(self, purpose: Purpose, timed: bool):
+        import itsdangerous  # already loaded with Flask; imported here to keep the domain light
+
+        kind = itsdangerous.URLSafeTimedSerializer if timed else itsdangerous.URLSafeSerializer
+        return kind(self._keys, salt=purpose.value,
+                    signer_kwargs={"digest_method": hashlib.sha256})  # fmt: skip
+
+    def sign(self, purpose: Purpose, value: str, expires: bool = False) -> str:
+        """A URL-safe token carrying `value`; `expires`: it records when it was made."""
+        return self._serializer(purpose, timed=expires).dumps(value)
+
+    def unsign(self, purpose: Purpose, token: object, max_age: int | None = None) -> str | None:
+        """The value a token of ours carries, or None: forged, for another purpose, older
+        than `max_age` seconds (given only for purposes whose tokens expire), or not text."""
+        import itsdangerous
+
+        if not isinstance(token, str) or not 0 < len(token) <= _TOKEN_MAX:
+            return None
+        try:
+            token.encode("utf-8")  # a lone surrogate is no token of ours
+            serializer = self._serializer(purpose, timed=max_age is not None)
+            value = serializer.loads(token, max_age=max_age) if max_age else serializer.loads(token)
+        except (itsdangerous.BadData, UnicodeError, ValueError):
+            return None
+        return value if isinstance(value, str) else None
+
+
 def same_signature(given: str, expected: str) -> bool:
-    """Constant-time comparison of a signature we received with the one we computed."""
+    """Constant-time comparison of a signature we received with the one we computed
+    (hmac.compare_digest raises TypeError on non-ASCII text; bytes it takes as they are)."""
     return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode())
 
 
 def unix_seconds(text: str) -> int | None:
-    """The timestamp in a token or header, or None unless it is 1 to 11 ASCII digits."""
+    """The timestamp in a header, or None unless it is 1 to 11 ASCII digits (int() would take
+    "²", which str.isdigit() accepts, and refuse 5,000 digits)."""
     if 0 < len(text) <= _MAX_TIMESTAMP_DIGITS and text.isascii() and text.isdigit():
         return int(text)
     return None

@@ -1,10 +1,10 @@
 """POST /email_events: Amazon SES bounces and complaints, delivered by an Amazon SNS topic.
 
-Nothing is done with a message before its SNS signature verifies (functions/adapters/aws/sns.py)
-and its topic is one of SNS_TOPIC_ARNS. A permanent bounce suppresses the address as
-bounced, a complaint as complained; everything else is acknowledged and ignored. SNS
-redelivers on any non-2xx, and a suppression is a merge of one reason, so a redelivery changes
-nothing. Logs carry event types and counts, never an address.
+Nothing is done with a message before its SNS signature verifies (adapters/aws/sns.py) and
+its topic is one of SNS_TOPIC_ARNS. A permanent bounce suppresses the address as bounced, a
+complaint as complained; everything else is acknowledged and ignored. SNS redelivers on any
+non-2xx, and a suppression is a merge of one reason, so a redelivery changes nothing. Logs
+carry event types and counts, never an address.
 """
 
 from __future__ import annotations
@@ -16,13 +16,9 @@ from functions.adapters.aws import sns
 from functions.adapters.aws.ses_events import read_ses_event
 from functions.config import get_settings
 from functions.domain.shared.validation import FieldError
-from functions.entrypoints import (
-    RETRY_AFTER_SECONDS,
-    entry_point,
-    json_errors,
-    json_response,
-    parse_json,
-)
+from functions.entrypoints import json_api
+from functions.http.answers import json_errors, json_response, try_later_headers
+from functions.services.mail.suppress import record_mail_feedback
 
 NAME = "email_events"
 _MAX_BODY = 1024 * 1024  # an SNS message is up to 256 KiB before its JSON escaping
@@ -41,17 +37,13 @@ def _refuse(status: int, reason: str, headers: dict | None = None) -> Response:
     return json_errors(status, [FieldError("message", messages[status])], headers)
 
 
-def _try_later(reason: str) -> Response:
-    return _refuse(503, reason, {"Retry-After": str(RETRY_AFTER_SECONDS)})
-
-
-@entry_point(NAME, methods=("POST",), max_body=_MAX_BODY)
-def email_events(request: Request) -> Response:
+# SNS posts JSON as text/plain, so any content type is read.
+@json_api(NAME, body=None, max_body=_MAX_BODY, json_only=False)
+def email_events(request: Request, message: object) -> Response:
     """Verify an SNS message, then confirm the subscription or record the SES feedback."""
     try:
-        message = parse_json(request.get_data())
         sns.check_message_shape(message)
-    except ValueError:  # not JSON, not UTF-8, not an object, or not shaped like SNS
+    except ValueError:  # not an object, or not shaped like SNS
         return _refuse(400, "not an sns message")
     if not _topic_allowed(message["TopicArn"]):
         return _refuse(403, "topic not allowed")
@@ -62,7 +54,9 @@ def email_events(request: Request) -> Response:
     except sns.SnsSignatureInvalid as problem:
         return _refuse(403, str(problem))
     except sns.SnsFetchFailed as failure:
-        return _refuse(400, str(failure)) if failure.permanent else _try_later(str(failure))
+        if failure.permanent:
+            return _refuse(400, str(failure))
+        return _refuse(503, str(failure), try_later_headers())
 
     if message["Type"] != "Notification":
         logs.sns_subscription_changed(message["Type"], message["TopicArn"])
@@ -72,10 +66,7 @@ def email_events(request: Request) -> Response:
         feedback = read_ses_event(message["Message"])
     except ValueError:
         return _refuse(400, "not an ses event")
-    if feedback.reason:
-        suppressions, now = wiring.suppression_list(), wiring.utc_now()
-        for address in sorted(feedback.addresses):
-            suppressions.add(address, feedback.reason, now)
+    record_mail_feedback(feedback, wiring.dependencies())
     logs.email_feedback_received(
         feedback.event_type, feedback.detail, len(feedback.addresses), feedback.reason
     )

@@ -7,26 +7,17 @@ from flask import Request, Response
 from functions import wiring
 from functions.domain.cases.service_levels import human_date, human_datetime
 from functions.domain.shared.vocabulary import label
-from functions.entrypoints import RETRY_AFTER_SECONDS, entry_point
-from functions.http.pages import PAGE_REFUSALS, error_page, not_found_page, page
+from functions.entrypoints import page
+from functions.http.pages import not_found_page, render_page
 from functions.services.cases.status import view_case_status
-from functions.services.errors import StorageUnavailable
 
 _NOINDEX = {"X-Robots-Tag": "noindex, nofollow"}
 
 
-@entry_point("case_status", methods=("GET",), refusals=PAGE_REFUSALS)
+@page("case_status", unavailable="We could not load your case just now. Please refresh soon.")
 def case_status(request: Request) -> Response:
     """Show the case a status token opens; any other token gets the same 404 page."""
-    try:
-        view = view_case_status(request.args.get("token"), cases=wiring.case_repository())
-    except StorageUnavailable:
-        return error_page(
-            503,
-            "Please try again",
-            "We could not load your case just now. Please refresh in a minute.",
-            {"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+    view = view_case_status(request.args.get("token"), wiring.dependencies())
     if view is None:
         return not_found_page()
     case = view.case
@@ -45,7 +36,7 @@ def case_status(request: Request) -> Response:
         {"at": human_datetime(e.at), "label": label(e.status) or e.type.value, "summary": e.summary}
         for e in view.events
     ]
-    return page(
+    return render_page(
         "case_status.html",
         headers=_NOINDEX,
         page_title=f"Case {case.reference}",

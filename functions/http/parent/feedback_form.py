@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import Request, Response
 from pydantic import ValidationError
 
-from functions import logs
+from functions import logs, wiring
 from functions.config import get_settings
 from functions.domain.cases.service_levels import human_date
 from functions.domain.cases.submission import FeedbackSubmission
 from functions.domain.shared.validation import field_errors
-from functions.domain.shared.vocabulary import (
-    Language,
-    ReporterRole,
-    Source,
-    label,
-)
-from functions.entrypoints import RETRY_AFTER_SECONDS, entry_point
-from functions.http.intake import record_submission
-from functions.http.pages import PAGE_REFUSALS, error_page, page
+from functions.domain.shared.vocabulary import Language, ReporterRole, Source, label
+from functions.entrypoints import page
+from functions.http.pages import render_page
 from functions.http.parent import form_tokens as tokens
-from functions.http.parent.feedback_form_page import form_page, signing_secret
-from functions.services.errors import StorageUnavailable, UnknownCentre
-from functions.services.intake.submit_feedback import fingerprint
+from functions.http.parent.feedback_form_page import form_page
+from functions.services.errors import UnknownCentre
+from functions.services.intake.submit_feedback import fingerprint, submit_feedback
 
 NAME = "feedback_form"
 HONEYPOT = "website"
@@ -88,15 +80,10 @@ def _post(request: Request) -> Response:
     values = {name: form.get(name, "") for name in form if name != "csrf_token"}
     if values.pop(HONEYPOT, ""):
         logs.honeypot_tripped()
-        return page("thanks.html", page_title="Thank you")
+        return render_page("thanks.html", page_title="Thank you")
     try:
-        nonce = tokens.check(
-            form.get("csrf_token"),
-            request.cookies.get(tokens.COOKIE_NAME),
-            signing_secret(),
-            time.time(),
-            settings.form_token_max_age_seconds,
-        )
+        nonce = tokens.check(form.get("csrf_token"), request.cookies.get(tokens.COOKIE_NAME),
+                             wiring.signer(), settings.form_token_max_age_seconds)  # fmt: skip
     except tokens.FormTokenRejected as rejection:
         logs.form_token_rejected(str(rejection))
         notice = (
@@ -114,7 +101,7 @@ def _post(request: Request) -> Response:
         # One form instance (nonce) with the same answers is one case: a double tap or a
         # refresh shows the first; going back and changing the answers sends a new one.
         key = f"{nonce}:{fingerprint(command)}"
-        receipt = record_submission(command, Source.WEB_FORM, key)
+        receipt = submit_feedback(command, Source.WEB_FORM, wiring.dependencies(), key)
     except UnknownCentre:
         errors = {"centre_id": "That centre is not taking feedback here; choose another"}
         logs.input_rejected(NAME, 422, errors)
@@ -123,7 +110,7 @@ def _post(request: Request) -> Response:
     logs.case_recorded(
         case.reference, Source.WEB_FORM, case.centre_id, case.urgent, receipt.created
     )
-    return page(
+    return render_page(
         "feedback_received.html",
         page_title=f"Feedback received: {case.reference}",
         reference=case.reference,
@@ -137,24 +124,11 @@ def _post(request: Request) -> Response:
 
 
 # Field lengths are bounded by validation; the body limit refuses what no form fill could make.
-@entry_point(
-    NAME,
-    methods=("GET", "POST"),
-    max_body=lambda: get_settings().max_body_bytes,
-    refusals=PAGE_REFUSALS,
-)
+@page(NAME, methods=("GET", "POST"), max_body=lambda: get_settings().max_body_bytes,
+      unavailable="We could not save or load the form just now. If you were sending feedback, "
+      "go back: your answers are still in the form, and nothing was recorded yet.")  # fmt: skip
 def feedback_form(request: Request) -> Response:
     """GET shows the form; POST records the case and shows its reference and status link."""
-    try:
-        if request.method == "POST":
-            return _post(request)
-        return form_page(request, 200, {}, {})
-    except StorageUnavailable as error:
-        logs.storage_unavailable(NAME, str(error))
-        return error_page(
-            503,
-            "Please try again in a minute",
-            "We could not save or load the form just now. If you were sending feedback, go back: "
-            "your answers are still in the form, and nothing was recorded yet.",
-            {"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+    if request.method == "POST":
+        return _post(request)
+    return form_page(request, 200, {}, {})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import Request
 
 from functions import wiring
@@ -18,15 +16,10 @@ from functions.domain.shared.vocabulary import (
     ReporterRole,
     options,
 )
-from functions.http.pages import page
+from functions.http.pages import render_page
 from functions.http.parent import form_tokens as tokens
 
 FORM_ENTRY_POINT = "feedback_form"
-
-
-def signing_secret() -> bytes:
-    """The key for form tokens and status-link tokens."""
-    return get_settings().signing_secret.get_secret_value().encode()
 
 
 def _centre_groups() -> list[dict]:
@@ -45,11 +38,9 @@ def _centre_groups() -> list[dict]:
 def form_page(request: Request, status: int, values: dict, errors: dict, notice: str | None = None):
     """The form with what was typed and each error beside its field, and a fresh token."""
     settings = get_settings()
-    token, nonce = tokens.issue(
-        signing_secret(), time.time(), request.cookies.get(tokens.COOKIE_NAME)
-    )
+    token, nonce = tokens.issue(wiring.signer(), request.cookies.get(tokens.COOKIE_NAME))
     kinds = [option | {"hint": KIND_HINTS[Kind(option["value"])]} for option in options(Kind)]
-    response = page(
+    response = render_page(
         "feedback_form.html",
         status,
         page_title="Share your feedback",

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from functions.domain.cases.models import Case, CaseEvent
-from functions.domain.cases.references import hash_token
-from functions.services.ports import CaseRepository
-
-_TOKEN_MAX = 100
+from functions.domain.shared.signing import Purpose
+from functions.services.ports import Dependencies
 
 
 class CaseView(NamedTuple):
@@ -16,12 +14,11 @@ class CaseView(NamedTuple):
     events: list[CaseEvent]
 
 
-def view_case_status(token: str | None, *, cases: CaseRepository) -> CaseView | None:
+def view_case_status(token: object, deps: Dependencies) -> CaseView | None:
     """The case and its public history, or None for any token that opens nothing."""
-    if not token or len(token) > _TOKEN_MAX:
-        return None
-    case = cases.find_by_token_hash(hash_token(token))
+    reference = deps.signer.unsign(Purpose.CASE_STATUS, token)
+    case = deps.cases.get(reference) if reference else None
     if case is None:
         return None
-    public = [event for event in cases.list_events(case.reference) if event.public]
+    public = [event for event in deps.cases.list_events(case.reference) if event.public]
     return CaseView(case, sorted(public, key=lambda event: event.at))

@@ -14,57 +14,32 @@ from functions.services.intake.recording import (
     record_case,
     regions_to_alert,
 )
-from functions.services.ports import (
-    CaseRepository,
-    CentreDirectory,
-    Clock,
-    DeliveryQueue,
-    FormMappingStore,
-)
+from functions.services.ports import Dependencies
 
 
-def intake_google_form(
-    response: FormResponse,
-    *,
-    mappings: FormMappingStore,
-    directory: CentreDirectory,
-    cases: CaseRepository,
-    queue: DeliveryQueue,
-    clock: Clock,
-    secret: bytes,
-    network_name: str,
-) -> Receipt:
+def intake_google_form(response: FormResponse, deps: Dependencies) -> Receipt:
     """Record the response as a case keyed on (form_id, response_id); never drop it for content."""
-    mapping = mappings.get(response.form_id)
+    mapping = deps.form_mappings.get(response.form_id)
     if mapping is None:
         raise UnknownForm(response.form_id)
-    reading = interpret(response, mapping, directory.list_centres())
+    reading = interpret(response, mapping, deps.directory.list_centres())
     region_id = reading.centre.region_id if reading.centre else mapping.region_id
-    region, all_regions = regions_to_alert(directory, region_id)
-    now = clock()
+    region, all_regions = regions_to_alert(deps.directory, region_id)
+    now = deps.clock()
     consent = Consent(given=reading.consent_given, version=mapping.consent_version, recorded_at=now)
     triage = Triage(reasons=reading.reasons, given=reading.given) if reading.reasons else None
 
     def build(reference: str):
         case, event = open_case(
-            reference=reference,
-            secret=secret,
-            source=Source.GOOGLE_FORM,
-            centre=reading.centre,
-            centre_name_given=reading.given.get("centre") or None,
-            region_id=mapping.region_id,
-            kind=reading.kind,
-            category=reading.category,
-            description=reading.description,
-            urgent=reading.urgent,
-            reporter=reading.reporter,
-            consent=consent,
-            child=reading.child,
-            triage=triage,
-            now=now,
-        )
-        messages = new_case_messages(case, reading.centre, region, all_regions, network_name, now)
+            reference=reference, source=Source.GOOGLE_FORM, centre=reading.centre,
+            centre_name_given=reading.given.get("centre") or None, region_id=mapping.region_id,
+            kind=reading.kind, category=reading.category, description=reading.description,
+            urgent=reading.urgent, reporter=reading.reporter, consent=consent,
+            child=reading.child, triage=triage, now=now,
+        )  # fmt: skip
+        messages = new_case_messages(case, reading.centre, region, all_regions,
+                                     deps.network_name, now)  # fmt: skip
         return case, event, messages
 
     key = idempotency_key(f"google_form:{response.form_id}", response.response_id)
-    return record_case(build, cases=cases, queue=queue, secret=secret, now=now, key=key)
+    return record_case(build, deps, now, key=key)

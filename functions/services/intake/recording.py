@@ -8,21 +8,19 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from functions.domain.cases.models import Case, CaseEvent
-from functions.domain.cases.references import new_reference, status_token
+from functions.domain.cases.references import new_reference
 from functions.domain.mail.outbox import OutboxMessage
-from functions.services.errors import DuplicateSubmission, IdempotencyKeyReused, ReferenceTaken
-from functions.services.mail.dispatch import dispatch
-from functions.services.ports import (
-    CaseRepository,
-    CentreDirectory,
-    DeliveryQueue,
-    IdempotencyMarker,
-)
+from functions.domain.shared.signing import Purpose
+from functions.services.errors import IdempotencyKeyReused
+from functions.services.mail.dispatch import queue_delivery
+from functions.services.ports import CentreDirectory, Dependencies, IdempotencyMarker, UnitOfWork
 
 _REFERENCE_ATTEMPTS = 5
 # How long a redelivery is still recognised. Apps Script retries for as long as a delivery
 # fails, so this is generous: over a year.
 MARKER_RETENTION = timedelta(days=400)
+
+Build = Callable[[str], tuple[Case, CaseEvent, list[OutboxMessage]]]
 
 
 class Receipt(NamedTuple):
@@ -38,40 +36,46 @@ def idempotency_key(namespace: str, raw_key: str) -> str:
     return hashlib.sha256(f"{namespace}\x00{raw_key}".encode()).hexdigest()
 
 
-def record_case(
-    build: Callable[[str], tuple[Case, CaseEvent, list[OutboxMessage]]],
-    *,
-    cases: CaseRepository,
-    queue: DeliveryQueue,
-    secret: bytes,
-    now: datetime,
-    key: str | None = None,
-    fingerprint: str | None = None,
-) -> Receipt:
+def record_case(build: Build, deps: Dependencies, now: datetime, key: str | None = None,
+                fingerprint: str | None = None) -> Receipt:  # fmt: skip
     """Commit what build(reference) makes (the case, its first event and the mail it causes)
-    with the idempotency marker in one commit, then queue the mail.
+    with the idempotency marker in one unit of work, then queue the mail (one task).
 
     A redelivery (same key) returns the first case instead of making another, and sends
     nothing again; a different request under a used key raises IdempotencyKeyReused.
     """
+
+    def work(uow: UnitOfWork) -> tuple[Case, bool]:
+        if key:
+            marker = uow.markers.get(key)
+            if marker is not None:
+                if fingerprint and marker.fingerprint and marker.fingerprint != fingerprint:
+                    raise IdempotencyKeyReused()
+                first = uow.cases.get(marker.reference)
+                if first is not None:  # (gone only if it was erased: then take it anew)
+                    return first, False
+        case, event, messages = build(_unused_reference(uow))
+        uow.cases.add(case, event)
+        for message in messages:
+            uow.outbox.add(message)
+        if key:
+            marker = IdempotencyMarker(key, case.reference, fingerprint, now,
+                                       now + MARKER_RETENTION)  # fmt: skip
+            uow.markers.add(marker)
+        return case, True
+
+    (case, created), messages = deps.transactions.run(work)
+    queue_delivery(messages, deps.queue)
+    return Receipt(case, deps.signer.sign(Purpose.CASE_STATUS, case.reference), created)
+
+
+def _unused_reference(uow: UnitOfWork) -> str:
+    """A fresh reference no case has (35 random bits: a clash is rare, and the commit's
+    `create` refuses one that slips in between)."""
     for _ in range(_REFERENCE_ATTEMPTS):
-        case, event, messages = build(new_reference())
-        marker = (
-            IdempotencyMarker(key, case.reference, fingerprint, now, now + MARKER_RETENTION)
-            if key
-            else None
-        )
-        try:
-            cases.add(case, event, marker, tuple(messages))
-            dispatch(messages, queue)
-            return Receipt(case, status_token(case.reference, secret), created=True)
-        except ReferenceTaken:
-            continue
-        except DuplicateSubmission as duplicate:
-            if fingerprint and duplicate.fingerprint and duplicate.fingerprint != fingerprint:
-                raise IdempotencyKeyReused() from None
-            first = cases.get(duplicate.reference)
-            return Receipt(first, status_token(first.reference, secret), created=False)
+        reference = new_reference()
+        if uow.cases.get(reference) is None:
+            return reference
     raise RuntimeError("could not draw an unused case reference")
 
 

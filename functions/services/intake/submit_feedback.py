@@ -16,60 +16,33 @@ from functions.services.intake.recording import (
     record_case,
     regions_to_alert,
 )
-from functions.services.ports import CaseRepository, CentreDirectory, Clock, DeliveryQueue
+from functions.services.ports import Dependencies
 
 
-def submit_feedback(
-    command: FeedbackSubmission,
-    *,
-    source: Source,
-    directory: CentreDirectory,
-    cases: CaseRepository,
-    queue: DeliveryQueue,
-    clock: Clock,
-    secret: bytes,
-    network_name: str,
-    raw_idempotency_key: str | None = None,
-) -> Receipt:
+def submit_feedback(command: FeedbackSubmission, source: Source, deps: Dependencies,
+                    raw_idempotency_key: str | None = None) -> Receipt:  # fmt: skip
     """Open a case for the submission and send its mail; the same idempotency key never
     opens a second one."""
-    centre = directory.get_centre(command.centre_id)
+    centre = deps.directory.get_centre(command.centre_id)
     if centre is None or not centre.active:
         raise UnknownCentre(command.centre_id)
-    region, all_regions = regions_to_alert(directory, centre.region_id)
-    now = clock()
+    region, all_regions = regions_to_alert(deps.directory, centre.region_id)
+    now = deps.clock()
     reporter = Reporter(**command.reporter.model_dump())
     consent = Consent(given=True, version=command.consent.version, recorded_at=now)
     child = Child(**command.child.model_dump()) if command.child else None
 
     def build(reference: str):
         case, event = open_case(
-            reference=reference,
-            secret=secret,
-            source=source,
-            centre=centre,
-            kind=command.kind,
-            category=command.category,
-            description=command.description,
-            urgent=command.urgent,
-            reporter=reporter,
-            consent=consent,
-            child=child,
-            triage=None,
-            now=now,
-        )
-        return case, event, new_case_messages(case, centre, region, all_regions, network_name, now)
+            reference=reference, source=source, centre=centre, kind=command.kind,
+            category=command.category, description=command.description, urgent=command.urgent,
+            reporter=reporter, consent=consent, child=child, triage=None, now=now,
+        )  # fmt: skip
+        messages = new_case_messages(case, centre, region, all_regions, deps.network_name, now)
+        return case, event, messages
 
     key = idempotency_key(source, raw_idempotency_key) if raw_idempotency_key else None
-    return record_case(
-        build,
-        cases=cases,
-        queue=queue,
-        secret=secret,
-        now=now,
-        key=key,
-        fingerprint=fingerprint(command),
-    )
+    return record_case(build, deps, now, key=key, fingerprint=fingerprint(command))
 
 
 def fingerprint(command: FeedbackSubmission) -> str:

@@ -7,13 +7,11 @@ good, once, with its reason; a lapsed lease counts as an attempt like any other.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+import time
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import NamedTuple
 
 from functions.domain.mail.email import MailProblem, OutgoingEmail
-from functions.domain.mail.links import MailLinks
 from functions.domain.mail.outbox import (
     MAX_ATTEMPTS,
     DeliveryState,
@@ -24,7 +22,11 @@ from functions.domain.mail.outbox import (
 )
 from functions.domain.mail.suppression import blocks
 from functions.services.errors import PermanentDeliveryError, TransientDeliveryError
-from functions.services.ports import Clock, MailTransport
+from functions.services.ports import Dependencies, MailSetup, Renderer
+
+# A batch stops starting new sends after this long and leaves the rest to the task's retry:
+# with a send and the recording of its outcome after it, well within the function's timeout.
+BATCH_BUDGET_SECONDS = 60.0
 
 
 class DeliveryResult(StrEnum):
@@ -37,24 +39,26 @@ class DeliveryResult(StrEnum):
     UNKNOWN = "unknown"  # no such message (expired, or never existed)
 
 
-class MailSetup(NamedTuple):
-    sender: str
-    reply_to: str | None
-    retention: timedelta
-    links: MailLinks
+def deliver_batch(
+    deliveries: Sequence[tuple[str, str | None]], deps: Dependencies,
+    budget: float = BATCH_BUDGET_SECONDS,
+) -> list[DeliveryResult]:
+    """Deliver each (message id, recipient key) in turn; a message not reached within the
+    budget is RETRY, like one that failed for now. Every message is independent: one that
+    fails does not stop the others."""
+    started, results = time.monotonic(), []
+    for message_id, recipient_key in deliveries:
+        if time.monotonic() - started > budget:
+            results.append(DeliveryResult.RETRY)
+            continue
+        results.append(deliver_email(message_id, recipient_key, deps))
+    return results
 
 
-def deliver_email(
-    message_id: str,
-    recipient_key: str | None,
-    *,
-    outbox,
-    transport: MailTransport,
-    render: Callable,
-    clock: Clock,
-    setup: MailSetup,
-) -> DeliveryResult:
+def deliver_email(message_id: str, recipient_key: str | None,
+                  deps: Dependencies) -> DeliveryResult:  # fmt: skip
     """Claim the message, render and send it, record the outcome: one read, two writes."""
+    outbox, clock, setup = deps.outbox, deps.clock, deps.mail
     loaded = outbox.load(message_id, recipient_key)
     if loaded is None:
         return DeliveryResult.UNKNOWN
@@ -80,7 +84,7 @@ def deliver_email(
     if blocks(loaded.suppressed_for, message.kind):
         return end(DeliveryState.SUPPRESSED, DeliveryResult.SUPPRESSED)
     try:
-        email = _compose(message, render, setup)
+        email = _compose(message, deps.render, setup)
     except Exception as problem:  # noqa: BLE001 - whatever it is, this message only, for good
         reason = _reason(problem, "while composing")
         return end(DeliveryState.FAILED, DeliveryResult.FAILED, last_error=reason)
@@ -90,7 +94,7 @@ def deliver_email(
         return DeliveryResult.IN_PROGRESS
     attempts = message.attempts + 1
     try:
-        provider_id = transport.send(email)
+        provider_id = deps.transport.send(email)
     except TransientDeliveryError as error:
         if attempts >= MAX_ATTEMPTS:
             reason = f"gave up after {attempts} attempts: {error}"
@@ -108,7 +112,7 @@ def deliver_email(
     )  # fmt: skip
 
 
-def _compose(message: OutboxMessage, render: Callable, setup: MailSetup) -> OutgoingEmail:
+def _compose(message: OutboxMessage, render: Renderer, setup: MailSetup) -> OutgoingEmail:
     links = setup.links.for_message(message)
     rendered = render(message.template, {**message.data, **links}, message.language)
     return OutgoingEmail(

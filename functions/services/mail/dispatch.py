@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import timedelta
 
 from functions import logs
 from functions.domain.mail.outbox import DeliveryState, OutboxMessage, finished
 from functions.domain.mail.suppression import address_key
 from functions.services.errors import QueueUnavailable
-from functions.services.ports import Clock, DeliveryQueue
+from functions.services.ports import Dependencies, Task, TaskQueue
 
+DELIVER = "deliver_email"  # the task handler
 # A message pending longer than this has probably lost its task. Longer than a task's
 # usual retry backoff, so the sweep rarely duplicates a task that is only waiting.
 PENDING_GRACE = timedelta(minutes=10)
@@ -20,42 +21,50 @@ SWEEP_LIMIT = 500
 MAX_DISPATCHES = 24
 
 
-def dispatch(messages: Iterable[OutboxMessage], queue: DeliveryQueue) -> int:
-    """Enqueue each message's delivery; a failure is left to the sweep (the message is safe
-    in the outbox already). Returns how many were enqueued."""
-    enqueued = 0
-    for message in messages:
-        key = address_key(message.to)
-        enqueued += _enqueue(queue, message.message_id, key, message.dispatches)
-    return enqueued
+def delivery_task(deliveries: Sequence[tuple[str, str]], dedupe_key: str) -> Task:
+    """One task delivering these (message id, recipient key) pairs: ids and hashes only."""
+    payload = {"messages": [{"message_id": m, "recipient_key": k} for m, k in deliveries]}
+    return Task(DELIVER, payload, dedupe_key)
 
 
-def _enqueue(queue: DeliveryQueue, message_id: str, recipient_key: str, dispatches: int) -> int:
+def queue_delivery(messages: Sequence[OutboxMessage], queue: TaskQueue) -> bool:
+    """Queue one task for all the messages a change wrote (one Cloud Tasks call, however many
+    recipients). A failure is left to the sweep: the messages are committed already."""
+    if not messages:
+        return True
+    deliveries = [(m.message_id, address_key(m.to)) for m in messages]
+    dedupe_key = "new:" + ",".join(sorted(f"{m.message_id}.{m.dispatches}" for m in messages))
+    return _enqueue(queue, delivery_task(deliveries, dedupe_key))
+
+
+def _enqueue(queue: TaskQueue, task: Task) -> bool:
     try:
-        queue.enqueue_delivery(message_id, recipient_key, dispatches)
-        return 1
+        queue.enqueue(task)
+        return True
     except QueueUnavailable as error:
-        # Never fail the caller: the message is committed, and the sweep will enqueue it.
-        logs.enqueue_failed(message_id, str(error))
-        return 0
+        # Never fail the caller: the messages are committed, and the sweep will enqueue them.
+        for message in task.payload["messages"]:
+            logs.enqueue_failed(message["message_id"], str(error))
+        return False
 
 
-def sweep_outbox(
-    *, outbox, queue: DeliveryQueue, clock: Clock, retention: timedelta
-) -> dict[str, int]:
+def sweep_outbox(deps: Dependencies) -> dict[str, int]:
     """Re-enqueue messages left pending past the grace or stuck in sending past their lease;
     fail those re-enqueued MAX_DISPATCHES times already, or too broken to address."""
-    now = clock()
-    stuck = outbox.list_stuck(now, PENDING_GRACE, SWEEP_LIMIT)
+    now = deps.clock()
+    stuck = deps.outbox.list_stuck(now, PENDING_GRACE, SWEEP_LIMIT)
     requeued = given_up = 0
     for message in stuck:
         if message.recipient_key is None or message.dispatches >= MAX_DISPATCHES:
             reason = f"gave up after {message.dispatches} re-enqueues without an outcome"
-            failed = finished(DeliveryState.FAILED, now, retention, last_error=reason)
-            given_up += outbox.update_if_unchanged(message.message_id, message.version,
-                                                   failed) is not None  # fmt: skip
+            failed = finished(DeliveryState.FAILED, now, deps.mail.retention, last_error=reason)
+            given_up += deps.outbox.update_if_unchanged(message.message_id, message.version,
+                                                        failed) is not None  # fmt: skip
             continue
         again = message.dispatches + 1
-        outbox.record_dispatch(message.message_id, again, now)
-        requeued += _enqueue(queue, message.message_id, message.recipient_key, again)
+        deps.outbox.record_dispatch(message.message_id, again, now)
+        # A task of its own, named by the re-enqueue count: a used task name is refused.
+        task = delivery_task([(message.message_id, message.recipient_key)],
+                             f"again:{message.message_id}.{again}")  # fmt: skip
+        requeued += _enqueue(deps.queue, task)
     return {"stuck": len(stuck), "requeued": requeued, "given_up": given_up}

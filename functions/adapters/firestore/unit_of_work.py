@@ -1,0 +1,163 @@
+"""A unit of work over Firestore: read what you need, write everything in one commit.
+
+Reads go straight to Firestore; writes are collected and committed as one batch, each
+conditioned on what was read: a new document must not exist (`create`), a changed one must
+be unchanged since it was read (its update time). When another writer got there first, the
+commit fails as a whole and the work runs again on what is there now, as Firestore's own
+transactions are retried on contention.
+
+Why not Firestore's server transactions: the client library begins and commits them with
+its default retry, which keeps trying for 60 s while storage is unreachable; every call here
+keeps FIRESTORE_TIMEOUT_SECONDS, so an outage answers 503 within seconds. The guarantee is the
+same: all or nothing, and nothing committed on a stale read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from functions.adapters.firestore.base import (
+    CASES,
+    EVENTS,
+    INTAKE_KEYS,
+    OUTBOX,
+    FirestoreAdapter,
+    dump,
+    storage_errors,
+)
+from functions.domain.cases.models import Case, CaseEvent
+from functions.domain.cases.references import is_reference
+from functions.domain.mail.outbox import OutboxMessage
+from functions.services.errors import StorageUnavailable
+from functions.services.ports import IdempotencyMarker
+
+T = TypeVar("T")
+# A few tries: contention on one case or marker clears as soon as the other writer commits.
+MAX_ATTEMPTS = 5
+
+
+class Contention(Exception):
+    """Another writer committed first: the work must run again."""
+
+
+class _Unit:
+    """One run of the work: what it read (with versions) and what it will write."""
+
+    def __init__(self, db, options: dict):
+        self._db, self._t = db, options
+        self.writes: list[tuple[str, Any, dict, Any]] = []  # (kind, ref, data, version)
+        self.versions: dict[str, Any] = {}  # path -> update time read (None: absent)
+        self.messages: list[OutboxMessage] = []
+        self.cases, self.markers, self.outbox = _Cases(self), _Markers(self), _Outbox(self)
+
+    def read(self, ref) -> dict | None:
+        with storage_errors():
+            snapshot = ref.get(**self._t)
+        self.versions[ref.path] = snapshot.update_time if snapshot.exists else None
+        return snapshot.to_dict() if snapshot.exists else None
+
+    def create(self, ref, data: dict) -> None:
+        self.writes.append(("create", ref, data, None))
+
+    def update(self, ref, data: dict) -> None:
+        if ref.path not in self.versions:
+            raise RuntimeError("a unit of work changes only what it read")
+        self.writes.append(("set", ref, data, self.versions[ref.path]))
+
+    def commit(self) -> None:
+        from google.api_core.exceptions import Conflict, FailedPrecondition, NotFound
+
+        batch = self._db.batch()
+        for kind, ref, data, version in self.writes:
+            if kind == "create":
+                batch.create(ref, data)
+            else:
+                if version is None:  # read as absent: it must still be absent
+                    batch.create(ref, data)
+                else:
+                    option = self._db.write_option(last_update_time=version)
+                    batch.update(ref, data, option=option)
+        try:
+            with storage_errors():
+                batch.commit(**self._t)
+        except (Conflict, FailedPrecondition, NotFound):
+            if self._landed():
+                return  # our own commit went through; only its answer was lost
+            raise Contention() from None
+
+    def _landed(self) -> bool:
+        """Whether what this unit creates is already there exactly as it would write it."""
+        created = [(ref, data) for kind, ref, data, _ in self.writes if kind == "create"]
+        if not created:
+            return False
+        ref, data = created[0]
+        with storage_errors():
+            snapshot = ref.get(**self._t)
+        return snapshot.exists and snapshot.to_dict() == data
+
+
+class _Cases:
+    def __init__(self, unit: _Unit):
+        self._unit = unit
+
+    def _ref(self, reference: str):
+        return self._unit._db.collection(CASES).document(reference)
+
+    def get(self, reference: str) -> Case | None:
+        if not is_reference(reference):
+            return None
+        data = self._unit.read(self._ref(reference))
+        return Case.model_validate(data) if data else None
+
+    def add(self, case: Case, event: CaseEvent) -> None:
+        ref = self._ref(case.reference)
+        self._unit.create(ref, dump(case))
+        self._unit.create(ref.collection(EVENTS).document(event.event_id), dump(event))
+
+    def save(self, case: Case, event: CaseEvent) -> None:
+        ref = self._ref(case.reference)
+        self._unit.update(ref, dump(case))
+        self._unit.create(ref.collection(EVENTS).document(event.event_id), dump(event))
+
+
+class _Markers:
+    def __init__(self, unit: _Unit):
+        self._unit = unit
+
+    def _ref(self, key: str):
+        return self._unit._db.collection(INTAKE_KEYS).document(key)
+
+    def get(self, key: str) -> IdempotencyMarker | None:
+        data = self._unit.read(self._ref(key))
+        return IdempotencyMarker(**data) if data else None
+
+    def add(self, marker: IdempotencyMarker) -> None:
+        self._unit.create(self._ref(marker.key), marker._asdict())
+
+
+class _Outbox:
+    def __init__(self, unit: _Unit):
+        self._unit = unit
+
+    def add(self, message: OutboxMessage) -> None:
+        self._unit.create(self._unit._db.collection(OUTBOX).document(message.message_id),
+                          dump(message))  # fmt: skip
+        self._unit.messages.append(message)
+
+
+class FirestoreTransactions(FirestoreAdapter):
+    """Transactions port: run work in a unit of work and commit it, again on contention."""
+
+    def run(self, work: Callable[[_Unit], T]) -> tuple[T, list[OutboxMessage]]:
+        for _ in range(MAX_ATTEMPTS):
+            unit = _Unit(self._db, self._t)
+            result = work(unit)
+            if not unit.writes:
+                return result, []
+            try:
+                unit.commit()
+            except Contention:
+                continue
+            return result, unit.messages
+        raise StorageUnavailable("contention")
