@@ -128,8 +128,14 @@ def _move(uow, note: str, current=None):
     current = current or uow.cases.get("FB-AAAA-BBB")
     later = current.updated_at + timedelta(minutes=1)
     changed = current.model_copy(update={"status": CaseStatus.IN_PROGRESS, "updated_at": later})
-    event = CaseEvent(event_id=new_event_id(), type=EventType.STATUS_CHANGED, at=later,
-                      actor=Actor(role="staff"), summary=note, status=CaseStatus.IN_PROGRESS)
+    event = CaseEvent(
+        event_id=new_event_id(),
+        type=EventType.STATUS_CHANGED,
+        at=later,
+        actor=Actor(role="staff"),
+        summary=note,
+        status=CaseStatus.IN_PROGRESS,
+    )
     uow.cases.save(changed, event)  # fmt: skip
 
 

@@ -46,8 +46,9 @@ def test_an_error_not_known_to_be_transient_fails_the_message_once_with_its_reas
     (task,) = tasks.take()
 
     def deliver() -> DeliveryResult:
-        return deliver_email(*only(task), service_deps(outbox=outbox,
-                                                       transport=LocalMailbox(blocked)))
+        return deliver_email(
+            *only(task), service_deps(outbox=outbox, transport=LocalMailbox(blocked))
+        )
 
     assert deliver() == DeliveryResult.FAILED
     failed = stored_message(firestore_client, item.message_id)

@@ -68,8 +68,10 @@ def test_a_cookie_nonce_of_ours_is_kept_and_any_other_replaced():
     [
         (lambda token, nonce: ("garbage", nonce), "forged"),
         (lambda token, nonce: (token[:-1] + ("A" if token[-1] != "A" else "B"), nonce), "forged"),
-        (lambda token, nonce: (OTHER.sign(Purpose.FEEDBACK_FORM, nonce, expires=True), nonce),
-         "forged"),
+        (
+            lambda token, nonce: (OTHER.sign(Purpose.FEEDBACK_FORM, nonce, expires=True), nonce),
+            "forged",
+        ),
         (lambda token, nonce: (SIGNER.sign(Purpose.UNSUBSCRIBE, nonce), nonce), "forged"),
         (lambda token, nonce: (token, "another-browser"), "cookie"),
         (lambda token, nonce: (token, None), "cookie"),

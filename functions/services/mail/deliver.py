@@ -40,7 +40,8 @@ class DeliveryResult(StrEnum):
 
 
 def deliver_batch(
-    deliveries: Sequence[tuple[str, str | None]], deps: Dependencies,
+    deliveries: Sequence[tuple[str, str | None]],
+    deps: Dependencies,
     budget: float = BATCH_BUDGET_SECONDS,
 ) -> list[DeliveryResult]:
     """Deliver each (message id, recipient key) in turn; a message not reached within the
