@@ -1,5 +1,9 @@
 """Deployed entry points. Each name is one Cloud Function; nothing else lives here.
 
+This is the one list: infra/terraform/functions.tf and cloudbuild.yaml deploy exactly the
+names in __all__ but LOCAL_ONLY (tests/unit/test_infra_files.py fails when they differ), and
+functions/devtools, where the local-only ones live, is never deployed.
+
 Every deployed function imports this module, so each entry point's code is imported only
 when that entry point is looked up (PEP 562 module __getattr__): a cold start of one
 function never pays for the others' modules, and heavy clients load on first use through
@@ -9,16 +13,21 @@ functions.wiring.
 from importlib import import_module
 
 _ENTRY_POINTS = {
+    # Parents
     "feedback_form": "functions.http.parent.feedback_form",
+    "case_status": "functions.http.parent.case_status",
+    "unsubscribe": "functions.http.parent.unsubscribe",
+    # Other systems
     "submit_feedback": "functions.http.api.submit_feedback",
     "intake_google_form": "functions.http.integrations.intake_google_form",
-    "case_status": "functions.http.parent.case_status",
+    "email_events": "functions.http.integrations.email_events",
+    # Cloud Tasks and Cloud Scheduler
     "deliver_email": "functions.tasks.deliver_email",
     "sweep_outbox": "functions.jobs.sweep_outbox",
-    "unsubscribe": "functions.http.parent.unsubscribe",
-    "email_events": "functions.http.integrations.email_events",
-    "dev_mailbox": "functions.devtools.dev_mailbox",  # local runs only: 404 unless LOCAL_DEV
+    # `make run` only (404 unless LOCAL_DEV; its module is not deployed)
+    "dev_mailbox": "functions.devtools.dev_mailbox",
 }
+LOCAL_ONLY = frozenset({"dev_mailbox"})
 
 __all__ = list(_ENTRY_POINTS)
 

@@ -67,14 +67,15 @@ locals {
   environment = { for name, value in local.all_environment : name => value if value != "" }
 
   # What is deployed: the code main.py needs, and nothing else (no tests, bench, infra,
-  # virtualenvs or git). Text files only: the archive is built from file() contents.
+  # virtualenvs, git, or functions/devtools, the local-only code). Text files only: the
+  # archive is built from file() contents.
   source_files = sort([
     for f in setunion(
       fileset(local.repo_root, "main.py"),
       fileset(local.repo_root, "requirements.txt"),
       fileset(local.repo_root, "functions/**"),
       fileset(local.repo_root, "templates/**")
-    ) : f if !strcontains(f, "__pycache__") && !endswith(f, ".pyc")
+    ) : f if !strcontains(f, "__pycache__") && !endswith(f, ".pyc") && !startswith(f, "functions/devtools/")
   ])
 }
 

@@ -19,9 +19,10 @@ locals {
     {
       # Shared with the Google Forms Apps Script (infra/google_forms); signs its posts.
       INTAKE_SECRET = "intake-secret"
-      # Signs form CSRF tokens, parents' status links and unsubscribe links; rotating it voids
-      # every link sent.
-      SIGNING_SECRET = "signing-secret"
+      # Sign form CSRF tokens, parents' status links and unsubscribe links: a comma-separated
+      # list of keys, oldest first. The newest signs and all verify, so to rotate, add a
+      # version holding "old,new"; drop the old key later, when its links may stop working.
+      SIGNING_SECRETS = "signing-secrets"
     },
     local.mail_secrets[var.mail_transport],
   )

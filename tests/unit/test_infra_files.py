@@ -24,7 +24,7 @@ TERRAFORM = INFRA / "terraform"
 FUNCTIONS = ROOT / "functions"
 
 # Entry points served only by `make run`; never deployed.
-LOCAL_ONLY = {"dev_mailbox"}
+LOCAL_ONLY = set(main.LOCAL_ONLY)
 # Queries the code issues today, as (collection group, field): none may lose its index.
 QUERIED_FIELDS = {("events", "at"), ("centres", "active")}
 # Environment variables a function may get that are not Settings fields: boto3's SES
@@ -173,6 +173,21 @@ def test_local_only_entry_points_are_never_deployed():
     listed = re.search(r"^\s*local_only_functions\s*=\s*\[(.*?)\]", text, re.M | re.S)
     assert listed, "functions.tf has no local_only_functions list"
     assert set(re.findall(r'"(\w+)"', listed.group(1))) == LOCAL_ONLY
+
+
+def test_local_only_code_is_not_deployed_and_nothing_deployed_needs_it():
+    text = _strip_hcl_comments((TERRAFORM / "functions.tf").read_text())
+    assert '!startswith(f, "functions/devtools/")' in text
+    (step,) = _deploy_steps()
+    assert "rm -rf build/function-source/functions/devtools" in _script(step)
+    for module in FUNCTIONS.rglob("*.py"):
+        if "devtools" in module.parts:
+            continue
+        imports = re.findall(r"^\s*(?:from|import)\s+(functions\.devtools\S*)", module.read_text(),
+                             re.M)  # fmt: skip
+        assert not imports, f"{module.relative_to(ROOT)} imports {imports}"
+    for name in _deployable():
+        assert "devtools" not in main._ENTRY_POINTS[name], name
 
 
 def test_cloudbuild_and_terraform_give_each_function_the_same_settings():
