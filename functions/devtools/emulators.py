@@ -30,6 +30,9 @@ class EmulatorError(RuntimeError):
     """An emulator could not be started."""
 
 
+_LOOPBACK_LAUNCHER = Path(__file__).with_name("tasks_emulator_on_loopback.py")
+
+
 def free_port() -> int:
     """A TCP port on loopback that is free right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -181,7 +184,8 @@ class FirestoreEmulator(_Emulator):
 class TasksEmulator(_Emulator):
     """PyPI `gcloud-tasks-emulator` (gRPC), run from its own virtualenv `.venv-tasks`.
 
-    It listens on all interfaces ("[::]:PORT") whatever we ask; clients use 127.0.0.1.
+    It binds every interface ("[::]:PORT") whatever it is told, so it is started through
+    tasks_emulator_on_loopback.py, which makes it listen on 127.0.0.1 only.
     `max_retries` bounds re-dispatches of a failing task (the emulator retries without backoff
     and forever by default); `queues` are full names, see queue_path().
     """
@@ -206,8 +210,8 @@ class TasksEmulator(_Emulator):
             raise EmulatorError(f"{self.python} is missing: run `make .venv-tasks` first")
         if self.python.name.startswith("gcloud-tasks-emulator"):
             command = [str(self.python), "start"]
-        else:
-            command = [str(self.python), "-m", "gcloud_tasks_emulator", "start"]
+        else:  # through our launcher, which keeps it on loopback
+            command = [str(self.python), str(_LOOPBACK_LAUNCHER), "start"]
         command += ["--port", str(self.port)]
         if self.max_retries is not None:
             command += ["--max-retries", str(self.max_retries)]

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import grpc
 import pytest
@@ -163,3 +164,23 @@ def _wait_for(condition, timeout: float):
             return result
         time.sleep(0.05)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """The local addresses a socket listens on at `port`, from the kernel's own tables."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+def test_both_emulators_listen_on_loopback_only(firestore_emulator, tasks_emulator):
+    # 127.0.0.1, ::ffff:127.0.0.1 (Java's IPv4 on an IPv6 socket) and ::1
+    loopback = {"0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000"}
+    for emulator in (firestore_emulator, tasks_emulator):
+        addresses = _listening_addresses(emulator.port)
+        assert addresses and addresses <= loopback, (type(emulator).__name__, addresses)
