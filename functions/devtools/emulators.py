@@ -78,6 +78,10 @@ class _Emulator:
         self._proc: subprocess.Popen | None = None
 
     @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
     def host(self) -> str:
         """The address "127.0.0.1:PORT", as the clients' *_EMULATOR_HOST variables want it."""
         if self.port is None:
@@ -166,12 +170,55 @@ class _Emulator:
 
 
 class FirestoreEmulator(_Emulator):
-    """`gcloud emulators firestore start` on 127.0.0.1 (Java, from the Google Cloud CLI)."""
+    """`gcloud emulators firestore start` on 127.0.0.1 (Java, from the Google Cloud CLI).
+
+    With `data_dir`, it starts from the newest export found there, and `export()` writes one:
+    the emulator's own --export-on-exit does not run when its process group is terminated.
+    """
 
     name = "firestore"
 
+    def __init__(self, port: int | None = None, data_dir: Path | None = None) -> None:
+        super().__init__(port)
+        self.data_dir = data_dir
+        self.imported: Path | None = None
+
     def _command(self) -> list[str]:
-        return ["gcloud", "emulators", "firestore", "start", f"--host-port={self.host}", "--quiet"]
+        command = ["gcloud", "emulators", "firestore", "start", f"--host-port={self.host}",
+                   "--quiet"]  # fmt: skip
+        self.imported = self._newest_export()
+        if self.imported:
+            command.append(f"--import-data={self.imported}")
+        return command
+
+    def _newest_export(self) -> Path | None:
+        if self.data_dir is None:
+            return None
+        exports = sorted(self.data_dir.glob("firestore_export_*/*.overall_export_metadata"))
+        return exports[-1] if exports else None
+
+    def export(self, project: str) -> Path:
+        """Write the emulator's data for `project` into data_dir; older exports are removed."""
+        import json
+        import shutil
+
+        assert self.data_dir is not None, "export needs a data_dir"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        body = json.dumps({"database": f"projects/{project}/databases/(default)",
+                           "export_directory": str(self.data_dir.resolve())}).encode()
+        request = urllib.request.Request(
+            f"http://{self.host}/emulator/v1/projects/{project}:export", data=body,
+            headers={"Content-Type": "application/json"}, method="POST",
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+        newest = self._newest_export()
+        if newest is None:
+            raise EmulatorError(f"the Firestore emulator wrote no export into {self.data_dir}")
+        for old in self.data_dir.glob("firestore_export_*"):
+            if old != newest.parent:
+                shutil.rmtree(old, ignore_errors=True)
+        return newest
 
     def _is_ready(self) -> bool:
         try:

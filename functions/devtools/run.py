@@ -3,7 +3,10 @@
 Ports come from HTTP_PORT (8080), FIRESTORE_PORT (8086) and TASKS_PORT (8123); the project
 from GOOGLE_CLOUD_PROJECT (demo-ecd-local); the entry points from main.py, or the file in
 FUNCTION_SOURCE (functions_framework's own variable; tests use it).
-Ctrl-C or SIGTERM stops everything it started.
+
+What was stored, and the local mailbox, are kept between runs in LOCAL_DATA_DIR (.local-data):
+Firestore is exported there when make run stops and imported when it starts, so status links
+keep working. FRESH=1 starts empty. Ctrl-C or SIGTERM stops everything it started.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from functions.devtools.emulators import (
     REPO_ROOT,
@@ -38,6 +42,8 @@ class DevConfig:
     firestore_port: int
     tasks_port: int
     project: str
+    data_dir: Path
+    fresh: bool
 
     @classmethod
     def from_env(cls) -> DevConfig:
@@ -46,6 +52,8 @@ class DevConfig:
             firestore_port=int(os.environ.get("FIRESTORE_PORT", "8086")),
             tasks_port=int(os.environ.get("TASKS_PORT", "8123")),
             project=os.environ.get("GOOGLE_CLOUD_PROJECT", "demo-ecd-local"),
+            data_dir=Path(os.environ.get("LOCAL_DATA_DIR", REPO_ROOT / ".local-data")),
+            fresh=os.environ.get("FRESH", "") not in ("", "0"),
         )
 
     @property
@@ -62,7 +70,11 @@ def main() -> int:
     # Explicit for SIGINT too: a shell without job control starts `cmd &` with SIGINT ignored.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
-    firestore = FirestoreEmulator(config.firestore_port)
+    if config.fresh:
+        import shutil
+
+        shutil.rmtree(config.data_dir, ignore_errors=True)
+    firestore = FirestoreEmulator(config.firestore_port, data_dir=config.data_dir / "firestore")
     tasks = TasksEmulator(
         config.tasks_port, queues=config.queue_names(), max_retries=TASKS_MAX_RETRIES
     )
@@ -73,11 +85,12 @@ def main() -> int:
         ensure_port_free(config.tasks_port, "the Cloud Tasks emulator (TASKS_PORT)")
         _say(f"Starting the Firestore emulator on 127.0.0.1:{config.firestore_port} ...")
         firestore.start()
+        if firestore.imported:
+            _say(f"  with the data of the last run ({config.data_dir}; FRESH=1 starts empty)")
         _say(f"Starting the Cloud Tasks emulator on 127.0.0.1:{config.tasks_port} ...")
         tasks.start()
         _export_env(config, firestore, tasks)
         _seed()
-        _empty_mailbox()
         _serve(config, firestore, tasks)
     except KeyboardInterrupt:
         pass
@@ -88,6 +101,7 @@ def main() -> int:
         # A second Ctrl-C must not cut the clean-up short and leave Java behind.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _save(config, firestore)
         _say("Stopping the emulators ...")
         tasks.stop()
         firestore.stop()
@@ -106,19 +120,23 @@ def _export_env(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmu
         CLOUD_TASKS_EMULATOR_HOST=tasks.host,
         GOOGLE_CLOUD_PROJECT=config.project,
         LOCAL_DEV="1",
+        # Kept with the data it belongs to (an explicit LOCAL_MAILBOX_DIR wins).
+        LOCAL_MAILBOX_DIR=os.environ.get("LOCAL_MAILBOX_DIR", str(config.data_dir / "mailbox")),
         PUBLIC_BASE_URL=config.base_url,
         # Locally there are no Google credentials: never probe for a GCE metadata server.
         NO_GCE_CHECK="true",
     )
 
 
-def _empty_mailbox() -> None:
-    """The emulator starts empty each run, so the local mailbox does too: no stale mail."""
-    import shutil
-
-    from functions.config import get_settings
-
-    shutil.rmtree(get_settings().local_mailbox_dir, ignore_errors=True)
+def _save(config: DevConfig, firestore: FirestoreEmulator) -> None:
+    """Keep what this run stored for the next one (the emulator keeps nothing itself)."""
+    if not firestore.running:
+        return  # it never started, or it died: nothing to save
+    try:
+        firestore.export(config.project)
+        _say(f"Saved the data in {config.data_dir} (FRESH=1 starts empty).")
+    except (OSError, EmulatorError) as error:
+        _say(f"Could not save the data: {error}")
 
 
 def _seed() -> None:

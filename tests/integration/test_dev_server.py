@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -10,6 +11,7 @@ import sys
 import textwrap
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -183,3 +185,65 @@ def _child_process_groups(parent_pid: int) -> set[int]:
         if int(fields[1]) == parent_pid:
             groups.add(int(fields[2]))
     return groups
+
+
+def _start_run(env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "functions.devtools.run"], cwd=REPO_ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)  # fmt: skip
+
+
+def _stop_run(run: subprocess.Popen) -> str:
+    run.send_signal(signal.SIGTERM)
+    output, _ = run.communicate(timeout=90)
+    assert run.returncode == 0, output
+    return output
+
+
+def test_what_make_run_stored_is_there_after_a_restart_and_fresh_starts_empty(tmp_path):
+    """A parent's status link from yesterday's run still opens today's; FRESH=1 forgets."""
+    http_port = free_port()
+    env = {
+        **os.environ, "HTTP_PORT": str(http_port), "FIRESTORE_PORT": str(free_port()),
+        "TASKS_PORT": str(free_port()), "GOOGLE_CLOUD_PROJECT": "demo-test-restart",
+        "LOCAL_DATA_DIR": str(tmp_path / "data"),
+    }  # fmt: skip
+    base = f"http://127.0.0.1:{http_port}"
+    submission = json.dumps({
+        "centre_id": "sunflower-soweto", "kind": "question", "category": "other",
+        "description": "Is the centre open on 16 December?", "reporter": {"phone": "0821234567"},
+        "consent": {"given": True, "version": "2026-11"},
+    }).encode()  # fmt: skip
+
+    def status_of(url: str) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    run = _start_run(env)
+    try:
+        _wait_until_serving(run, f"{base}/feedback_form")
+        request = urllib.request.Request(f"{base}/submit_feedback", data=submission,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status_url = json.loads(response.read())["status_url"]
+        assert status_of(status_url) == 200
+    finally:
+        output = _stop_run(run)
+    assert "Saved the data" in output
+
+    run = _start_run(env)
+    try:
+        _wait_until_serving(run, f"{base}/feedback_form")
+        assert status_of(status_url) == 200
+    finally:
+        _stop_run(run)
+
+    run = _start_run({**env, "FRESH": "1"})
+    try:
+        _wait_until_serving(run, f"{base}/feedback_form")
+        assert status_of(status_url) == 404
+    finally:
+        _stop_run(run)
