@@ -17,12 +17,13 @@ CHROMIUM := /usr/bin/chromium
 VENV_STAMP := $(VENV)/.installed
 TASKS_STAMP := $(VENV_TASKS)/.installed-$(TASKS_EMULATOR_VERSION)
 
-.PHONY: help setup chromium run test test-quick lint bench seed-form-mappings preview-emails \
-	clean distclean
+.PHONY: help setup chromium firestore-emulator run test test-quick lint bench \
+	seed-form-mappings preview-emails clean distclean
 
 help:
 	@echo "make run     start both emulators and every entry point on http://127.0.0.1:8080"
-	@echo "             (HTTP_PORT, FIRESTORE_PORT, TASKS_PORT, GOOGLE_CLOUD_PROJECT override)"
+	@echo "             (HTTP_PORT, FIRESTORE_PORT, TASKS_PORT, GOOGLE_CLOUD_PROJECT override;"
+	@echo "             what it stores is kept in .local-data; make run FRESH=1 starts empty)"
 	@echo "make test    ruff, then pytest (whole suite), then node --test tests/node/"
 	@echo "make test-quick  the same without the long-running runs (pytest -m 'not long')"
 	@echo "make lint    ruff only"
@@ -32,23 +33,39 @@ help:
 	@echo "make preview-emails  render every email with its sample data into build/email-previews/"
 	@echo "make clean   caches and build output (make distclean also removes the virtualenvs)"
 
-setup: $(VENV_STAMP) $(TASKS_STAMP) chromium
+setup: $(VENV_STAMP) $(TASKS_STAMP) chromium firestore-emulator
 
 # Re-installed whenever a requirements file changes.
 $(VENV_STAMP): requirements.txt requirements-dev.txt
+	@echo "Installing the Python packages of requirements-dev.txt into $(VENV)" \
+		"(the first time takes a few minutes) ..."
 	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 $(TASKS_STAMP):
+	@echo "Installing gcloud-tasks-emulator $(TASKS_EMULATOR_VERSION) into $(VENV_TASKS) ..."
 	[ -x $(VENV_TASKS)/bin/python ] || $(PYTHON) -m venv $(VENV_TASKS)
 	$(VENV_TASKS)/bin/pip install --quiet --disable-pip-version-check \
 		gcloud-tasks-emulator==$(TASKS_EMULATOR_VERSION)
 	touch $@
 
+# The Firestore emulator is a component of the Google Cloud CLI: say how to add it if missing.
+firestore-emulator:
+	@root=$$(gcloud info --format='value(installation.sdk_root)' 2>/dev/null) || { \
+		echo "The Google Cloud CLI (gcloud) is missing: see README, 'On a new machine'." >&2; \
+		exit 1; }; \
+	if [ ! -d "$$root/platform/cloud-firestore-emulator" ]; then \
+		echo "gcloud has no Firestore emulator. Install it with one of:" >&2; \
+		echo "  sudo apt-get install google-cloud-cli-firestore-emulator  (gcloud from apt)" >&2; \
+		echo "  gcloud components install cloud-firestore-emulator        (gcloud from the installer)" >&2; \
+		exit 1; \
+	fi
+
 # Browser tests drive Debian's chromium through Playwright; never a downloaded browser.
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installing Debian's chromium for the browser tests ..."; \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 		else \
@@ -57,7 +74,7 @@ chromium:
 		fi; \
 	fi
 
-run: $(VENV_STAMP) $(TASKS_STAMP)
+run: $(VENV_STAMP) $(TASKS_STAMP) firestore-emulator
 	$(PY) -m functions.devtools.run
 
 test: setup

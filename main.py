@@ -17,6 +17,7 @@ _ENTRY_POINTS = {
     "feedback_form": "functions.http.parent.feedback_form",
     "case_status": "functions.http.parent.case_status",
     "unsubscribe": "functions.http.parent.unsubscribe",
+    "privacy": "functions.http.parent.privacy",
     # Other systems
     "submit_feedback": "functions.http.api.submit_feedback",
     "intake_google_form": "functions.http.integrations.intake_google_form",

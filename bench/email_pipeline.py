@@ -207,7 +207,8 @@ def _setup():
         reply_to=None,
         retention=timedelta(days=90),
         links=MailLinks("https://feedback.example.org/case_status",
-                        "https://feedback.example.org/unsubscribe", Signer([b"bench-key"])),
+                        "https://feedback.example.org/unsubscribe", Signer([b"bench-key"]),
+                        "https://feedback.example.org/privacy"),
     )  # fmt: skip
 
 

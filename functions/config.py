@@ -23,7 +23,13 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     google_cloud_project: str = "demo-ecd-local"
+    # Who parents deal with, as every page, email and the privacy notice name them.
     network_name: str = "SayPro ECD Network"
+    network_contact_email: str = "info@ecd.example.org"  # read by a person: replies go here
+    network_contact_phone: str = "010 500 0100"
+    # POPIA's information officer: whom to ask to see, correct or delete personal information.
+    information_officer: str = "The Information Officer"
+    information_officer_email: str = "privacy@ecd.example.org"
     # Where links in pages and emails point: the Cloud Functions base URL in production.
     public_base_url: str = "http://127.0.0.1:8080"
     # Shared with the Google Forms Apps Script; signs what it posts to intake_google_form.
@@ -53,7 +59,8 @@ class Settings(BaseModel):
 
     # Mail: "ses" (Amazon SES v2), "smtp" (STARTTLS) or "local" (the dev_mailbox sink).
     mail_transport: str = "local"
-    mail_from: str = "ECD Network <no-reply@ecd.example.org>"
+    # Unset: "<network name> <no-reply@ecd.example.org>" and replies to the contact address.
+    mail_from: str | None = None
     mail_reply_to: str | None = None
     ses_region: str = "af-south-1"
     ses_configuration_set: str | None = None
@@ -115,6 +122,16 @@ class Settings(BaseModel):
         return cls.model_validate(
             {key.lower(): value for key, value in environ.items() if key.lower() in names}
         )
+
+    def sender(self) -> str:
+        """The From of every email: MAIL_FROM, or the network's name at the no-reply address."""
+        from email.utils import formataddr
+
+        return self.mail_from or formataddr((self.network_name, "no-reply@ecd.example.org"))
+
+    def reply_to(self) -> str:
+        """Where a parent's reply to any email goes: a person, not the no-reply address."""
+        return self.mail_reply_to or self.network_contact_email
 
     def url_for(self, entry_point: str) -> str:
         """The public URL of a deployed entry point (same scheme locally and on Cloud Functions)."""

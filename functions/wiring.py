@@ -107,9 +107,10 @@ def mail_setup():
     from functions.services.ports import MailSetup
 
     settings = get_settings()
-    links = MailLinks(settings.url_for("case_status"), settings.url_for("unsubscribe"), signer())
+    links = MailLinks(settings.url_for("case_status"), settings.url_for("unsubscribe"), signer(),
+                      settings.url_for("privacy"))  # fmt: skip
     retention = timedelta(days=settings.outbox_retention_days)
-    return MailSetup(settings.mail_from, settings.mail_reply_to, retention, links)
+    return MailSetup(settings.sender(), settings.reply_to(), retention, links)
 
 
 def render_email(template: str, data: dict, language: str):

@@ -75,7 +75,7 @@ SETUP = MailSetup(
     reply_to=None,
     retention=timedelta(days=90),
     links=MailLinks("http://127.0.0.1:8080/case_status", "http://127.0.0.1:8080/unsubscribe",
-                    SIGNER),
+                    SIGNER, "http://127.0.0.1:8080/privacy"),
 )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ locals {
     sweep_outbox       = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
     email_events       = { public = true, memory = "256Mi", timeout = 60 }
     unsubscribe        = { public = true, memory = "256Mi", timeout = 60 }
+    privacy            = { public = true, memory = "256Mi", timeout = 60 }
   }
 
   # Served by `make run` only (dev_mailbox shows captured mail); never deployed.
@@ -36,7 +37,11 @@ locals {
   all_environment = {
     GOOGLE_CLOUD_PROJECT = var.project_id
     PUBLIC_BASE_URL      = local.public_base_url
-    NETWORK_NAME         = var.network_name
+    NETWORK_NAME              = var.network_name
+    NETWORK_CONTACT_EMAIL     = var.network_contact_email
+    NETWORK_CONTACT_PHONE     = var.network_contact_phone
+    INFORMATION_OFFICER       = var.information_officer
+    INFORMATION_OFFICER_EMAIL = var.information_officer_email
     ALLOWED_ORIGINS      = jsonencode(var.allowed_origins)
 
     MAIL_TRANSPORT        = var.mail_transport

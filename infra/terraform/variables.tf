@@ -39,6 +39,30 @@ variable "network_name" {
   default     = "SayPro ECD Network"
 }
 
+variable "network_contact_email" {
+  description = "A mailbox a person reads: the privacy page's contact, and where replies to our emails go unless mail_reply_to says otherwise (NETWORK_CONTACT_EMAIL)."
+  type        = string
+  default     = "info@ecd.example.org"
+}
+
+variable "network_contact_phone" {
+  description = "The network's phone number as the privacy page shows it (NETWORK_CONTACT_PHONE)."
+  type        = string
+  default     = "010 500 0100"
+}
+
+variable "information_officer" {
+  description = "The name of the network's Information Officer under POPIA (INFORMATION_OFFICER)."
+  type        = string
+  default     = "The Information Officer"
+}
+
+variable "information_officer_email" {
+  description = "Where parents ask to see, correct or delete their information (INFORMATION_OFFICER_EMAIL)."
+  type        = string
+  default     = "privacy@ecd.example.org"
+}
+
 variable "allowed_origins" {
   description = "Origins of the network's own web forms allowed to call the JSON API from a browser (ALLOWED_ORIGINS)."
   type        = list(string)

@@ -592,7 +592,7 @@ def test_error_summary_links_to_each_field():
     links = [e for e in page.elements if e.tag == "a" and summary in list(e.ancestors())]
     assert [(a.get("href"), a.text) for a in links] == [
         ("#f-centre_id", ERRORS["centre_id"]),
-        ("#f-kind", ERRORS["kind"]),
+        ("#f-kind-complaint", ERRORS["kind"]),
         ("#f-reporter-email", ERRORS["reporter.email"]),
         ("#f-consent-given", ERRORS["consent.given"]),
     ]

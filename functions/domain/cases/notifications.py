@@ -8,7 +8,7 @@ from functions.domain.cases.models import CASE_DESCRIPTION_MAX, Case
 from functions.domain.cases.service_levels import human_date, human_datetime
 from functions.domain.directory.models import Centre, Contact, Region
 from functions.domain.mail.outbox import MessageKind, OutboxMessage, new_message_id
-from functions.domain.shared.vocabulary import TriageReason, label
+from functions.domain.shared.vocabulary import Category, TriageReason, label
 
 TRIAGE_LABELS = {
     TriageReason.UNKNOWN_CENTRE: "Centre not recognised",
@@ -23,6 +23,8 @@ TRIAGE_LABELS = {
         "the form's responses hold all of it"
     ),
 }
+# Complaints that may be about the principal: the regional administrator is told as well.
+ALSO_TO_REGION = frozenset({Category.STAFF_CONDUCT, Category.CHILD_WELLBEING_AND_SAFETY})
 # The answer shown beside a reason. Not the centre's: the mail shows it once, as the centre.
 _GIVEN_FOR = {
     TriageReason.UNKNOWN_KIND: "kind",
@@ -59,8 +61,9 @@ def new_case_messages(
     now: datetime,
 ) -> list[OutboxMessage]:
     """Acknowledge the parent (when they gave an email and are not anonymous); alert the
-    principal; alert the regional administrator at once when the case is urgent or needs
-    triage (every administrator when the region is unknown).
+    principal; alert the regional administrator at once when the case is urgent, needs
+    triage, or is about staff conduct or a child's safety (the principal may be involved);
+    every administrator when the region is unknown.
 
     Each message holds a parent's text once (the centre as given, the description); subjects
     name a centre only when it is one of ours (`centre_known`).
@@ -87,6 +90,7 @@ def new_case_messages(
         "description": case.description,
         "submitted_at": human_datetime(case.created_at),
         "triage_reasons": triage_labels(case),
+        "anonymous": case.anonymous,
         "reporter_contact": "by email"
         if reporter.email
         else "by phone"
@@ -96,7 +100,7 @@ def new_case_messages(
     recipients: list[tuple[Contact, str]] = []
     if centre:
         recipients.append((centre.principal, "principal"))
-    if case.urgent or case.triage or not centre:
+    if case.urgent or case.triage or not centre or case.category in ALSO_TO_REGION:
         admins = [region] if region else all_regions
         recipients += [(r.administrator, "administrator") for r in admins]
     # Urgent alerts cannot be switched off by an unsubscribe: a child may be at risk.

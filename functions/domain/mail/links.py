@@ -13,10 +13,13 @@ class MailLinks(NamedTuple):
     status_page: str  # URL of case_status
     unsubscribe_page: str  # URL of unsubscribe
     signer: Signer
+    privacy_page: str = ""  # URL of privacy: who we are, how to reach us, parents' rights
 
     def for_message(self, message: OutboxMessage) -> dict[str, str | None]:
-        """status_url for the case the message is about; unsubscribe_url for notifications."""
-        links: dict[str, str | None] = {"status_url": None, "unsubscribe_url": None}
+        """status_url for the case the message is about; unsubscribe_url for notifications;
+        privacy_url always (every email says how to reach us and how we keep information)."""
+        links: dict[str, str | None] = {"status_url": None, "unsubscribe_url": None,
+                                        "privacy_url": self.privacy_page or None}  # fmt: skip
         if message.case_reference:
             links["status_url"] = status_link(self.status_page, message.case_reference,
                                               self.signer)  # fmt: skip

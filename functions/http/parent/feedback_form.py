@@ -12,17 +12,19 @@ from functions.domain.cases.submission import FeedbackSubmission
 from functions.domain.shared.validation import field_errors
 from functions.domain.shared.vocabulary import Language, ReporterRole, Source, label
 from functions.entrypoints import page
-from functions.http.pages import render_page
+from functions.http.pages import not_found_page, render_page
 from functions.http.parent import form_tokens as tokens
 from functions.http.parent.feedback_form_page import form_page
+from functions.services.cases.status import view_case_status
 from functions.services.errors import UnknownCentre
 from functions.services.intake.submit_feedback import fingerprint, submit_feedback
 
 NAME = "feedback_form"
 HONEYPOT = "website"
-# A whole-section error is shown beside the field a parent can fix.
+# A whole-section error is shown beside the field a parent can fix ("reporter.contact" is the
+# email-or-phone group).
 _ERROR_FIELD = {
-    "reporter": "reporter.email",
+    "reporter": "reporter.contact",
     "child": "child.first_name",
     "consent": "consent.given",
 }
@@ -110,12 +112,22 @@ def _post(request: Request) -> Response:
     logs.case_recorded(
         case.reference, Source.WEB_FORM, case.centre_id, case.urgent, receipt.created
     )
+    # Answered with a redirect (303: the browser GETs it), so a refresh re-sends nothing.
+    return Response(status=303, headers={"Location": f"{NAME}?received={receipt.status_token}"})
+
+
+def _received(token: str) -> Response:
+    """The page a parent lands on after sending: the reference and the private status link."""
+    view = view_case_status(token, wiring.dependencies())
+    if view is None:
+        return not_found_page()
+    case = view.case
     return render_page(
         "feedback_received.html",
+        headers={"X-Robots-Tag": "noindex, nofollow"},
         page_title=f"Feedback received: {case.reference}",
         reference=case.reference,
-        form_url=settings.url_for(NAME),
-        status_url=f"{settings.url_for('case_status')}?token={receipt.status_token}",
+        status_url=f"case_status?token={token}",
         centre_name=case.centre_name,
         kind_label=label(case.kind),
         urgent=case.urgent,
@@ -131,4 +143,6 @@ def feedback_form(request: Request) -> Response:
     """GET shows the form; POST records the case and shows its reference and status link."""
     if request.method == "POST":
         return _post(request)
+    if "received" in request.args:
+        return _received(request.args["received"])
     return form_page(request, 200, {}, {})

@@ -6,7 +6,7 @@ from flask import Request
 
 from functions import wiring
 from functions.config import get_settings
-from functions.domain.shared.consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
+from functions.domain.shared.consent import CURRENT_CONSENT_VERSION, consent_text
 from functions.domain.shared.vocabulary import (
     KIND_HINTS,
     AgeGroup,
@@ -44,7 +44,7 @@ def form_page(request: Request, status: int, values: dict, errors: dict, notice:
         "feedback_form.html",
         status,
         page_title="Share your feedback",
-        action_url=settings.url_for(FORM_ENTRY_POINT),
+        action_url=FORM_ENTRY_POINT,  # relative: the page works on any host it is served from
         csrf_token=token,
         centre_groups=_centre_groups(),
         kinds=kinds,
@@ -52,7 +52,7 @@ def form_page(request: Request, status: int, values: dict, errors: dict, notice:
         age_groups=options(AgeGroup),
         roles=options(ReporterRole),
         languages=options(Language),
-        consent_text=CONSENT_TEXTS[CURRENT_CONSENT_VERSION],
+        consent_text=consent_text(CURRENT_CONSENT_VERSION, settings.network_name),
         consent_version=CURRENT_CONSENT_VERSION,
         values=values,
         errors=errors,
