@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from functions import logs
 from functions.config import get_settings
 from functions.domain.shared.validation import FieldError, field_errors, logged_fields
+from functions.domain.shared.vocabulary import N_
 from functions.http.answers import json_errors, parse_json, try_later_headers
 from functions.services.errors import StorageUnavailable
 
@@ -59,9 +60,11 @@ JSON_REFUSALS = Refusals(
 def _page_refusals(unavailable: str) -> Refusals:
     from functions.http import pages  # pages render templates: only page entry points load it
 
-    headings = {400: ("Your message did not arrive whole", "Please go back and send it again."),
-                405: ("This page cannot do that", "Please go back and try again."),
-                413: ("Your message is too long", "Please shorten it and send again.")}  # fmt: skip
+    headings = {
+        400: (N_("Your message did not arrive whole"), N_("Please go back and send it again.")),
+        405: (N_("This page cannot do that"), N_("Please go back and try again.")),
+        413: (N_("Your message is too long"), N_("Please shorten it and send again.")),
+    }
 
     def refuse(status: int, errors: list[FieldError], headers: dict) -> Response:
         heading, message = headings.get(status, headings[400])
@@ -70,7 +73,7 @@ def _page_refusals(unavailable: str) -> Refusals:
     return Refusals(
         refuse=refuse,
         try_later=lambda: pages.error_page(
-            503, "Please try again in a minute", unavailable, try_later_headers()
+            503, N_("Please try again in a minute"), unavailable, try_later_headers()
         ),
         internal_error=pages.internal_error_page,
     )
@@ -164,9 +167,26 @@ def _json_parser(model: type[BaseModel] | None, json_only: bool):
 
 
 def page(name: str, *, methods: tuple[str, ...] = ("GET",), max_body: Limit = SMALL_BODY,
-         unavailable: str = "We could not load this just now. Nothing was lost."):  # fmt: skip
-    """An HTML page; handler(request) -> Response. Refusals and outages are pages too."""
-    return _entry(name, methods, max_body, lambda: _page_refusals(unavailable), None, None)
+         unavailable: str = N_("We could not load this just now. Nothing was lost.")):  # fmt: skip
+    """An HTML page, in the parent's language; handler(request) -> Response. Refusals and
+    outages are pages too. `unavailable` is English marked with N_ (shown translated)."""
+    entry = _entry(name, methods, max_body, lambda: _page_refusals(unavailable), None, None)
+
+    def decorate(handler):
+        handle = entry(handler)
+
+        @functools.wraps(handler)
+        def wrapper(request: Request) -> Response:
+            from functions.http import pages
+
+            pages.begin(request)
+            response = handle(request)
+            pages.finish(request, response)
+            return response
+
+        return wrapper
+
+    return decorate
 
 
 def json_api(name: str, *, body: type[BaseModel] | None, methods: tuple[str, ...] = ("POST",),

@@ -13,7 +13,6 @@ from flask import Request, Response
 
 from functions.adapters.mail.local_mailbox import LocalMailbox, StoredMessage
 from functions.config import get_settings
-from functions.domain.cases.service_levels import human_datetime
 from functions.entrypoints import page
 from functions.http.pages import not_found_page, render_page
 
@@ -66,5 +65,5 @@ def _summary(message: StoredMessage) -> dict:
         "id": message.id,
         "to": message.to,
         "subject": message.subject,
-        "sent_at": human_datetime(datetime.fromisoformat(message.sent_at)),
+        "sent_at": datetime.fromisoformat(message.sent_at),
     }

@@ -28,9 +28,10 @@ VARIANTS: dict[str, dict[str, dict]] = {
             "urgent": True,
             "recipient_name": "Pieter van Wyk",
             "recipient_role": "administrator",
-            "kind_label": "Complaint",
-            "category_label": "Child wellbeing and safety",
+            "kind": "complaint",
+            "category": "child_wellbeing_and_safety",
             "centre_name": "Sunflower creche Soweto ext 4",
+            "centre_known": False,
             "region_name": "Gauteng – Johannesburg South",
             "description": (
                 "My son (4) came home with bruises on both arms again today.\n"
@@ -40,13 +41,14 @@ VARIANTS: dict[str, dict[str, dict]] = {
                 "AF1QipN8s7dK2lQm9XvYzT4bR6cW0eHjUoPiLkJgFdSa3\n"
                 "Please call me before Friday."
             ),
-            "submitted_at": "Monday 23 November 2026 at 19:05",
-            "respond_by": "Tuesday 24 November 2026",
-            "triage_reasons": [
-                "Centre not recognised: “Sunflower creche Soweto ext 4”",
-                "Topic not recognised: “safety / bullying”",
+            "submitted_at": "2026-11-23T17:05:00+00:00",
+            "respond_by": "2026-11-24T17:05:00+00:00",
+            "triage": [
+                {"reason": "unknown_centre", "given": ""},
+                {"reason": "unknown_topic", "given": "safety / bullying"},
             ],
             "reporter_contact": None,
+            "anonymous": True,
             "unsubscribe_url": None,
         },
     },

@@ -89,6 +89,16 @@ def test_invalid_emails_are_refused(typed):
         normalise_email(typed)
 
 
+def _same(ours: str, theirs: str | None) -> bool:
+    """The same address: email-validator lower-cases a few role names' local parts (info@,
+    postmaster@); we keep every local part as typed (the suppression key ignores case)."""
+    return (
+        theirs is not None
+        and ours.lower() == theirs.lower()
+        and (ours.rpartition("@")[2] == theirs.rpartition("@")[2])
+    )
+
+
 def _oracle(address: str) -> str | None:
     """email-validator's verdict (the library we hold ours to): the ASCII form, or None."""
     try:
@@ -115,11 +125,11 @@ def test_every_address_we_accept_email_validator_accepts_in_the_same_form(local,
     except ValueError:
         return
     assert "=?" not in ours
-    assert ours == _oracle(address.strip()), address
+    assert _same(ours, _oracle(address.strip())), address
 
 
 @given(st.emails())
 def test_ordinary_addresses_are_accepted_as_email_validator_accepts_them(address):
     expected = _oracle(address)
     if expected and "=?" not in address and expected.rpartition(".")[2].isalpha():
-        assert normalise_email(address) == expected
+        assert _same(normalise_email(address), expected)

@@ -7,6 +7,7 @@ the stdlib html.parser; no browser and no extra dependencies.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -14,6 +15,8 @@ import jinja2
 import pytest
 
 from functions.rendering import get_environment, render
+from functions.rendering.filters import filters_for
+from functions.rendering.translations import LANGUAGES
 
 NETWORK = "SayPro ECD Network"
 STATUS_URL = "https://feedback.example.org/status/FB-7K3M-Q9P?t=abc123"
@@ -186,12 +189,12 @@ def form_context(**overrides: Any) -> dict[str, Any]:
             {"value": "question", "label": "Question", "hint": "Something to ask"},
         ],
         "categories": [
-            {"value": "safety", "label": "Safety"},
-            {"value": "food", "label": "Food and nutrition"},
+            {"value": "child_wellbeing_and_safety", "label": "Child wellbeing and safety"},
+            {"value": "health_and_nutrition", "label": "Health and nutrition"},
         ],
         "age_groups": [
-            {"value": "0-2", "label": "0 to 2 years"},
-            {"value": "3-5", "label": "3 to 5 years"},
+            {"value": "baby", "label": "Baby (under 1)"},
+            {"value": "preschool", "label": "Pre-school (3 to 5)"},
         ],
         "roles": [
             {"value": "parent", "label": "Parent"},
@@ -215,11 +218,11 @@ def form_context(**overrides: Any) -> dict[str, Any]:
 FILLED = {
     "centre_id": "gp-002",
     "kind": "suggestion",
-    "category": "food",
+    "category": "health_and_nutrition",
     "description": NASTY,
     "urgent": "yes",
     "child.first_name": "T.",
-    "child.age_group": "3-5",
+    "child.age_group": "preschool",
     "anonymous": "",
     "reporter.name": 'Thandi "TK" <b>Khumalo</b>',
     "reporter.email": "thandi@example.org",
@@ -243,9 +246,9 @@ def received_context(**overrides: Any) -> dict[str, Any]:
         "reference": "FB-7K3M-Q9P",
         "status_url": STATUS_URL,
         "centre_name": "Sunshine Creche",
-        "kind_label": "Complaint",
+        "kind": "complaint",
         "urgent": False,
-        "respond_by": "Wednesday 25 November 2026",
+        "respond_by": datetime(2026, 11, 25, 13, 0, tzinfo=UTC),
     }
     context.update(overrides)
     return context
@@ -255,22 +258,22 @@ def status_context(**case_overrides: Any) -> dict[str, Any]:
     case = {
         "reference": "FB-7K3M-Q9P",
         "centre_name": "Sunshine Creche",
-        "kind_label": "Complaint",
-        "category_label": "Safety",
+        "kind": "complaint",
+        "category": "child_wellbeing_and_safety",
         "status": "in_progress",
-        "status_label": "Being looked at",
-        "submitted_at": "Monday 23 November 2026, 09:14",
-        "respond_by": "Wednesday 25 November 2026",
+        "created_at": datetime(2026, 11, 23, 7, 14, tzinfo=UTC),
+        "respond_by": datetime(2026, 11, 25, 7, 14, tzinfo=UTC),
         "urgent": False,
     }
     case.update(case_overrides)
+    at = datetime(2026, 11, 23, 7, 14, tzinfo=UTC)
     return {
         "network_name": NETWORK,
         "case": case,
         "events": [
-            {"at": "23 Nov 2026, 09:14", "label": "Feedback received", "summary": None},
-            {"at": "23 Nov 2026, 11:02", "label": "Centre replied", "summary": "We met."},
-            {"at": "24 Nov 2026, 08:30", "label": "Waiting for you", "summary": "Call us."},
+            {"at": at, "type": "submitted", "status": "received", "summary": None},
+            {"at": at, "type": "status_changed", "status": "in_progress", "summary": "We met."},
+            {"at": at, "type": "note_added", "status": None, "summary": "Call us."},
         ],
     }
 
@@ -396,15 +399,32 @@ def test_every_visible_string_goes_through_gettext(key):
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
+    def bracketed(message: str) -> str:
+        return f"\u27e6{message}\u27e7"
+
     env.install_gettext_callables(
-        gettext=lambda s: f"\u27e6{s}\u27e7",
-        ngettext=lambda s, p, n: f"\u27e6{s if n == 1 else p}\u27e7",
+        gettext=bracketed,
+        ngettext=lambda s, p, n: bracketed(s if n == 1 else p),
         newstyle=True,
     )
+    shown_as_data: set[str] = set()  # dates are Babel's, in the page's language: data
+
+    def recorded(name):
+        def show(value):
+            text = filters_for("en", bracketed)[name](value)
+            shown_as_data.add(text)
+            return text
+
+        return show
+
+    env.filters.update(filters_for("en", bracketed))
+    env.filters.update(date=recorded("date"), datetime=recorded("datetime"))
+    env.globals.update(language="en", languages=LANGUAGES)
     context = PAGES[key]()
     html = env.get_template(key.split("#")[0]).render(**context)
     page = Page(html)
     allowed = _collect_strings(context, set())
+    allowed |= shown_as_data
     depth = 0
     untranslated = []
     for data, element in page.text_nodes:
@@ -733,22 +753,25 @@ def test_status_page_lists_events_in_order():
     items = [c for c in timeline.children if c.tag == "li"]
     labels = [item.text for item in items]
     assert len(items) == 3
-    assert "Feedback received" in labels[0]
-    assert "Centre replied" in labels[1] and "We met." in labels[1]
-    assert "Waiting for you" in labels[2] and "Call us." in labels[2]
+    assert "Received" in labels[0] and "Feedback received" in labels[0]
+    assert "Being looked into" in labels[1] and "We met." in labels[1]
+    assert "Note added" in labels[2] and "Call us." in labels[2]
     assert "None" not in page.one("main").text
 
 
 @pytest.mark.parametrize(
-    "status", ["received", "in_progress", "awaiting_parent", "resolved", "closed"]
-)
-def test_status_badge_is_styled_by_status(status):
-    html = render("pages/case_status.html", **status_context(status=status, status_label="X"))
+    ("status", "shown"),
+    [("received", "Received"), ("in_progress", "Being looked into"),
+     ("awaiting_parent", "Waiting for your reply"), ("resolved", "Resolved"),
+     ("closed", "Closed")],
+)  # fmt: skip
+def test_status_badge_is_styled_by_status(status, shown):
+    html = render("pages/case_status.html", **status_context(status=status))
     page = Page(html)
     badges = [e for e in page.elements if "badge" in (e.get("class") or "").split()]
     assert len(badges) == 1
     assert status in badges[0].get("class").split()
-    assert badges[0].text == "X"
+    assert badges[0].text == shown
 
 
 def test_status_page_without_a_due_date():

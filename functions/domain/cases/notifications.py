@@ -4,25 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from functions.domain.cases.models import CASE_DESCRIPTION_MAX, Case
-from functions.domain.cases.service_levels import human_date, human_datetime
+from functions.domain.cases.models import Case
 from functions.domain.directory.models import Centre, Contact, Region
 from functions.domain.mail.outbox import MessageKind, OutboxMessage, new_message_id
-from functions.domain.shared.vocabulary import Category, TriageReason, label
+from functions.domain.shared.vocabulary import Category, TriageReason
 
-TRIAGE_LABELS = {
-    TriageReason.UNKNOWN_CENTRE: "Centre not recognised",
-    TriageReason.UNKNOWN_KIND: "Type of feedback not recognised",
-    TriageReason.UNKNOWN_TOPIC: "Topic not recognised",
-    TriageReason.UNCLEAR_URGENCY: "Unclear whether it is urgent",
-    TriageReason.NO_DESCRIPTION: "No message was written",
-    TriageReason.INVALID_CONTACT: "Contact details could not be read",
-    TriageReason.NO_CONSENT: "Consent not given: contact details were not kept",
-    TriageReason.MESSAGE_CUT: (
-        f"The message was longer than {CASE_DESCRIPTION_MAX:,} characters and was cut here; "
-        "the form's responses hold all of it"
-    ),
-}
 # Complaints that may be about the principal: the regional administrator is told as well.
 ALSO_TO_REGION = frozenset({Category.STAFF_CONDUCT, Category.CHILD_WELLBEING_AND_SAFETY})
 # The answer shown beside a reason. Not the centre's: the mail shows it once, as the centre.
@@ -33,14 +19,15 @@ _GIVEN_FOR = {
 }
 
 
-def triage_labels(case: Case) -> list[str]:
+def triage_items(case: Case) -> list[dict[str, str]]:
+    """Why the case needs a person's eye: each reason's code and, for some, the answer given
+    (rendered into words by the template, in the reader's language)."""
     if not case.triage:
         return []
-    labels = []
-    for reason in case.triage.reasons:
-        given = case.triage.given.get(_GIVEN_FOR.get(reason, ""), "")
-        labels.append(f"{TRIAGE_LABELS[reason]}: {given}" if given else TRIAGE_LABELS[reason])
-    return labels
+    return [
+        {"reason": reason.value, "given": case.triage.given.get(_GIVEN_FOR.get(reason, ""), "")}
+        for reason in case.triage.reasons
+    ]
 
 
 def _message(case: Case, template: str, to: str, kind: MessageKind, data: dict, now: datetime,
@@ -66,16 +53,17 @@ def new_case_messages(
     every administrator when the region is unknown.
 
     Each message holds a parent's text once (the centre as given, the description); subjects
-    name a centre only when it is one of ours (`centre_known`).
+    name a centre only when it is one of ours (`centre_known`). The rest is enums, ids and
+    times: the templates put them into words and dates in the reader's language.
     """
     common = {
         "network_name": network_name,
         "reference": case.reference,
         "centre_name": case.centre_name,
         "centre_known": case.centre_id is not None,
-        "kind_label": label(case.kind) or "Feedback",
-        "category_label": label(case.category),
-        "respond_by": human_date(case.respond_by),
+        "kind": case.kind.value if case.kind else None,
+        "category": case.category.value,
+        "respond_by": case.respond_by,
         "urgent": case.urgent,
     }
     messages = []
@@ -86,16 +74,12 @@ def new_case_messages(
                                  MessageKind.TRANSACTIONAL, data, now,
                                  reporter.preferred_language))  # fmt: skip
     staff_data = common | {
-        "region_name": region.name if region else "Region not known",
+        "region_name": region.name if region else None,
         "description": case.description,
-        "submitted_at": human_datetime(case.created_at),
-        "triage_reasons": triage_labels(case),
+        "submitted_at": case.created_at,
+        "triage": triage_items(case),
         "anonymous": case.anonymous,
-        "reporter_contact": "by email"
-        if reporter.email
-        else "by phone"
-        if reporter.phone
-        else None,
+        "reporter_contact": "email" if reporter.email else "phone" if reporter.phone else None,
     }
     recipients: list[tuple[Contact, str]] = []
     if centre:

@@ -59,7 +59,6 @@ def open_case(
         type=EventType.SUBMITTED,
         at=now,
         actor=Actor(role="parent" if reporter.role != "staff" else "staff"),
-        summary="Feedback received" + (" and marked urgent" if urgent else ""),
         status=CaseStatus.RECEIVED,
     )
     return case, event

@@ -30,14 +30,3 @@ def respond_by(created_at: datetime, kind: Kind | None, urgent: bool) -> datetim
         return created_at + URGENT_RESPONSE
     days = WORKING_DAYS_TO_RESPOND.get(kind, DEFAULT_WORKING_DAYS)
     return _add_working_days(created_at.astimezone(SAST), days).astimezone(UTC)
-
-
-def human_date(moment: datetime) -> str:
-    """A date a parent reads easily, in South African time: 'Wednesday 25 November 2026'."""
-    local = moment.astimezone(SAST)
-    return f"{local:%A} {local.day} {local:%B %Y}"
-
-
-def human_datetime(moment: datetime) -> str:
-    local = moment.astimezone(SAST)
-    return f"{local.day} {local:%B %Y}, {local:%H:%M}"

@@ -7,10 +7,9 @@ from pydantic import ValidationError
 
 from functions import logs, wiring
 from functions.config import get_settings
-from functions.domain.cases.service_levels import human_date
 from functions.domain.cases.submission import FeedbackSubmission
 from functions.domain.shared.validation import field_errors
-from functions.domain.shared.vocabulary import Language, ReporterRole, Source, label
+from functions.domain.shared.vocabulary import N_, Language, ReporterRole, Source
 from functions.entrypoints import page
 from functions.http.pages import not_found_page, render_page
 from functions.http.parent import form_tokens as tokens
@@ -29,10 +28,10 @@ _ERROR_FIELD = {
     "consent": "consent.given",
 }
 _WHEN_EMPTY = {
-    "centre_id": "Choose your child's centre",
-    "kind": "Choose what you would like to share",
-    "category": "Choose a topic",
-    "consent.given": "Tick the box to agree, so that we can accept your feedback",
+    "centre_id": N_("Choose your child's centre"),
+    "kind": N_("Choose what you would like to share"),
+    "category": N_("Choose a topic"),
+    "consent.given": N_("Tick the box to agree, so that we can accept your feedback"),
 }
 
 
@@ -82,16 +81,14 @@ def _post(request: Request) -> Response:
     values = {name: form.get(name, "") for name in form if name != "csrf_token"}
     if values.pop(HONEYPOT, ""):
         logs.honeypot_tripped()
-        return render_page("thanks.html", page_title="Thank you")
+        return render_page("thanks.html")
     try:
         nonce = tokens.check(form.get("csrf_token"), request.cookies.get(tokens.COOKIE_NAME),
                              wiring.signer(), settings.form_token_max_age_seconds)  # fmt: skip
     except tokens.FormTokenRejected as rejection:
         logs.form_token_rejected(str(rejection))
-        notice = (
-            "Your form had expired, so nothing was sent yet. "
-            "Please check your answers and send again."
-        )
+        notice = N_("Your form had expired, so nothing was sent yet. Please check your answers and "
+                    "send again.")  # fmt: skip
         return form_page(request, 403, values, {}, notice)
     try:
         command = FeedbackSubmission.model_validate(_submission_data(values))
@@ -105,7 +102,7 @@ def _post(request: Request) -> Response:
         key = f"{nonce}:{fingerprint(command)}"
         receipt = submit_feedback(command, Source.WEB_FORM, wiring.dependencies(), key)
     except UnknownCentre:
-        errors = {"centre_id": "That centre is not taking feedback here; choose another"}
+        errors = {"centre_id": N_("That centre is not taking feedback here; choose another")}
         logs.input_rejected(NAME, 422, errors)
         return form_page(request, 422, values, errors)
     case = receipt.case
@@ -125,20 +122,20 @@ def _received(token: str) -> Response:
     return render_page(
         "feedback_received.html",
         headers={"X-Robots-Tag": "noindex, nofollow"},
-        page_title=f"Feedback received: {case.reference}",
         reference=case.reference,
         status_url=f"case_status?token={token}",
         centre_name=case.centre_name,
-        kind_label=label(case.kind),
+        kind=case.kind,
         urgent=case.urgent,
-        respond_by=human_date(case.respond_by),
+        respond_by=case.respond_by,
     )
 
 
 # Field lengths are bounded by validation; the body limit refuses what no form fill could make.
 @page(NAME, methods=("GET", "POST"), max_body=lambda: get_settings().max_body_bytes,
-      unavailable="We could not save or load the form just now. If you were sending feedback, "
-      "go back: your answers are still in the form, and nothing was recorded yet.")  # fmt: skip
+      unavailable=N_("We could not save or load the form just now. If you were sending "
+                     "feedback, go back: your answers are still in the form, and nothing was "
+                     "recorded yet."))  # fmt: skip
 def feedback_form(request: Request) -> Response:
     """GET shows the form; POST records the case and shows its reference and status link."""
     if request.method == "POST":

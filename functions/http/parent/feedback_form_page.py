@@ -16,6 +16,7 @@ from functions.domain.shared.vocabulary import (
     ReporterRole,
     options,
 )
+from functions.http import pages
 from functions.http.pages import render_page
 from functions.http.parent import form_tokens as tokens
 
@@ -40,10 +41,11 @@ def form_page(request: Request, status: int, values: dict, errors: dict, notice:
     settings = get_settings()
     token, nonce = tokens.issue(wiring.signer(), request.cookies.get(tokens.COOKIE_NAME))
     kinds = [option | {"hint": KIND_HINTS[Kind(option["value"])]} for option in options(Kind)]
+    # The reply comes in the language the parent reads this page in, unless they choose another.
+    values = {"reporter.preferred_language": pages.current_language(), **values}
     response = render_page(
         "feedback_form.html",
         status,
-        page_title="Share your feedback",
         action_url=FORM_ENTRY_POINT,  # relative: the page works on any host it is served from
         csrf_token=token,
         centre_groups=_centre_groups(),
