@@ -18,7 +18,7 @@ VENV_STAMP := $(VENV)/.installed
 TASKS_STAMP := $(VENV_TASKS)/.installed-$(TASKS_EMULATOR_VERSION)
 
 .PHONY: help setup chromium firestore-emulator run test test-quick lint bench \
-	seed-form-mappings preview-emails clean distclean
+	seed-form-mappings preview-emails translations clean distclean
 
 help:
 	@echo "make run     start both emulators and every entry point on http://127.0.0.1:8080"
@@ -31,6 +31,8 @@ help:
 	@echo "make seed-form-mappings  load infra/google_forms/mappings/*.json into the Firestore"
 	@echo "             GOOGLE_CLOUD_PROJECT (and FIRESTORE_EMULATOR_HOST, if set) point at"
 	@echo "make preview-emails  render every email with its sample data into build/email-previews/"
+	@echo "make translations  extract the strings people read into functions/locales/messages.pot"
+	@echo "             and merge them into every language's messages.po (then translate the new ones)"
 	@echo "make clean   caches and build output (make distclean also removes the virtualenvs)"
 
 setup: $(VENV_STAMP) $(TASKS_STAMP) chromium firestore-emulator
@@ -96,6 +98,9 @@ seed-form-mappings: $(VENV_STAMP)
 
 preview-emails: $(VENV_STAMP)
 	$(PY) -m functions.devtools.preview_emails
+
+translations: $(VENV_STAMP)
+	$(PY) -m functions.devtools.translations update
 
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .
