@@ -81,6 +81,7 @@ run: $(VENV_STAMP) $(TASKS_STAMP) firestore-emulator
 
 test: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 	@if [ -n "$$(find tests/node -name '*.test.js' -print -quit 2>/dev/null)" ]; then \
 		node --test tests/node/; \
@@ -91,6 +92,7 @@ test: setup
 # While working: everything but the tests marked `long` (a fuzz of 1,200 form responses).
 test-quick: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest -m "not long"
 
 seed-form-mappings: $(VENV_STAMP)
@@ -104,6 +106,7 @@ translations: $(VENV_STAMP)
 
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # bench/_*.py are helpers the benchmarks load, not benchmarks.
 bench: $(VENV_STAMP) $(TASKS_STAMP)

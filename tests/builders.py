@@ -139,3 +139,10 @@ def stored_message(client, message_id: str) -> OutboxMessage | None:
 def suppression_reasons(client, address: str) -> set[str]:
     snapshot = client.collection("suppressions").document(address_key(address)).get()
     return set((snapshot.to_dict() or {}).get("reasons", {})) if snapshot.exists else set()
+
+
+def tampered(token: str) -> str:
+    """`token` with one character of its signature changed. Not the last character: base64's
+    last character carries bits the decoder drops, so changing it may change nothing."""
+    spot = len(token) - 5
+    return token[:spot] + ("A" if token[spot] != "A" else "B") + token[spot + 1 :]

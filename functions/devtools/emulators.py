@@ -204,8 +204,12 @@ class FirestoreEmulator(_Emulator):
 
         assert self.data_dir is not None, "export needs a data_dir"
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        body = json.dumps({"database": f"projects/{project}/databases/(default)",
-                           "export_directory": str(self.data_dir.resolve())}).encode()
+        body = json.dumps(
+            {
+                "database": f"projects/{project}/databases/(default)",
+                "export_directory": str(self.data_dir.resolve()),
+            }
+        ).encode()
         request = urllib.request.Request(
             f"http://{self.host}/emulator/v1/projects/{project}:export", data=body,
             headers={"Content-Type": "application/json"}, method="POST",

@@ -68,7 +68,10 @@ def current_language() -> str:
 
 
 def render_page(
-    template: str, status: int = 200, headers: dict | None = None, keep_query: bool = True,
+    template: str,
+    status: int = 200,
+    headers: dict | None = None,
+    keep_query: bool = True,
     **context,
 ) -> Response:
     """Render templates/pages/<template> into a complete HTML response. `keep_query=False`:

@@ -225,8 +225,9 @@ def test_what_make_run_stored_is_there_after_a_restart_and_fresh_starts_empty(tm
     run = _start_run(env)
     try:
         _wait_until_serving(run, f"{base}/feedback_form")
-        request = urllib.request.Request(f"{base}/submit_feedback", data=submission,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{base}/submit_feedback", data=submission, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             status_url = json.loads(response.read())["status_url"]
         assert status_of(status_url) == 200

@@ -399,6 +399,7 @@ def test_every_visible_string_goes_through_gettext(key):
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
+
     def bracketed(message: str) -> str:
         return f"\u27e6{message}\u27e7"
 

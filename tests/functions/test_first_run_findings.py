@@ -66,8 +66,9 @@ def every_page(client_for) -> dict[str, str]:
         "errors": form.post("/", data={"csrf_token": "x"}).get_data(as_text=True),
         "status": client_for("case_status").get(f"/?token={token}").get_data(as_text=True),
         "not found": client_for("case_status").get("/?token=x").get_data(as_text=True),
-        "unsubscribe": client_for("unsubscribe").get(f"/?token={unsubscribe}").get_data(
-            as_text=True),  # fmt: skip
+        "unsubscribe": client_for("unsubscribe")
+        .get(f"/?token={unsubscribe}")
+        .get_data(as_text=True),  # fmt: skip
         "privacy": client_for("privacy").get("/").get_data(as_text=True),
     }
 
