@@ -208,7 +208,7 @@ def form_context(**overrides: Any) -> dict[str, Any]:
         "values": {},
         "errors": {},
         "notice": None,
-        "consent_text": "We share what you write with the centre and keep it for 3 years.",
+        "consent_statement": "We, %(network)s, share what you write with the centre.",
         "consent_version": "2026-01",
     }
     context.update(overrides)
@@ -581,7 +581,8 @@ def test_honeypot_is_hidden_from_people_and_assistive_tech():
 
 def test_consent_statement_is_shown_above_the_checkbox():
     _, page = render_page("pages/feedback_form.html")
-    statement = [e for e in page.elements if e.text == form_context()["consent_text"]]
+    shown = "We, SayPro ECD Network, share what you write with the centre."
+    statement = [e for e in page.elements if e.text == shown]
     assert statement
     box = page.named("consent.given")[0]
     assert page.elements.index(statement[-1]) < page.elements.index(box)

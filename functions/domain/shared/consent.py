@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+from functions.domain.shared.vocabulary import N_
+
 CURRENT_CONSENT_VERSION = "2026-11"
 
-# "{network}" is the network's name (NETWORK_NAME) as the page shows it.
+# "%(network)s" is the network's name (NETWORK_NAME) as the page shows it. A version's
+# statement is its English with its translations (the catalogues): a parent agrees to it in
+# the language they read the form in, so changing either wording is a new version.
 CONSENT_TEXTS: dict[str, str] = {
-    "2026-11": (
-        "I agree that {network} may keep what I share here, and my contact details if I give "
+    "2026-11": N_(
+        "I agree that %(network)s may keep what I share here, and my contact details if I give "
         "them, to look into my feedback and reply to me. Only the centre and the network's "
         "customer-service staff will see it. I can ask to see or delete my information at any time."
     ),
 }
-
-
-def consent_text(version: str, network_name: str) -> str:
-    """The statement a person agrees to, as they read it."""
-    return CONSENT_TEXTS[version].replace("{network}", network_name)
 
 
 def is_known_version(version: str) -> bool:

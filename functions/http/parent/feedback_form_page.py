@@ -6,7 +6,7 @@ from flask import Request
 
 from functions import wiring
 from functions.config import get_settings
-from functions.domain.shared.consent import CURRENT_CONSENT_VERSION, consent_text
+from functions.domain.shared.consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
 from functions.domain.shared.vocabulary import (
     KIND_HINTS,
     AgeGroup,
@@ -54,7 +54,7 @@ def form_page(request: Request, status: int, values: dict, errors: dict, notice:
         age_groups=options(AgeGroup),
         roles=options(ReporterRole),
         languages=options(Language),
-        consent_text=consent_text(CURRENT_CONSENT_VERSION, settings.network_name),
+        consent_statement=CONSENT_TEXTS[CURRENT_CONSENT_VERSION],  # the template translates
         consent_version=CURRENT_CONSENT_VERSION,
         values=values,
         errors=errors,

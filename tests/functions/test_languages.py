@@ -1,0 +1,141 @@
+"""Pages and mail in the parent's language: asked for with ?lang= (and remembered), else the
+browser's Accept-Language, else English; the acknowledgement in the language the parent
+prefers. Expected text comes from the catalogues themselves, so a reviewer's better wording
+never breaks these tests, while an English page where isiZulu was asked for does."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from functions.adapters.mail.local_mailbox import LocalMailbox
+from functions.config import get_settings
+from functions.rendering.translations import catalogue
+from tests.builders import submission
+from tests.functions.test_feedback_form import csrf_token, filled
+from tests.functions.test_new_case_mail import deliver_all
+
+HEADING = "Tell us about your child's centre"  # the form's <h1>
+
+
+def in_(language: str, english: str) -> str:
+    return catalogue(language).gettext(english)
+
+
+def heading(answer) -> str:
+    return unescape(re.search(r"<h1[^>]*>(.*?)</h1>", answer.get_data(as_text=True), re.S)[1])
+
+
+def page_language(answer) -> str:
+    return re.search(r'<html lang="([^"]+)"', answer.get_data(as_text=True))[1]
+
+
+@pytest.fixture
+def form(client_for):
+    return client_for("feedback_form")
+
+
+def test_the_catalogues_translate_the_forms_heading():
+    assert in_("zu", HEADING) != HEADING and in_("af", HEADING) != HEADING
+
+
+@pytest.mark.parametrize("language", ["zu", "af"])
+def test_a_language_asked_for_is_shown_and_remembered(form, language):
+    first = form.get(f"/?lang={language}")
+    assert page_language(first) == language and first.headers["Content-Language"] == language
+    assert heading(first) == in_(language, HEADING)
+    cookie = next(c for c in first.headers.getlist("Set-Cookie") if c.startswith("lang="))
+    assert (
+        cookie.startswith(f"lang={language};") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    )
+
+    later = form.get("/")  # the test client sends the cookie back
+    assert page_language(later) == language and heading(later) == in_(language, HEADING)
+
+
+@pytest.mark.parametrize(
+    ("accept", "shown"),
+    [("af-ZA,af;q=0.9,en;q=0.5", "af"), ("zu", "zu"), ("en-ZA", "en"), ("fr, de;q=0.8", "en"),
+     ("xh-ZA,zu;q=0.7", "zu"), ("", "en"), ("*;q=x,,;;", "en")],
+)  # fmt: skip
+def test_without_a_choice_the_browsers_languages_decide(form, accept, shown):
+    answer = form.get("/", headers={"Accept-Language": accept})
+    assert answer.status_code == 200 and page_language(answer) == shown
+    assert "Accept-Language" in answer.headers["Vary"]
+
+
+@pytest.mark.parametrize("asked", ["xx", "../zu", "zu\r\nSet-Cookie: a=b", "ZU", "e" * 5000])
+def test_a_language_we_do_not_ship_is_english_and_not_remembered(form, asked):
+    answer = form.get("/", query_string={"lang": asked})
+    assert answer.status_code == 200 and page_language(answer) == "en"
+    assert not any(c.startswith("lang=") for c in answer.headers.getlist("Set-Cookie"))
+
+
+def test_a_choice_in_the_address_beats_the_cookie_and_the_browser(form):
+    form.get("/?lang=af")
+    answer = form.get("/?lang=zu", headers={"Accept-Language": "af"})
+    assert page_language(answer) == "zu"
+
+
+@pytest.mark.parametrize("target", ["feedback_form", "privacy", "case_status"])
+def test_every_parent_page_offers_the_three_languages(client_for, target):
+    answer = client_for(target).get("/?lang=af")
+    html = answer.get_data(as_text=True)
+    assert page_language(answer) == "af"
+    switcher = re.search(r'<nav class="langs".*?</nav>', html, re.S)[0]
+    assert re.findall(r'hreflang="(\w+)"', switcher) == ["en", "zu", "af"]
+    assert 'lang="af" hreflang="af" aria-current="true"' in switcher
+
+
+def test_the_switcher_on_a_status_page_keeps_its_link(client_for):
+    token = client_for("submit_feedback").post("/", json=submission()).get_json()["status_url"]
+    token = token.split("token=", 1)[1]
+    page = client_for("case_status").get(f"/?token={token}&lang=zu")
+    assert page.status_code == 200 and page_language(page) == "zu"
+    links = re.findall(r'<a href="([^"]+)" lang="(\w+)"', page.get_data(as_text=True))
+    assert ("?token=" + token + "&amp;lang=af", "af") in links
+
+
+def test_a_not_found_page_in_another_language_does_not_echo_the_address(client_for):
+    page = client_for("case_status").get("/?token=not-ours&lang=zu")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404 and page_language(page) == "zu"
+    assert "not-ours" not in html and 'href="?lang=en"' in html
+
+
+def test_the_form_in_isizulu_proposes_isizulu_for_the_reply_and_the_mail_follows(
+    form, client_for, tasks
+):
+    page = form.get("/?lang=zu").get_data(as_text=True)
+    assert re.search(r'<option value="zu" selected', page)
+    values = filled(csrf_token(page), **{"reporter.email": "zodwa@example.org"})
+    answer = form.post("/", data=values, follow_redirects=True)
+    assert answer.status_code == 200 and page_language(answer) == "zu"
+
+    deliver_all(client_for, tasks)
+    mail = {m.to: m for m in LocalMailbox(get_settings().local_mailbox_dir).list()}
+    acknowledgement = mail["zodwa@example.org"]
+    reference = re.search(r"FB-[0-9A-Z]{4}-[0-9A-Z]{3}", acknowledgement.subject)[0]
+    subject = "We received your feedback (reference %(reference)s)"
+    assert acknowledgement.subject == in_("zu", subject) % {"reference": reference}
+    assert in_("zu", "Your reference") + ": " + reference in acknowledgement.text
+    # Staff read the alert in English: the parent's language is theirs, not the principal's.
+    alert = mail["principal@ubuntu.example.org"]
+    assert "We received" not in alert.subject and alert.subject.isascii()
+
+
+@pytest.mark.parametrize(("preferred", "language"), [("af", "af"), ("xh", "en"), (None, "en")])
+def test_the_acknowledgement_of_a_json_submission_is_in_the_preferred_language(
+    client_for, tasks, preferred, language
+):
+    reporter = {"name": "Anke", "email": "anke@example.org", "phone": "0821234567"}
+    if preferred:
+        reporter["preferred_language"] = preferred
+    client_for("submit_feedback").post("/", json=submission(reporter=reporter))
+    deliver_all(client_for, tasks)
+    mail = {m.to: m for m in LocalMailbox(get_settings().local_mailbox_dir).list()}
+    reference = re.search(r"FB-[0-9A-Z]{4}-[0-9A-Z]{3}", mail["anke@example.org"].subject)[0]
+    subject = "We received your feedback (reference %(reference)s)"
+    assert mail["anke@example.org"].subject == in_(language, subject) % {"reference": reference}
