@@ -5,12 +5,14 @@ to a POST, polled every 5 ms (connection refused means "not yet"). That is what 
 for when a new instance takes the request: interpreter, imports, gunicorn, and the first
 request's lazy work (Firestore client, validation, the writes).
 
-Why a bare Firestore write (bench/_bare_function.py) is the baseline: every function that
-stores something pays for Python, functions_framework and google.cloud.firestore whatever our
-code does, so the ratio isolates what our code adds. Target: at most 15% more. The two
-alternate in one run (order swapped each round) against one Firestore emulator, so machine
-noise hits both alike. Both share one bytecode cache (PYTHONPYCACHEPREFIX, a temporary
-directory) filled by an uncounted warm-up start of each: compiling is not start-up cost.
+The baseline is the fixed stack's floor (bench/_bare_function.py): functions-framework, the
+Firestore client, a pydantic model validating the body, and one write. Every function of
+this stack pays for those whatever our code does, so the ratio isolates what our code adds.
+Target: submit_feedback at most 1.10x the floor. Also shown: the same write without pydantic
+(how much of the floor pydantic sets by itself). They alternate in one run (order swapped
+each round) against one Firestore emulator, so machine noise hits all alike. All share one
+bytecode cache (PYTHONPYCACHEPREFIX, a temporary directory) filled by an uncounted warm-up
+start of each: compiling is not start-up cost.
 Exit code 0 whatever the ratio: a benchmark, not a test.
 
     .venv/bin/python bench/cold_start.py [--rounds 7] [--json]
@@ -40,7 +42,7 @@ from functions.devtools.emulators import (  # noqa: E402
 )
 
 VENV_BIN = REPO_ROOT / ".venv" / "bin"
-TARGET_RATIO = 1.15
+TARGET_RATIO = 1.10
 POLL_SECONDS = 0.005
 START_TIMEOUT = 60.0
 SUBMISSION = {
@@ -51,14 +53,18 @@ SUBMISSION = {
     "consent": {"given": True, "version": "2026-11"},
     "child": {"first_name": "T", "age_group": "toddler"},
 }  # fmt: skip
-BASELINE = "bare firestore write"
-# Not a target: the same bare write validated by a one-field pydantic model. pydantic is part
-# of the stack the product owner fixed, so this shows how much of the ratio it sets by itself.
-PYDANTIC_FLOOR = "bare write + pydantic"
+# The floor: functions-framework + the Firestore client + pydantic + one write.
+FLOOR = "floor (ff+fs+pydantic)"
+# Not baselines: the same write without pydantic, to show what pydantic alone costs; and the
+# floor plus one Cloud Tasks call (every new case queues its mail), to show what the Cloud
+# Tasks client costs by itself, so that what is left is what our own code adds.
+BARE = "bare firestore write"
+FLOOR_AND_TASK = "floor + one tasks call"
 TARGETS = {  # name -> (functions-framework arguments, JSON body of the POST)
     "submit_feedback": (["--target=submit_feedback", "--source=main.py"], SUBMISSION),
-    BASELINE: (["--target=write_one", "--source=bench/_bare_function.py"], {}),
-    PYDANTIC_FLOOR: (["--target=write_one_validated", "--source=bench/_bare_function.py"], {}),
+    FLOOR: (["--target=write_one_validated", "--source=bench/_bare_function.py"], {}),
+    BARE: (["--target=write_one", "--source=bench/_bare_function.py"], {}),
+    FLOOR_AND_TASK: (["--target=write_one_and_queue", "--source=bench/_bare_function.py"], {}),
 }
 IMPORTS = {  # label -> what `python -c` runs
     "functions_framework": "import functions_framework",
@@ -139,6 +145,7 @@ def run(rounds: int) -> dict:
         with FirestoreEmulator() as emulator, TasksEmulator(queues=queues) as tasks:
             env["FIRESTORE_EMULATOR_HOST"] = emulator.host
             env["CLOUD_TASKS_EMULATOR_HOST"] = tasks.host
+            env["BENCH_QUEUE_PATH"] = queues[0]
             seed = "from functions.devtools.seed import seed_demo_data; seed_demo_data()"
             subprocess.run([python, "-c", seed], cwd=REPO_ROOT, env=env, check=True)
             for args, body in TARGETS.values():  # warm-up: fills the bytecode cache
@@ -152,13 +159,17 @@ def run(rounds: int) -> dict:
                 subprocess.run([python, "-c", IMPORTS[label]], cwd=REPO_ROOT, env=env, check=True)
                 times.append(time.perf_counter() - began)
     targets = {name: _summary(times) for name, times in samples.items()}
-    ratio = targets["submit_feedback"]["median_ms"] / targets[BASELINE]["median_ms"]
-    floor = targets[PYDANTIC_FLOOR]["median_ms"] / targets[BASELINE]["median_ms"]
+    ratio = targets["submit_feedback"]["median_ms"] / targets[FLOOR]["median_ms"]
+    bare = targets["submit_feedback"]["median_ms"] / targets[BARE]["median_ms"]
+    pydantic = targets[FLOOR]["median_ms"] / targets[BARE]["median_ms"]
+    ours = targets["submit_feedback"]["median_ms"] / targets[FLOOR_AND_TASK]["median_ms"]
     return {
         "rounds": rounds,
         "targets": targets,
         "ratio": round(ratio, 3),
-        "pydantic_floor_ratio": round(floor, 3),
+        "ratio_to_bare_write": round(bare, 3),
+        "floor_to_bare_write": round(pydantic, 3),
+        "ratio_to_floor_and_task": round(ours, 3),
         "target_ratio": TARGET_RATIO,
         "pass": ratio <= TARGET_RATIO,
         "import_ms": {module: _summary(times) for module, times in imports.items()},
@@ -168,14 +179,20 @@ def run(rounds: int) -> dict:
 
 def report(result: dict) -> None:
     print(f"cold start to first 2xx, {result['rounds']} rounds each (ms)")
-    print(f"  {'':22} {'median':>8} {'min':>8} {'max':>8}")
+    print(f"  {'':24} {'median':>8} {'min':>8} {'max':>8}")
     for name, t in result["targets"].items():
-        print(f"  {name:22} {t['median_ms']:8.1f} {t['min_ms']:8.1f} {t['max_ms']:8.1f}")
+        print(f"  {name:24} {t['median_ms']:8.1f} {t['min_ms']:8.1f} {t['max_ms']:8.1f}")
     verdict = "PASS" if result["pass"] else "OVER"
-    print(f"ratio submit_feedback / {BASELINE}: {result['ratio']:.2f} "
+    print(f"ratio submit_feedback / {FLOOR}: {result['ratio']:.2f} "
           f"(target <= {TARGET_RATIO:.2f}) {verdict}")  # fmt: skip
-    print(f"  of which the stack's floor ({PYDANTIC_FLOOR} / {BASELINE}): "
-          f"{result['pydantic_floor_ratio']:.2f}")  # fmt: skip
+    print(
+        f"  (submit_feedback / {BARE}: {result['ratio_to_bare_write']:.2f}; "
+        f"pydantic's share, floor / bare write: {result['floor_to_bare_write']:.2f})"
+    )
+    print(
+        f"  (submit_feedback / {FLOOR_AND_TASK}: {result['ratio_to_floor_and_task']:.2f}: "
+        "what our own code adds to a function that must write and queue)"
+    )
     ff_ms, main_ms = (result["import_ms"][label]["median_ms"] for label in IMPORTS)
     print(f"import time (median): functions_framework {ff_ms:.1f} ms, with main.submit_feedback "
           f"{main_ms:.1f} ms (+{main_ms - ff_ms:.1f} ms)")  # fmt: skip

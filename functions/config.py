@@ -47,6 +47,8 @@ class Settings(BaseModel):
     form_token_max_age_seconds: int = 4 * 60 * 60
     # Longest a request waits on Firestore (retries included) before answering 503.
     firestore_timeout_seconds: float = 10.0
+    # How long an instance keeps a centre or region it read (0: read every time).
+    directory_cache_seconds: float = 60.0
     # Longest deliver_email keeps trying to record that a message was sent: losing that write
     # would send it again. Within deliver_email's function timeout (infra/terraform), which is
     # within the sending lease (functions/domain/mail/outbox.py).

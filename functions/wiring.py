@@ -33,7 +33,8 @@ def _firestore(adapter_class, **extra):
 def centre_directory():
     from functions.adapters.firestore.directory import FirestoreCentreDirectory
 
-    return _firestore(FirestoreCentreDirectory)
+    return _firestore(FirestoreCentreDirectory,
+                      cache_seconds=get_settings().directory_cache_seconds)  # fmt: skip
 
 
 @functools.cache

@@ -17,14 +17,22 @@ class FakeStore:
         self.taken = set(taken_references or ())
         self.unavailable = unavailable
 
-    # Transactions
-    def run(self, work):
+    # Transactions: like the Firestore unit of work, a commit that would create something
+    # that exists fails as a whole and the work runs again (a few times).
+    def run(self, work, while_committing=None):
         if self.unavailable:
             raise StorageUnavailable("ServiceUnavailable")
-        unit = _Unit(self)
-        result = work(unit)
-        unit.commit()
-        return result, unit.messages
+        for attempt in range(5):
+            unit = _Unit(self, attempt)
+            result = work(unit)
+            if while_committing and unit.messages:
+                while_committing(list(unit.messages))
+            try:
+                unit.commit()
+            except _Conflict:
+                continue
+            return result, unit.messages
+        raise StorageUnavailable("contention")
 
     # CaseReader
     def get(self, reference):
@@ -34,9 +42,14 @@ class FakeStore:
         return sorted(self.events.get(reference, []), key=lambda event: event.at)
 
 
+class _Conflict(Exception):
+    pass
+
+
 class _Unit:
-    def __init__(self, store: FakeStore):
-        self.store, self.writes, self.messages = store, [], []
+    def __init__(self, store: FakeStore, attempt: int = 0):
+        self.store, self.writes, self.messages, self.attempt = store, [], [], attempt
+        self.read_markers: set = set()
         self.cases, self.markers, self.outbox = self, _Markers(self), _Outbox(self)
 
     def get(self, reference):
@@ -54,9 +67,9 @@ class _Unit:
         store = self.store
         for kind, key, *_ in self.writes:
             if kind == "case" and (key in store.cases or key in store.taken):
-                raise RuntimeError(f"case {key} exists")
-            if kind == "marker" and key in store.markers:
-                raise RuntimeError(f"marker {key} exists")
+                raise _Conflict(f"case {key} exists")
+            if kind == "marker" and key in store.markers and key not in self.read_markers:
+                raise _Conflict(f"marker {key} exists")
         for kind, key, *values in self.writes:
             if kind in ("case", "save"):
                 case, event = values
@@ -73,6 +86,7 @@ class _Markers:
         self._unit = unit
 
     def get(self, key):
+        self._unit.read_markers.add(key)
         return self._unit.store.markers.get(key)
 
     def add(self, marker):

@@ -83,13 +83,24 @@ class UnitOfWork(Protocol):
     cases: CaseStore
     markers: MarkerStore
     outbox: OutboxWriter
+    # 0 on the first run; more when another writer committed first and the work runs again.
+    attempt: int
 
 
 class Transactions(Protocol):
-    def run(self, work: Callable[[UnitOfWork], T]) -> tuple[T, list[OutboxMessage]]:
+    def run(
+        self,
+        work: Callable[[UnitOfWork], T],
+        while_committing: Callable[[list[OutboxMessage]], object] | None = None,
+    ) -> tuple[T, list[OutboxMessage]]:
         """Run `work` and commit everything it wrote at once. When another writer got there
         first, run it again on what is there now (as Firestore transactions do). Returns its
-        result and the outbox messages the committed run wrote."""
+        result and the outbox messages the committed run wrote.
+
+        `while_committing(messages)` runs at the same time as each commit of a run that
+        wrote messages (queueing their delivery: the two round trips overlap), and is over
+        when this returns; what it raises, this raises. Its messages may not exist yet when
+        it runs, or ever (a commit that fails): whoever acts on them must allow for that."""
 
 
 # ----------------------------------------------------------------------------- reading

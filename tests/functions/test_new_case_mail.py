@@ -11,6 +11,7 @@ from functions.adapters.mail.local_mailbox import LocalMailbox
 from functions.config import LOCAL_INTAKE_SECRET, get_settings
 from functions.domain.mail.outbox import DeliveryState, MessageKind
 from functions.http.integrations.apps_script_signature import sign
+from functions.services.mail.deliver import UNCOMMITTED_GRACE
 from functions.services.mail.dispatch import PENDING_GRACE
 
 SUBMISSION = {
@@ -83,7 +84,7 @@ def test_no_acknowledgement_without_an_email_or_when_anonymous(client_for, tasks
     assert [m["to"] for m in outbox_messages(client_for)] == ["principal@sunflower.example.org"]
 
 
-def test_a_redelivered_google_form_response_sends_nothing_again(client_for, tasks):
+def test_a_redelivered_google_form_response_sends_nothing_again(client_for, tasks, monkeypatch):
     body = json.dumps({"form_id": "demo-feedback-form", "response_id": "resp-mail", "answers": [
         {"question": "Centre", "answer": "Rainbow Kids"},
         {"question": "Type of feedback", "answer": "Question"},
@@ -100,8 +101,21 @@ def test_a_redelivered_google_form_response_sends_nothing_again(client_for, task
     recipients = sorted(m["to"] for m in outbox_messages(client_for))
     assert recipients == ["admin.gauteng@ecd.example.org", "admin.kzn@ecd.example.org",
                           "admin.westerncape@ecd.example.org", "nomsa@example.org"]  # fmt: skip
-    (task,) = tasks.take()  # one task delivers all four: one Cloud Tasks call
-    assert len(task["messages"]) == 4
+    first, *again = tasks.take()  # one task delivers all four: one Cloud Tasks call
+    assert len(first["messages"]) == 4
+    deliver = client_for("deliver_email")
+    assert deliver.post("/", json=first).get_json()["results"] == ["sent"] * 4
+    # Each redelivery's first run assumed a new response and queued its mail while its
+    # commit was refused: those tasks wait a little for messages that never come, then stop.
+    waiting = [deliver.post("/", json=task) for task in again]
+    assert {a.status_code for a in waiting} <= {503}
+    assert all(set(a.get_json()["results"]) == {"not_yet"} for a in waiting)
+    later = datetime.now(UTC) + UNCOMMITTED_GRACE + timedelta(seconds=1)
+    monkeypatch.setattr(wiring, "utc_now", lambda: later)
+    settled = [deliver.post("/", json=task) for task in again]
+    assert all(set(a.get_json()["results"]) == {"unknown"} for a in settled)
+    assert {a.status_code for a in settled} <= {200}
+    assert len(mailbox()) == 4
 
 
 def test_a_second_delivery_of_the_same_task_sends_nothing(client_for, tasks):
@@ -182,3 +196,36 @@ def test_a_queue_without_credentials_is_only_an_outage():
                             lambda handler: f"http://x/{handler}", None)  # fmt: skip
     with pytest.raises(QueueUnavailable):
         queue.enqueue(Task("deliver_email", {"messages": []}, "m1"))
+
+
+def test_a_task_that_arrives_before_its_commit_waits_for_it(client_for, tasks):
+    """The mail's task is queued while the commit is in flight, so it may arrive first."""
+    client_for("submit_feedback").post("/", json=SUBMISSION)
+    (body,) = tasks.take()
+    outbox = wiring.firestore_client().collection("outbox")
+    stored = {doc.id: doc.to_dict() for doc in outbox.stream()}
+    for message_id in stored:  # as if the commit had not landed yet
+        outbox.document(message_id).delete()
+    deliver = client_for("deliver_email")
+    early = deliver.post("/", json=body)
+    assert early.status_code == 503 and "Retry-After" in early.headers
+    assert early.get_json()["results"] == ["not_yet", "not_yet"]
+    for message_id, data in stored.items():  # the commit lands
+        outbox.document(message_id).set(data)
+    assert deliver.post("/", json=body).get_json()["results"] == ["sent", "sent"]
+    assert len(mailbox()) == 2
+
+
+@pytest.mark.parametrize(
+    ("queued_at", "status"),
+    [("2026-11-30T10:00:00", 422), ("yesterday", 422), ("9999-12-31T23:59:59+00:00", 200),
+     ("2000-01-01T00:00:00+00:00", 200)],
+)  # fmt: skip
+def test_a_tasks_queued_time_is_checked_and_a_far_one_waits_for_nothing(
+    client_for, queued_at, status
+):
+    body = {"messages": [{"message_id": "no-such-message"}], "queued_at": queued_at}
+    answer = client_for("deliver_email").post("/", json=body)
+    assert answer.status_code == status
+    if status == 200:
+        assert answer.get_json()["results"] == ["unknown"]

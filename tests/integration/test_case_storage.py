@@ -145,3 +145,49 @@ def test_a_commit_whose_answer_was_lost_counts_as_done(transactions, cases, clie
     # The same unit again, as a retried commit would send it: it finds its writes landed.
     assert transactions.run(lambda uow: uow.cases.add(case, event)) == (None, [])
     assert len(cases.list_events(case.reference)) == 1
+
+
+def test_blind_marker_creates_racing_make_one_case_and_the_losers_find_it(transactions, client):
+    """The intake's first run writes its marker without reading it (one round trip); the
+    commit refuses a marker that exists, and the run after reads it."""
+    made, barrier = [], threading.Barrier(6)
+
+    def intake(number: int):
+        def work(uow):
+            if uow.attempt > 0:
+                marker = uow.markers.get("same-key")
+                if marker is not None:
+                    return marker.reference
+            else:
+                barrier.wait(timeout=10)  # all six commit at once
+            case, event = new_case(f"FB-000{number}-AAA")
+            uow.cases.add(case, event)
+            uow.markers.add(IdempotencyMarker("same-key", case.reference, None, NOW, NOW))
+            return case.reference
+
+        made.append(transactions.run(work)[0])
+
+    threads = [threading.Thread(target=intake, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(made) == 6 and len(set(made)) == 1
+    assert len(list(client.collection("cases").stream())) == 1
+
+
+def test_a_marker_whose_case_was_erased_is_replaced_by_the_new_case(transactions, cases, client):
+    transactions.run(lambda uow: uow.markers.add(
+        IdempotencyMarker("key-1", "FB-GONE-000", None, NOW, NOW)))  # fmt: skip
+    case, event = new_case()
+
+    def work(uow):
+        assert uow.markers.get("key-1").reference == "FB-GONE-000"  # its case is not there
+        uow.cases.add(case, event)
+        uow.markers.add(IdempotencyMarker("key-1", case.reference, None, NOW, NOW))
+
+    transactions.run(work)
+    assert client.collection("intake_keys").document("key-1").get().get("reference") == (
+        case.reference
+    )
+    assert cases.get(case.reference) == case

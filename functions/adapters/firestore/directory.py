@@ -1,6 +1,16 @@
-"""Regions and centres (and their contacts) in Firestore."""
+"""Regions and centres (and their contacts) in Firestore.
+
+Every intake reads its centre and region, and they change rarely: each instance keeps what
+it read for DIRECTORY_CACHE_SECONDS (a minute), so a warm intake reads nothing before its
+commit. A change made through this adapter shows at once on the instance that made it; on
+the others within that minute (a new principal's address, a centre closed).
+"""
 
 from __future__ import annotations
+
+import threading
+
+from cachetools import TTLCache
 
 from functions.adapters.firestore.base import (
     CENTRES,
@@ -13,23 +23,46 @@ from functions.adapters.firestore.base import (
 )
 from functions.domain.directory.models import Centre, Region
 
+# More than a network has centres and regions; ids that exist only are kept (an unknown id is
+# read each time: a stranger's made-up ids never fill the cache).
+_CACHE_ENTRIES = 4096
+
 
 class FirestoreCentreDirectory(FirestoreAdapter):
     """Regions and centres (and their contacts), read by every intake."""
 
-    def get_centre(self, centre_id: str) -> Centre | None:
-        if not valid_id(centre_id):
+    def __init__(self, client, timeout: float = 10.0, cache_seconds: float = 60.0):
+        super().__init__(client, timeout)
+        self._cache: TTLCache | None = (
+            TTLCache(_CACHE_ENTRIES, cache_seconds) if cache_seconds > 0 else None
+        )
+        self._lock = threading.Lock()  # TTLCache is not thread-safe; gunicorn threads share it
+
+    def _get(self, collection: str, doc_id: str, model):
+        if not valid_id(doc_id):
             return None
+        with self._lock:
+            found = self._cache.get((collection, doc_id)) if self._cache is not None else None
+        if found is not None:
+            return found
         with storage_errors():
-            snapshot = self._db.collection(CENTRES).document(centre_id).get(**self._t)
-        return Centre.model_validate(snapshot.to_dict()) if snapshot.exists else None
+            snapshot = self._db.collection(collection).document(doc_id).get(**self._t)
+        if not snapshot.exists:
+            return None
+        found = model.model_validate(snapshot.to_dict())
+        self._remember(collection, doc_id, found)
+        return found
+
+    def _remember(self, collection: str, doc_id: str, value) -> None:
+        if self._cache is not None:
+            with self._lock:
+                self._cache[(collection, doc_id)] = value
+
+    def get_centre(self, centre_id: str) -> Centre | None:
+        return self._get(CENTRES, centre_id, Centre)
 
     def get_region(self, region_id: str) -> Region | None:
-        if not valid_id(region_id):
-            return None
-        with storage_errors():
-            snapshot = self._db.collection(REGIONS).document(region_id).get(**self._t)
-        return Region.model_validate(snapshot.to_dict()) if snapshot.exists else None
+        return self._get(REGIONS, region_id, Region)
 
     def list_centres(self) -> list[Centre]:
         with storage_errors():
@@ -46,7 +79,9 @@ class FirestoreCentreDirectory(FirestoreAdapter):
     def save_region(self, region: Region) -> None:
         with storage_errors():
             self._db.collection(REGIONS).document(region.region_id).set(dump(region), **self._t)
+        self._remember(REGIONS, region.region_id, region)
 
     def save_centre(self, centre: Centre) -> None:
         with storage_errors():
             self._db.collection(CENTRES).document(centre.centre_id).set(dump(centre), **self._t)
+        self._remember(CENTRES, centre.centre_id, centre)

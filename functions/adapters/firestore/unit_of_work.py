@@ -14,7 +14,9 @@ same: all or nothing, and nothing committed on a stale read.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from functions.adapters.firestore.base import (
@@ -35,6 +37,8 @@ from functions.services.ports import IdempotencyMarker
 T = TypeVar("T")
 # A few tries: contention on one case or marker clears as soon as the other writer commits.
 MAX_ATTEMPTS = 5
+# Runs what goes alongside a commit (queueing mail); a few at once, one per request thread.
+_alongside = ThreadPoolExecutor(max_workers=8, thread_name_prefix="while-committing")
 
 
 class Contention(Exception):
@@ -44,8 +48,8 @@ class Contention(Exception):
 class _Unit:
     """One run of the work: what it read (with versions) and what it will write."""
 
-    def __init__(self, db, options: dict):
-        self._db, self._t = db, options
+    def __init__(self, db, options: dict, attempt: int = 0):
+        self._db, self._t, self.attempt = db, options, attempt
         self.writes: list[tuple[str, Any, dict, Any]] = []  # (kind, ref, data, version)
         self.versions: dict[str, Any] = {}  # path -> update time read (None: absent)
         self.messages: list[OutboxMessage] = []
@@ -133,7 +137,13 @@ class _Markers:
         return IdempotencyMarker(**data) if data else None
 
     def add(self, marker: IdempotencyMarker) -> None:
-        self._unit.create(self._ref(marker.key), marker._asdict())
+        """A new marker; or, when this run read the key's marker (its case was erased), the
+        key's marker replaced, provided nobody changed it since."""
+        ref = self._ref(marker.key)
+        if ref.path in self._unit.versions:
+            self._unit.update(ref, marker._asdict())
+        else:
+            self._unit.create(ref, marker._asdict())
 
 
 class _Outbox:
@@ -149,15 +159,30 @@ class _Outbox:
 class FirestoreTransactions(FirestoreAdapter):
     """Transactions port: run work in a unit of work and commit it, again on contention."""
 
-    def run(self, work: Callable[[_Unit], T]) -> tuple[T, list[OutboxMessage]]:
-        for _ in range(MAX_ATTEMPTS):
-            unit = _Unit(self._db, self._t)
+    def run(
+        self,
+        work: Callable[[_Unit], T],
+        while_committing: Callable[[list[OutboxMessage]], object] | None = None,
+    ) -> tuple[T, list[OutboxMessage]]:
+        for attempt in range(MAX_ATTEMPTS):
+            unit = _Unit(self._db, self._t, attempt)
             result = work(unit)
             if not unit.writes:
                 return result, []
+            alongside = _start(while_committing, unit.messages)
             try:
                 unit.commit()
             except Contention:
                 continue
+            finally:
+                if alongside is not None:
+                    alongside.result()  # over before we answer; its error is ours
             return result, unit.messages
         raise StorageUnavailable("contention")
+
+
+def _start(call, messages: list[OutboxMessage]) -> Future | None:
+    """`call(messages)` on another thread, in this request's context (its trace for logs)."""
+    if call is None or not messages:
+        return None
+    return _alongside.submit(contextvars.copy_context().run, call, list(messages))

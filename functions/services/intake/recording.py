@@ -15,7 +15,6 @@ from functions.services.errors import IdempotencyKeyReused
 from functions.services.mail.dispatch import queue_delivery
 from functions.services.ports import CentreDirectory, Dependencies, IdempotencyMarker, UnitOfWork
 
-_REFERENCE_ATTEMPTS = 5
 # How long a redelivery is still recognised. Apps Script retries for as long as a delivery
 # fails, so this is generous: over a year.
 MARKER_RETENTION = timedelta(days=400)
@@ -39,14 +38,17 @@ def idempotency_key(namespace: str, raw_key: str) -> str:
 def record_case(build: Build, deps: Dependencies, now: datetime, key: str | None = None,
                 fingerprint: str | None = None) -> Receipt:  # fmt: skip
     """Commit what build(reference) makes (the case, its first event and the mail it causes)
-    with the idempotency marker in one unit of work, then queue the mail (one task).
+    with the idempotency marker in one unit of work, and queue the mail (one task) meanwhile.
 
     A redelivery (same key) returns the first case instead of making another, and sends
     nothing again; a different request under a used key raises IdempotencyKeyReused.
     """
 
     def work(uow: UnitOfWork) -> tuple[Case, bool]:
-        if key:
+        # The first run assumes a new key and a free reference: the commit creates the marker
+        # and the case only where none exists, so a redelivery or a clash fails it and the
+        # run after looks. One round trip for the common case instead of three.
+        if key and uow.attempt > 0:
             marker = uow.markers.get(key)
             if marker is not None:
                 if fingerprint and marker.fingerprint and marker.fingerprint != fingerprint:
@@ -54,7 +56,7 @@ def record_case(build: Build, deps: Dependencies, now: datetime, key: str | None
                 first = uow.cases.get(marker.reference)
                 if first is not None:  # (gone only if it was erased: then take it anew)
                     return first, False
-        case, event, messages = build(_unused_reference(uow))
+        case, event, messages = build(new_reference())
         uow.cases.add(case, event)
         for message in messages:
             uow.outbox.add(message)
@@ -64,19 +66,12 @@ def record_case(build: Build, deps: Dependencies, now: datetime, key: str | None
             uow.markers.add(marker)
         return case, True
 
-    (case, created), messages = deps.transactions.run(work)
-    queue_delivery(messages, deps.queue)
+    # The mail's one Cloud Tasks call goes out while the commit is in flight (deliver_email
+    # waits for messages it finds missing while the task is young).
+    (case, created), _ = deps.transactions.run(
+        work, while_committing=lambda messages: queue_delivery(messages, deps.queue)
+    )
     return Receipt(case, deps.signer.sign(Purpose.CASE_STATUS, case.reference), created)
-
-
-def _unused_reference(uow: UnitOfWork) -> str:
-    """A fresh reference no case has (35 random bits: a clash is rare, and the commit's
-    `create` refuses one that slips in between)."""
-    for _ in range(_REFERENCE_ATTEMPTS):
-        reference = new_reference()
-        if uow.cases.get(reference) is None:
-            return reference
-    raise RuntimeError("could not draw an unused case reference")
 
 
 def regions_to_alert(directory: CentreDirectory, region_id: str | None):

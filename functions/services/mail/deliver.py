@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from functions.domain.mail.email import MailProblem, OutgoingEmail
@@ -27,6 +28,11 @@ from functions.services.ports import Dependencies, MailSetup, Renderer
 # A batch stops starting new sends after this long and leaves the rest to the task's retry:
 # with a send and the recording of its outcome after it, well within the function's timeout.
 BATCH_BUDGET_SECONDS = 60.0
+# A task is queued while its messages' commit is in flight (services/intake/recording.py), so
+# it may arrive first: a message missing from a task younger than this is waited for (the
+# task is retried); after it, the commit failed and there is nothing to send. Commits end
+# within FIRESTORE_TIMEOUT_SECONDS; this leaves room for clocks and Cloud Tasks' backoff.
+UNCOMMITTED_GRACE = timedelta(minutes=2)
 
 
 class DeliveryResult(StrEnum):
@@ -37,22 +43,30 @@ class DeliveryResult(StrEnum):
     FAILED = "failed"  # permanently: not retried
     RETRY = "retry"  # transient: the task should be retried later
     UNKNOWN = "unknown"  # no such message (expired, or never existed)
+    NOT_YET = "not_yet"  # not there yet: its commit may still land; the task should be retried
 
 
 def deliver_batch(
     deliveries: Sequence[tuple[str, str | None]],
     deps: Dependencies,
     budget: float = BATCH_BUDGET_SECONDS,
+    queued_at: datetime | None = None,
 ) -> list[DeliveryResult]:
     """Deliver each (message id, recipient key) in turn; a message not reached within the
     budget is RETRY, like one that failed for now. Every message is independent: one that
-    fails does not stop the others."""
+    fails does not stop the others. `queued_at`: when the messages' commit was in flight
+    (missing messages are NOT_YET until UNCOMMITTED_GRACE has passed)."""
     started, results = time.monotonic(), []
+    # (a time well ahead of ours is no reason to wait either)
+    young = queued_at is not None and abs(deps.clock() - queued_at) < UNCOMMITTED_GRACE
     for message_id, recipient_key in deliveries:
         if time.monotonic() - started > budget:
             results.append(DeliveryResult.RETRY)
             continue
-        results.append(deliver_email(message_id, recipient_key, deps))
+        result = deliver_email(message_id, recipient_key, deps)
+        if result == DeliveryResult.UNKNOWN and young:
+            result = DeliveryResult.NOT_YET
+        results.append(result)
     return results
 
 

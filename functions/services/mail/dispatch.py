@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from functions import logs
 from functions.domain.mail.outbox import DeliveryState, OutboxMessage, finished
@@ -21,20 +21,27 @@ SWEEP_LIMIT = 500
 MAX_DISPATCHES = 24
 
 
-def delivery_task(deliveries: Sequence[tuple[str, str]], dedupe_key: str) -> Task:
-    """One task delivering these (message id, recipient key) pairs: ids and hashes only."""
-    payload = {"messages": [{"message_id": m, "recipient_key": k} for m, k in deliveries]}
+def delivery_task(deliveries: Sequence[tuple[str, str]], dedupe_key: str,
+                  queued_at: datetime | None = None) -> Task:  # fmt: skip
+    """One task delivering these (message id, recipient key) pairs: ids and hashes only.
+    `queued_at`: the messages were written by a commit still in flight (deliver_email waits
+    a little for them); not given for messages known to be stored."""
+    payload: dict = {"messages": [{"message_id": m, "recipient_key": k} for m, k in deliveries]}
+    if queued_at is not None:
+        payload["queued_at"] = queued_at.isoformat()
     return Task(DELIVER, payload, dedupe_key)
 
 
 def queue_delivery(messages: Sequence[OutboxMessage], queue: TaskQueue) -> bool:
-    """Queue one task for all the messages a change wrote (one Cloud Tasks call, however many
-    recipients). A failure is left to the sweep: the messages are committed already."""
+    """Queue one task for all the messages a change writes (one Cloud Tasks call, however many
+    recipients), while their commit is in flight. A failure is left to the sweep, which finds
+    the messages once they are committed."""
     if not messages:
         return True
     deliveries = [(m.message_id, address_key(m.to)) for m in messages]
     dedupe_key = "new:" + ",".join(sorted(f"{m.message_id}.{m.dispatches}" for m in messages))
-    return _enqueue(queue, delivery_task(deliveries, dedupe_key))
+    queued_at = min(m.created_at for m in messages)
+    return _enqueue(queue, delivery_task(deliveries, dedupe_key, queued_at))
 
 
 def _enqueue(queue: TaskQueue, task: Task) -> bool:
