@@ -24,7 +24,7 @@ def json_response(body: dict, status: int = 200, headers: dict | None = None) ->
 
 
 def json_errors(status: int, errors: Iterable[FieldError], headers: dict | None = None) -> Response:
-    body = {"errors": [{"field": e.field, "message": e.message} for e in errors]}
+    body = {"errors": [{"field": e.field, "message": e.text} for e in errors]}
     return json_response(body, status, headers)
 
 

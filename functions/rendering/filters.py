@@ -34,9 +34,13 @@ def filters_for(language: str, gettext) -> dict[str, Any]:
         """'25 November 2026, 08:42', in South African time."""
         return _format(moment, "d MMMM y, HH:mm", language)
 
-    def translate(message: str) -> str:
-        """A message our code wrote (marked with N_ there), in the reader's language. Plain
-        text, so autoescaping still applies (gettext in a template returns markup)."""
+    def translate(message: str | tuple[str, dict]) -> str:
+        """A message our code wrote (marked with N_ there), in the reader's language, or
+        (a message with %(name)s placeholders, their values). Plain text, so autoescaping
+        still applies (gettext in a template returns markup)."""
+        if isinstance(message, tuple):
+            template, params = message
+            return str(gettext(template)) % params
         return str(gettext(message)) if message else ""
 
     return {"label": label, "date": date, "datetime": date_time, "nl2br": nl2br,

@@ -139,3 +139,38 @@ def test_the_acknowledgement_of_a_json_submission_is_in_the_preferred_language(
     reference = re.search(r"FB-[0-9A-Z]{4}-[0-9A-Z]{3}", mail["anke@example.org"].subject)[0]
     subject = "We received your feedback (reference %(reference)s)"
     assert mail["anke@example.org"].subject == in_(language, subject) % {"reference": reference}
+
+
+def test_every_error_the_form_shows_is_in_the_pages_language(form):
+    """The validators' own messages, with and without placeholders, not only the page's."""
+    page = form.get("/?lang=zu").get_data(as_text=True)
+    values = filled(
+        csrf_token(page),
+        **{"description": "x" * 4_001, "reporter.email": "not-an-address",
+           "reporter.phone": "12", "child.first_name": "Thandi 2", "consent.given": ""},
+    )  # fmt: skip
+    html = unescape(form.post("/", data=values).get_data(as_text=True))
+    shown = [
+        " ".join(e.split()) for e in re.findall(r'<p class="error"[^>]*>(.*?)</p>', html, re.S)
+    ]
+    assert len(shown) >= 4, shown
+    english = [
+        "Use at most 4000 characters", "Enter an email address like name@example.com",
+        "Enter a phone number like 082 123 4567 or +27 82 123 4567",
+        "Give only your child's first name or initial",
+        "Tick the box to agree, so that we can accept your feedback",
+    ]  # fmt: skip
+    for message in english:
+        assert message not in html
+    assert in_("zu", "Use at most %(count)s characters") % {"count": 4_000} in html
+    assert in_("zu", "Give only your child's first name or initial") in html
+
+
+def test_the_json_api_still_answers_in_english_with_its_placeholders_filled(client_for):
+    answer = client_for("submit_feedback").post(
+        "/", json=submission(description="x" * 4_001), headers={"Accept-Language": "zu"}
+    )
+    assert answer.status_code == 422
+    assert {"field": "description", "message": "Use at most 4000 characters"} in (
+        answer.get_json()["errors"]
+    )

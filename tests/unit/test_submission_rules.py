@@ -17,7 +17,7 @@ VALID = {
 def errors_of(data) -> dict[str, str]:
     with pytest.raises(ValidationError) as caught:
         FeedbackSubmission.model_validate(data)
-    return {error.field: error.message for error in field_errors(caught.value)}
+    return {error.field: error.text for error in field_errors(caught.value)}
 
 
 def test_south_african_phone_numbers_are_normalised_to_e164():

@@ -23,7 +23,14 @@ from pydantic import (
 from functions.domain.shared.consent import CURRENT_CONSENT_VERSION, is_known_version
 from functions.domain.shared.contact import normalise_email, normalise_phone
 from functions.domain.shared.text import clean_text
-from functions.domain.shared.vocabulary import AgeGroup, Category, Kind, Language, ReporterRole
+from functions.domain.shared.vocabulary import (
+    N_,
+    AgeGroup,
+    Category,
+    Kind,
+    Language,
+    ReporterRole,
+)
 
 DESCRIPTION_MAX = 4000
 # A first name or an initial: at most two words, no digits or "@" (nothing that identifies
@@ -74,7 +81,7 @@ class ConsentInput(Command):
     @classmethod
     def _must_be_given(cls, value: bool) -> bool:
         if not value:
-            raise ValueError("We can only accept feedback once you agree to how we keep it")
+            raise ValueError(N_("We can only accept feedback once you agree to how we keep it"))
         return value
 
     @field_validator("version")
@@ -95,7 +102,7 @@ class ChildInput(Command):
     @classmethod
     def _first_name_only(cls, value):
         if isinstance(value, str) and not re.search(FIRST_NAME_PATTERN, value):
-            raise ValueError("Give only your child's first name or initial")
+            raise ValueError(N_("Give only your child's first name or initial"))
         return value
 
 
@@ -117,7 +124,7 @@ class FeedbackSubmission(Command):
     @classmethod
     def _has_description(cls, value: str) -> str:
         if not value:
-            raise ValueError("Tell us what happened or what you would like to share")
+            raise ValueError(N_("Tell us what happened or what you would like to share"))
         return value
 
     @field_validator("reporter")
@@ -128,8 +135,10 @@ class FeedbackSubmission(Command):
             return ReporterInput(role=reporter.role, preferred_language=reporter.preferred_language)
         if not (reporter.email or reporter.phone):
             raise ValueError(
-                "Give an email address or a phone number so the centre can reply, "
-                "or choose to stay anonymous"
+                N_(
+                    "Give an email address or a phone number so the centre can reply, "
+                    "or choose to stay anonymous"
+                )
             )
         return reporter
 

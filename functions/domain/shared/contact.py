@@ -13,14 +13,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from functions.domain.shared.vocabulary import N_
+
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _DOMAIN_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 _TLD = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}")
 # South African numbers: 9 digits after the country code, never starting with 0 or 9.
 _ZA_NATIONAL = re.compile(r"[1-8][0-9]{8}")
 _PHONE_PUNCTUATION = re.compile(r"[\s().\-/]")
-_EMAIL_ERROR = "Enter an email address like name@example.com"
-_PHONE_ERROR = "Enter a phone number like 082 123 4567 or +27 82 123 4567"
+_EMAIL_ERROR = N_("Enter an email address like name@example.com")
+_PHONE_ERROR = N_("Enter a phone number like 082 123 4567 or +27 82 123 4567")
 
 
 def normalise_email(text: str) -> str:

@@ -66,12 +66,14 @@ def _submission_data(values: dict) -> dict:
     }
 
 
-def _errors_by_field(error: ValidationError, values: dict) -> dict[str, str]:
-    shown: dict[str, str] = {}
+def _errors_by_field(error: ValidationError, values: dict) -> dict[str, str | tuple]:
+    shown: dict[str, str | tuple] = {}
     for problem in field_errors(error):
         field = _ERROR_FIELD.get(problem.field, problem.field)
         message = _WHEN_EMPTY.get(field) if not values.get(field) else None
-        shown.setdefault(field, message or problem.message)
+        # The template translates: a message, or (a message, its placeholders' values).
+        given = (problem.message, problem.params) if problem.params else problem.message
+        shown.setdefault(field, message or given)
     return shown
 
 
