@@ -78,15 +78,21 @@ def test_nothing_is_written_when_one_write_cannot_be(transactions, cases, client
     assert not client.collection("outbox").document(mail.message_id).get().exists
 
 
-def test_concurrent_units_on_one_marker_make_one_case(transactions, cases, client):
+@pytest.mark.parametrize("reads_first", [True, False], ids=["read-then-write", "blind-write"])
+def test_concurrent_units_on_one_marker_make_one_case(transactions, client, reads_first):
+    """Six deliveries of one key at once. Read-then-write: all six read "no marker" before
+    any commits. Blind write (the intake's first run, one round trip): all six create the
+    marker at once; the commit refuses every one but the first, and the run after reads."""
     made, barrier = [], threading.Barrier(6)
 
     def intake(number: int):
         def work(uow):
-            marker = uow.markers.get("same-key")
-            if marker is not None:
-                return marker.reference
-            barrier.wait(timeout=10)  # all six read "no marker" before any commits
+            if reads_first or uow.attempt > 0:
+                marker = uow.markers.get("same-key")
+                if marker is not None:
+                    return marker.reference
+            if uow.attempt == 0:
+                barrier.wait(timeout=10)
             case, event = new_case(f"FB-000{number}-AAA")
             uow.cases.add(case, event)
             uow.markers.add(IdempotencyMarker("same-key", case.reference, None, NOW, NOW))
@@ -145,35 +151,6 @@ def test_a_commit_whose_answer_was_lost_counts_as_done(transactions, cases, clie
     # The same unit again, as a retried commit would send it: it finds its writes landed.
     assert transactions.run(lambda uow: uow.cases.add(case, event)) == (None, [])
     assert len(cases.list_events(case.reference)) == 1
-
-
-def test_blind_marker_creates_racing_make_one_case_and_the_losers_find_it(transactions, client):
-    """The intake's first run writes its marker without reading it (one round trip); the
-    commit refuses a marker that exists, and the run after reads it."""
-    made, barrier = [], threading.Barrier(6)
-
-    def intake(number: int):
-        def work(uow):
-            if uow.attempt > 0:
-                marker = uow.markers.get("same-key")
-                if marker is not None:
-                    return marker.reference
-            else:
-                barrier.wait(timeout=10)  # all six commit at once
-            case, event = new_case(f"FB-000{number}-AAA")
-            uow.cases.add(case, event)
-            uow.markers.add(IdempotencyMarker("same-key", case.reference, None, NOW, NOW))
-            return case.reference
-
-        made.append(transactions.run(work)[0])
-
-    threads = [threading.Thread(target=intake, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert len(made) == 6 and len(set(made)) == 1
-    assert len(list(client.collection("cases").stream())) == 1
 
 
 def test_a_marker_whose_case_was_erased_is_replaced_by_the_new_case(transactions, cases, client):
