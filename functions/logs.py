@@ -97,6 +97,11 @@ def unexpected_error(entry_point: str, error: BaseException) -> None:
     )
 
 
+def task_not_cancelled(handler: str, error: str) -> None:
+    _emit("INFO", "queued task not withdrawn; it will find nothing to do", handler=handler,
+          error=error)  # fmt: skip
+
+
 def enqueue_failed(message_id: str, error: str) -> None:
     _emit(
         "WARNING",

@@ -19,7 +19,7 @@ class FakeStore:
 
     # Transactions: like the Firestore unit of work, a commit that would create something
     # that exists fails as a whole and the work runs again (a few times).
-    def run(self, work, while_committing=None):
+    def run(self, work, while_committing=None, if_refused=None):
         if self.unavailable:
             raise StorageUnavailable("ServiceUnavailable")
         for attempt in range(5):
@@ -30,6 +30,8 @@ class FakeStore:
             try:
                 unit.commit()
             except _Conflict:
+                if if_refused and while_committing and unit.messages:
+                    if_refused(list(unit.messages))
                 continue
             return result, unit.messages
         raise StorageUnavailable("contention")
@@ -132,6 +134,12 @@ class RecordingQueue:
             raise QueueUnavailable("ServiceUnavailable")
         self.tasks.append(task)
 
+    def cancel(self, task):
+        if self.unavailable:
+            raise QueueUnavailable("ServiceUnavailable")
+        self.tasks = [t for t in self.tasks if (t.handler, t.dedupe_key) !=
+                      (task.handler, task.dedupe_key)]  # fmt: skip
+
 
 class FakeTasksClient:
     """Stands in for google.cloud.tasks_v2.CloudTasksClient the way Cloud Tasks behaves:
@@ -150,6 +158,15 @@ class FakeTasksClient:
             raise AlreadyExists(f"task {task['name']} exists")
         self.tasks.append(task)
         return task
+
+    def delete_task(self, name, timeout=None):
+        from google.api_core.exceptions import NotFound, ServiceUnavailable
+
+        if self.unavailable:
+            raise ServiceUnavailable("queue down")
+        if not any(existing["name"] == name for existing in self.tasks):
+            raise NotFound(f"task {name} not found")
+        self.tasks = [existing for existing in self.tasks if existing["name"] != name]
 
     def take(self) -> list[dict]:
         """The task bodies created since the last take, as Cloud Tasks would POST them."""

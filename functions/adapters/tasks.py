@@ -62,6 +62,18 @@ class CloudTasksQueue:
         except Exception as error:  # noqa: BLE001 - API errors, credentials, transport: retry later
             raise QueueUnavailable(type(error).__name__) from error
 
+    def cancel(self, task: Task) -> None:
+        """Delete the task by its name; NOT_FOUND (run already, or never made) is done."""
+        from google.api_core import exceptions
+
+        name = f"{self._queue}/tasks/{task_id(task.handler, task.dedupe_key)}"
+        try:
+            self._connected().delete_task(name=name, timeout=self._timeout)
+        except exceptions.NotFound:
+            return
+        except Exception as error:  # noqa: BLE001 - as enqueue: the queue cannot answer now
+            raise QueueUnavailable(type(error).__name__) from error
+
     def _connected(self):
         if callable(self._client) and not hasattr(self._client, "create_task"):
             self._client = self._client()

@@ -54,6 +54,10 @@ class TaskQueue(Protocol):
         Raises QueueUnavailable when the queue cannot take it now.
         """
 
+    def cancel(self, task: Task) -> None:
+        """Remove the queued task of this handler and dedupe key; one already gone (run, or
+        never queued) is done. Raises QueueUnavailable when the queue cannot answer."""
+
 
 # --------------------------------------------------------------------------- unit of work
 
@@ -92,6 +96,7 @@ class Transactions(Protocol):
         self,
         work: Callable[[UnitOfWork], T],
         while_committing: Callable[[list[OutboxMessage]], object] | None = None,
+        if_refused: Callable[[list[OutboxMessage]], object] | None = None,
     ) -> tuple[T, list[OutboxMessage]]:
         """Run `work` and commit everything it wrote at once. When another writer got there
         first, run it again on what is there now (as Firestore transactions do). Returns its
@@ -100,7 +105,9 @@ class Transactions(Protocol):
         `while_committing(messages)` runs at the same time as each commit of a run that
         wrote messages (queueing their delivery: the two round trips overlap), and is over
         when this returns; what it raises, this raises. Its messages may not exist yet when
-        it runs, or ever (a commit that fails): whoever acts on them must allow for that."""
+        it runs, or ever (a commit that fails): whoever acts on them must allow for that.
+        `if_refused(messages)` runs when a commit was refused (another writer first): those
+        messages will never exist. Not after an outage: that commit may have landed."""
 
 
 # ----------------------------------------------------------------------------- reading

@@ -69,7 +69,7 @@ def test_the_web_form_asks_the_parent_to_try_again(client_for, monkeypatch):
         },
     )
     assert answer.status_code == 503 and "Retry-After" in answer.headers
-    assert "nothing was recorded" in answer.get_data(as_text=True)
+    assert "you will see the same reference, not a second one" in answer.get_data(as_text=True)
     assert form.get("/").status_code == 503
 
 

@@ -130,6 +130,7 @@ def test_a_rejected_address_fails_for_good_and_a_refusal_is_retried(
 def test_the_same_task_name_is_refused_by_the_queue_and_counts_as_done(outbox, queue, tasks, deps):
     item = message("once@example.org")
     write_messages(deps.transactions, [item])
-    assert queue_delivery([item], queue)
-    assert queue_delivery([item], queue)  # the same task again: ALREADY_EXISTS, no error
+    assert queue_delivery([item], queue, item.created_at)
+    # the same task again: ALREADY_EXISTS, no error
+    assert queue_delivery([item], queue, item.created_at)
     assert len(tasks.take()) == 1

@@ -10,6 +10,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -96,6 +97,23 @@ def test_tasks_emulator_gives_up_after_max_retries(tasks_emulator):
         time.sleep(1.0)  # the emulator re-dispatches every 0.1 s: a fifth try would show
     # max_retries=3: the first attempt and three retries.
     assert [h["X-CloudTasks-TaskRetryCount"] for _, _, h, _ in requests] == ["0", "1", "2", "3"]
+
+
+def test_the_tasks_emulator_cannot_withdraw_a_task_so_cancel_is_an_outage(tasks_emulator):
+    """Cloud Tasks deletes a task by name; the emulator has no DeleteTask. Our queue then
+    says it cannot answer, which the intake only logs (the task settles by itself)."""
+    from functions.adapters.tasks import CloudTasksQueue, tasks_client
+    from functions.services.errors import QueueUnavailable
+    from functions.services.ports import Task
+
+    queue = CloudTasksQueue(tasks_client(tasks_emulator.host),
+                            queue_path(TEST_PROJECT, TASKS_LOCATION, "deferred"),
+                            lambda handler: f"http://127.0.0.1:9/{handler}", None)  # fmt: skip
+    task = Task("deliver_email", {"messages": []}, f"cancel-{uuid.uuid4().hex}",
+                at=datetime.now(UTC) + timedelta(hours=1))  # fmt: skip
+    queue.enqueue(task)
+    with pytest.raises(QueueUnavailable, match="MethodNotImplemented"):
+        queue.cancel(task)
 
 
 @pytest.mark.parametrize("emulator_class", [FirestoreEmulator, TasksEmulator])

@@ -10,7 +10,7 @@ from functions.domain.directory.models import Centre, Contact
 from functions.domain.shared.signing import Purpose
 from functions.domain.shared.vocabulary import Source
 from functions.services.cases.status import view_case_status
-from functions.services.errors import IdempotencyKeyReused, UnknownCentre
+from functions.services.errors import IdempotencyKeyReused, QueueUnavailable, UnknownCentre
 from functions.services.intake.submit_feedback import submit_feedback
 from tests.builders import SIGNER, service_deps, submission
 from tests.fakes import FakeCentreDirectory, FakeStore, RecordingQueue
@@ -75,11 +75,23 @@ def test_the_same_idempotency_key_returns_the_first_case_and_stores_no_mail_agai
     assert again.status_token == first.status_token and len(bundle.cases.cases) == 1
     assert set(bundle.transactions.outbox) == stored  # nothing more to send
     # The redelivery's first run assumed a new key and queued its mail alongside a commit
-    # that was refused: that task names messages that never existed (deliver_email waits
-    # for them a little, then settles them as unknown).
-    first_task, *others = bundle.queue.tasks
-    assert {m["message_id"] for m in first_task.payload["messages"]} == stored
-    assert all(m["message_id"] not in stored for t in others for m in t.payload["messages"])
+    # that was refused: that task was withdrawn.
+    (task,) = bundle.queue.tasks
+    assert {m["message_id"] for m in task.payload["messages"]} == stored
+
+
+def test_a_refused_runs_task_that_cannot_be_withdrawn_is_only_logged(capsys):
+    bundle = deps()
+    first = submit(bundle, key="abc")
+
+    def cannot(task):
+        raise QueueUnavailable("Unimplemented")
+
+    bundle.queue.cancel = cannot
+    again = submit(bundle, key="abc")
+    assert again.case.reference == first.case.reference and not again.created
+    assert len(bundle.queue.tasks) == 2  # the orphan stays: it will settle as unknown
+    assert "queued task not withdrawn" in capsys.readouterr().out
 
 
 def test_a_reused_key_with_a_different_submission_is_refused():

@@ -163,6 +163,7 @@ class FirestoreTransactions(FirestoreAdapter):
         self,
         work: Callable[[_Unit], T],
         while_committing: Callable[[list[OutboxMessage]], object] | None = None,
+        if_refused: Callable[[list[OutboxMessage]], object] | None = None,
     ) -> tuple[T, list[OutboxMessage]]:
         for attempt in range(MAX_ATTEMPTS):
             unit = _Unit(self._db, self._t, attempt)
@@ -173,12 +174,22 @@ class FirestoreTransactions(FirestoreAdapter):
             try:
                 unit.commit()
             except Contention:
+                _wait(alongside)
+                if if_refused is not None and alongside is not None:
+                    if_refused(list(unit.messages))  # they will never exist
                 continue
-            finally:
-                if alongside is not None:
-                    alongside.result()  # over before we answer; its error is ours
+            except BaseException:
+                _wait(alongside)
+                raise
+            _wait(alongside)
             return result, unit.messages
         raise StorageUnavailable("contention")
+
+
+def _wait(alongside: Future | None) -> None:
+    """Over before we answer; what it raised, we raise."""
+    if alongside is not None:
+        alongside.result()
 
 
 def _start(call, messages: list[OutboxMessage]) -> Future | None:

@@ -136,8 +136,9 @@ def _received(token: str) -> Response:
 # Field lengths are bounded by validation; the body limit refuses what no form fill could make.
 @page(NAME, methods=("GET", "POST"), max_body=lambda: get_settings().max_body_bytes,
       unavailable=N_("We could not save or load the form just now. If you were sending "
-                     "feedback, go back: your answers are still in the form, and nothing was "
-                     "recorded yet."))  # fmt: skip
+                     "feedback, go back: your answers are still in the form. Send it again in "
+                     "a minute: if it did reach us, you will see the same reference, not a "
+                     "second one."))  # fmt: skip
 def feedback_form(request: Request) -> Response:
     """GET shows the form; POST records the case and shows its reference and status link."""
     if request.method == "POST":

@@ -12,7 +12,7 @@ from functions.domain.cases.references import new_reference
 from functions.domain.mail.outbox import OutboxMessage
 from functions.domain.shared.signing import Purpose
 from functions.services.errors import IdempotencyKeyReused
-from functions.services.mail.dispatch import queue_delivery
+from functions.services.mail.dispatch import cancel_delivery, queue_delivery
 from functions.services.ports import CentreDirectory, Dependencies, IdempotencyMarker, UnitOfWork
 
 # How long a redelivery is still recognised. Apps Script retries for as long as a delivery
@@ -67,9 +67,12 @@ def record_case(build: Build, deps: Dependencies, now: datetime, key: str | None
         return case, True
 
     # The mail's one Cloud Tasks call goes out while the commit is in flight (deliver_email
-    # waits for messages it finds missing while the task is young).
+    # waits for messages it finds missing while the task is young); a refused commit's task
+    # is withdrawn (a redelivery, a used key, a reference clash: the run after decides).
     (case, created), _ = deps.transactions.run(
-        work, while_committing=lambda messages: queue_delivery(messages, deps.queue)
+        work,
+        while_committing=lambda messages: queue_delivery(messages, deps.queue, deps.clock()),
+        if_refused=lambda messages: cancel_delivery(messages, deps.queue),
     )
     return Receipt(case, deps.signer.sign(Purpose.CASE_STATUS, case.reference), created)
 

@@ -32,16 +32,31 @@ def delivery_task(deliveries: Sequence[tuple[str, str]], dedupe_key: str,
     return Task(DELIVER, payload, dedupe_key)
 
 
-def queue_delivery(messages: Sequence[OutboxMessage], queue: TaskQueue) -> bool:
+def queue_delivery(messages: Sequence[OutboxMessage], queue: TaskQueue, now: datetime) -> bool:
     """Queue one task for all the messages a change writes (one Cloud Tasks call, however many
-    recipients), while their commit is in flight. A failure is left to the sweep, which finds
-    the messages once they are committed."""
+    recipients), while their commit is in flight (`now`: when it is queued). A failure is left
+    to the sweep, which finds the messages once they are committed."""
     if not messages:
         return True
+    return _enqueue(queue, _new_messages_task(messages, now))
+
+
+def cancel_delivery(messages: Sequence[OutboxMessage], queue: TaskQueue) -> None:
+    """Withdraw the task queued for messages whose commit was refused (they will never exist),
+    so that it is not dispatched for nothing. If the queue cannot, the task finds nothing
+    for UNCOMMITTED_GRACE and then settles them as unknown (services/mail/deliver.py)."""
+    if not messages:
+        return
+    try:
+        queue.cancel(_new_messages_task(messages, None))
+    except QueueUnavailable as error:
+        logs.task_not_cancelled(DELIVER, str(error))
+
+
+def _new_messages_task(messages: Sequence[OutboxMessage], queued_at: datetime | None) -> Task:
     deliveries = [(m.message_id, address_key(m.to)) for m in messages]
     dedupe_key = "new:" + ",".join(sorted(f"{m.message_id}.{m.dispatches}" for m in messages))
-    queued_at = min(m.created_at for m in messages)
-    return _enqueue(queue, delivery_task(deliveries, dedupe_key, queued_at))
+    return delivery_task(deliveries, dedupe_key, queued_at)
 
 
 def _enqueue(queue: TaskQueue, task: Task) -> bool:
