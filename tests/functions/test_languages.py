@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 
@@ -173,4 +174,45 @@ def test_the_json_api_still_answers_in_english_with_its_placeholders_filled(clie
     assert answer.status_code == 422
     assert {"field": "description", "message": "Use at most 4000 characters"} in (
         answer.get_json()["errors"]
+    )
+
+
+HOSTILE_TEXT = {
+    "crlf-bcc": "Zodwa\r\nBcc: evil@attacker.org",
+    "every-line-end": "a\vb\fc\x1cd\x1de\x1ef\x85g\u2028h\u2029i\rj\nk",
+    "markup": '<script>alert(1)</script><img src=x onerror="alert(2)">{{ 7*7 }}%(x)s',
+    "lone-surrogate": "Zodwa \ud83d",
+}
+
+
+@pytest.mark.parametrize("language", ["zu", "af"])
+@pytest.mark.parametrize("text", HOSTILE_TEXT.values(), ids=HOSTILE_TEXT.keys())
+def test_hostile_text_in_a_translated_form_and_its_mail(form, client_for, tasks, language, text):
+    """A parent's words pass through translated sentences (the greeting names the parent):
+    escaped in HTML, never in a header, and an urgent alert still reaches its person."""
+    page = form.get(f"/?lang={language}").get_data(as_text=True)
+    values = filled(
+        csrf_token(page),
+        **{"reporter.name": text, "description": text + " " + "x" * 3_900,
+           "reporter.email": "zodwa@example.org", "urgent": "yes",
+           "reporter.preferred_language": language},
+    )  # fmt: skip
+    # As a browser would send a lone surrogate: its bytes, which are not UTF-8.
+    body = urlencode(values, encoding="utf-8", errors="surrogatepass")
+    answer = form.post("/", data=body, content_type="application/x-www-form-urlencoded",
+                       follow_redirects=True)  # fmt: skip
+    assert answer.status_code == 200 and page_language(answer) == language
+    assert "<script>" not in answer.get_data(as_text=True)
+
+    assert set(deliver_all(client_for, tasks)) == {"sent"}
+    mail = {m.to: m for m in LocalMailbox(get_settings().local_mailbox_dir).list()}
+    assert {"zodwa@example.org", "principal@ubuntu.example.org",
+            "admin.kzn@ecd.example.org"} <= set(mail)  # fmt: skip
+    for message in mail.values():
+        assert message.subject.isprintable() and "evil@attacker.org" not in str(message.headers)
+        assert "Bcc" not in message.headers and "<script>" not in message.html
+        assert "49" not in message.subject
+    acknowledgement = mail["zodwa@example.org"]
+    assert acknowledgement.subject.startswith(
+        in_(language, "We received your feedback (reference %(reference)s)").split("%")[0]
     )
