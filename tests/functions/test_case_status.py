@@ -5,18 +5,13 @@ from datetime import UTC, datetime, timedelta
 from functions import wiring
 from functions.domain.cases.models import Actor, CaseEvent
 from functions.domain.shared.vocabulary import EventType
-from tests.builders import tampered
+from tests.builders import submission, tampered
 
 
 def submit(client_for):
-    body = {
-        "centre_id": "protea-mitchells-plain",
-        "kind": "question",
-        "category": "fees_and_administration",
-        "description": "When are December fees due?",
-        "reporter": {"email": "fatima@example.org"},
-        "consent": {"given": True, "version": "2026-11"},
-    }
+    body = submission(centre_id="protea-mitchells-plain", category="fees_and_administration",
+                      description="When are December fees due?",
+                      reporter={"email": "fatima@example.org"})  # fmt: skip
     answer = client_for("submit_feedback").post("/", json=body).get_json()
     return answer["reference"], answer["status_url"].split("token=", 1)[1]
 

@@ -10,15 +10,9 @@ from functions.config import LOCAL_INTAKE_SECRET
 from functions.devtools.emulators import free_port
 from functions.domain.shared.signing import Purpose
 from functions.http.integrations.apps_script_signature import sign
+from tests.builders import submission
 
-SUBMISSION = {
-    "centre_id": "sunflower-soweto",
-    "kind": "question",
-    "category": "other",
-    "description": "Is the centre open on 16 December?",
-    "reporter": {"phone": "0821234567"},
-    "consent": {"given": True, "version": "2026-11"},
-}
+SUBMISSION = submission()
 
 
 def firestore_goes_away(monkeypatch):

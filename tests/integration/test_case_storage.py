@@ -1,14 +1,11 @@
 """The unit of work against the real emulator: all or nothing, and nothing on a stale read."""
 
 import threading
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from google.cloud import firestore
 
 from functions.adapters.firestore.cases import FirestoreCaseReader
-from functions.adapters.firestore.unit_of_work import FirestoreTransactions
 from functions.domain.cases.models import Actor, CaseEvent, Consent, Reporter
 from functions.domain.cases.opening import new_event_id, open_case
 from functions.domain.shared.vocabulary import CaseStatus, Category, EventType, Kind, Source
@@ -20,18 +17,8 @@ NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def client(firestore_emulator):
-    return firestore.Client(project=f"demo-storage-{uuid.uuid4().hex[:8]}")
-
-
-@pytest.fixture
-def transactions(client):
-    return FirestoreTransactions(client, timeout=5)
-
-
-@pytest.fixture
-def cases(client):
-    return FirestoreCaseReader(client, timeout=5)
+def cases(firestore_client):
+    return FirestoreCaseReader(firestore_client, timeout=5)
 
 
 def new_case(reference="FB-AAAA-BBB", description="The tap in the toilets leaks"):
@@ -44,7 +31,9 @@ def new_case(reference="FB-AAAA-BBB", description="The tap in the toilets leaks"
     )  # fmt: skip
 
 
-def test_a_case_its_event_marker_and_mail_are_committed_together(transactions, cases, client):
+def test_a_case_its_event_marker_and_mail_are_committed_together(
+    transactions, cases, firestore_client
+):
     case, event = new_case()
     mail = message("p@example.org")
     marker = IdempotencyMarker("k-1", case.reference, "fp", NOW, NOW)
@@ -58,11 +47,11 @@ def test_a_case_its_event_marker_and_mail_are_committed_together(transactions, c
     assert transactions.run(work) == ("done", [mail])
     assert cases.get(case.reference) == case
     assert cases.list_events(case.reference) == [event]
-    assert client.collection("intake_keys").document("k-1").get().exists
-    assert client.collection("outbox").document(mail.message_id).get().exists
+    assert firestore_client.collection("intake_keys").document("k-1").get().exists
+    assert firestore_client.collection("outbox").document(mail.message_id).get().exists
 
 
-def test_nothing_is_written_when_one_write_cannot_be(transactions, cases, client):
+def test_nothing_is_written_when_one_write_cannot_be(transactions, cases, firestore_client):
     first, first_event = new_case()
     transactions.run(lambda uow: uow.cases.add(first, first_event))
     other, other_event = new_case(description="Someone else's case")  # the same reference
@@ -75,11 +64,11 @@ def test_nothing_is_written_when_one_write_cannot_be(transactions, cases, client
     with pytest.raises(StorageUnavailable):  # contention that never clears: try later
         transactions.run(clash)
     assert cases.get(first.reference).description == "The tap in the toilets leaks"
-    assert not client.collection("outbox").document(mail.message_id).get().exists
+    assert not firestore_client.collection("outbox").document(mail.message_id).get().exists
 
 
 @pytest.mark.parametrize("reads_first", [True, False], ids=["read-then-write", "blind-write"])
-def test_concurrent_units_on_one_marker_make_one_case(transactions, client, reads_first):
+def test_concurrent_units_on_one_marker_make_one_case(transactions, firestore_client, reads_first):
     """Six deliveries of one key at once. Read-then-write: all six read "no marker" before
     any commits. Blind write (the intake's first run, one round trip): all six create the
     marker at once; the commit refuses every one but the first, and the run after reads."""
@@ -106,7 +95,7 @@ def test_concurrent_units_on_one_marker_make_one_case(transactions, client, read
     for thread in threads:
         thread.join(30)
     assert len(made) == 6 and len(set(made)) == 1  # every run answers with the one case
-    assert len(list(client.collection("cases").stream())) == 1
+    assert len(list(firestore_client.collection("cases").stream())) == 1
 
 
 def test_a_read_modify_write_is_one_commit_with_its_event_and_never_on_a_stale_read(
@@ -145,7 +134,7 @@ def _move(uow, note: str, current=None):
     uow.cases.save(changed, event)  # fmt: skip
 
 
-def test_a_commit_whose_answer_was_lost_counts_as_done(transactions, cases, client):
+def test_a_commit_whose_answer_was_lost_counts_as_done(transactions, cases, firestore_client):
     case, event = new_case()
     transactions.run(lambda uow: uow.cases.add(case, event))
     # The same unit again, as a retried commit would send it: it finds its writes landed.
@@ -153,7 +142,9 @@ def test_a_commit_whose_answer_was_lost_counts_as_done(transactions, cases, clie
     assert len(cases.list_events(case.reference)) == 1
 
 
-def test_a_marker_whose_case_was_erased_is_replaced_by_the_new_case(transactions, cases, client):
+def test_a_marker_whose_case_was_erased_is_replaced_by_the_new_case(
+    transactions, cases, firestore_client
+):
     transactions.run(lambda uow: uow.markers.add(
         IdempotencyMarker("key-1", "FB-GONE-000", None, NOW, NOW)))  # fmt: skip
     case, event = new_case()
@@ -164,7 +155,7 @@ def test_a_marker_whose_case_was_erased_is_replaced_by_the_new_case(transactions
         uow.markers.add(IdempotencyMarker("key-1", case.reference, None, NOW, NOW))
 
     transactions.run(work)
-    assert client.collection("intake_keys").document("key-1").get().get("reference") == (
+    assert firestore_client.collection("intake_keys").document("key-1").get().get("reference") == (
         case.reference
     )
     assert cases.get(case.reference) == case

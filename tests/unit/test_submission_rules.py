@@ -3,15 +3,11 @@ from pydantic import ValidationError
 
 from functions.domain.cases.submission import FeedbackSubmission
 from functions.domain.shared.validation import field_errors
+from tests.builders import submission
 
-VALID = {
-    "centre_id": "sunflower-soweto",
-    "kind": "complaint",
-    "category": "facilities",
-    "description": "The gate latch is broken",
-    "reporter": {"email": "parent@example.org"},
-    "consent": {"given": True, "version": "2026-11"},
-}
+VALID = submission(kind="complaint", category="facilities",
+                   description="The gate latch is broken",
+                   reporter={"email": "parent@example.org"})  # fmt: skip
 
 
 def errors_of(data) -> dict[str, str]:
