@@ -73,6 +73,25 @@ def test_the_status_page_asks_to_refresh(client_for, outage):
     assert answer.status_code == 503 and "Retry-After" in answer.headers
 
 
+@pytest.mark.parametrize("target", ["feedback_form", "case_status", "unsubscribe"])
+def test_every_parent_pages_outage_message_is_in_the_parents_language(client_for, outage, target):
+    from functions.domain.mail.suppression import unsubscribe_token
+
+    token = {"feedback_form": "", "case_status": wiring.signer().sign(Purpose.CASE_STATUS,
+             "FB-7K3M-Q9P"), "unsubscribe": unsubscribe_token("p@example.org",
+             wiring.signer())}[target]  # fmt: skip
+    client = client_for(target)
+    answer = (client.post(f"/?token={token}&lang=af", data={"List-Unsubscribe": "One-Click"})
+              if target == "unsubscribe" else client.get(f"/?token={token}&lang=af"))  # fmt: skip
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 503 and '<html lang="af">' in html
+    message = re.search(r"<main.*?</main>", html, re.S)[0]
+    english = [line for line in (
+        "We could not save or load the form just now", "We could not save that just now",
+        "Please wait a minute") if line in message]  # fmt: skip
+    assert english == []
+
+
 def test_a_delivery_task_is_retried_when_the_outbox_cannot_be_read(client_for, outage):
     answer = client_for("deliver_email").post("/", json={"messages": [{"message_id": "abc"}]})
     assert answer.status_code == 503 and "Retry-After" in answer.headers

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Request, Response
 
 from functions import logs, wiring
+from functions.domain.shared.vocabulary import N_
 from functions.entrypoints import page
 from functions.http.pages import not_found_page, render_page
 from functions.services.mail.suppress import is_unsubscribe_token
@@ -21,7 +22,7 @@ _MAX_FORM_BYTES = 8 * 1024  # a token and "List-Unsubscribe=One-Click"
 
 
 @page(NAME, methods=("GET", "POST"), max_body=_MAX_FORM_BYTES,
-      unavailable="We could not save that just now, so nothing changed yet.")  # fmt: skip
+      unavailable=N_("We could not save that just now, so nothing changed yet."))  # fmt: skip
 def unsubscribe(request: Request) -> Response:
     """GET: ask whether to stop notifications; POST: stop them. Any bad token: the same 404."""
     deps = wiring.dependencies()
