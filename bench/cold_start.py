@@ -34,6 +34,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
+from _submission import SUBMISSION  # noqa: E402 (bench/ is on the path: a script)
+
 from functions.devtools.emulators import (  # noqa: E402
     FirestoreEmulator,
     TasksEmulator,
@@ -45,14 +47,6 @@ VENV_BIN = REPO_ROOT / ".venv" / "bin"
 TARGET_RATIO = 1.10
 POLL_SECONDS = 0.005
 START_TIMEOUT = 60.0
-SUBMISSION = {
-    "centre_id": "sunflower-soweto", "kind": "complaint", "category": "facilities",
-    "description": "The gate latch is broken", "urgent": False, "anonymous": False,
-    "reporter": {"name": "Bench Parent", "email": "bench@example.org", "phone": "082 123 4567",
-                 "role": "parent", "preferred_language": "en"},
-    "consent": {"given": True, "version": "2026-11"},
-    "child": {"first_name": "T", "age_group": "toddler"},
-}  # fmt: skip
 # The floor: functions-framework + the Firestore client + pydantic + one write.
 FLOOR = "floor (ff+fs+pydantic)"
 # Not baselines: the same write without pydantic, to show what pydantic alone costs; and the

@@ -30,6 +30,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
+from _submission import SUBMISSION  # noqa: E402 (bench/ is on the path: a script)
+
 from functions.devtools.emulators import (  # noqa: E402
     FirestoreEmulator,
     TasksEmulator,
@@ -39,14 +41,6 @@ from functions.devtools.emulators import (  # noqa: E402
 TARGET_P50_RATIO = 1.3
 TASK = "tasks call alone"
 WARM_UP = 30
-SUBMISSION = {
-    "centre_id": "sunflower-soweto", "kind": "complaint", "category": "facilities",
-    "description": "The gate latch is broken", "urgent": False, "anonymous": False,
-    "reporter": {"name": "Bench Parent", "email": "bench@example.org", "phone": "082 123 4567",
-                 "role": "parent", "preferred_language": "en"},
-    "consent": {"given": True, "version": "2026-11"},
-    "child": {"first_name": "T", "age_group": "toddler"},
-}  # fmt: skip
 
 
 class Recorder:
@@ -113,7 +107,7 @@ def run(rounds: int) -> dict:
         sys.stdout = shown
 
 
-def _run(rounds: int, profile: str | None = None) -> dict:
+def _run(rounds: int) -> dict:
     with (
         FirestoreEmulator() as firestore,
         TasksEmulator(queues=queues_from_yaml("demo-bench", "local")) as tasks,
@@ -169,13 +163,6 @@ def _run(rounds: int, profile: str | None = None) -> dict:
         for _ in range(WARM_UP):
             submit(), raw_commit(), raw_task()
         recorder.reset()
-        if profile:
-            import cProfile
-
-            profiler = cProfile.Profile()
-            profiler.runcall(lambda: [submit() for _ in range(rounds)])
-            profiler.dump_stats(profile)
-            recorder.reset()
         timed: dict[str, list[float]] = {"submit_feedback": [], "raw commit": [], TASK: []}
         for i in range(rounds):
             steps = [("submit_feedback", submit), ("raw commit", raw_commit), (TASK, raw_task)]

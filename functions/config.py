@@ -95,8 +95,7 @@ class Settings(BaseModel):
         """The signing keys, oldest first (the last one signs)."""
         if self.signing_secrets is None:
             return [self.signing_secret.get_secret_value().encode()]
-        text = self.signing_secrets.get_secret_value().strip()
-        keys = json.loads(text) if text.startswith("[") else text.split(",")
+        keys = _text_list(self.signing_secrets.get_secret_value())
         return [key.strip().encode() for key in keys if key.strip()]
 
     @field_validator("intake_secret", "signing_secret", "signing_secrets", mode="before")
@@ -108,14 +107,7 @@ class Settings(BaseModel):
     @field_validator("allowed_origins", "sns_topic_arns", mode="before")
     @classmethod
     def _origin_list(cls, value):
-        if isinstance(value, str):
-            text = value.strip()
-            return (
-                json.loads(text)
-                if text.startswith("[")
-                else [part.strip() for part in text.split(",") if part.strip()]
-            )
-        return value
+        return _text_list(value) if isinstance(value, str) else value
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -138,6 +130,14 @@ class Settings(BaseModel):
     def url_for(self, entry_point: str) -> str:
         """The public URL of a deployed entry point (same scheme locally and on Cloud Functions)."""
         return f"{self.public_base_url.rstrip('/')}/{entry_point}"
+
+
+def _text_list(text: str) -> list:
+    """A setting that lists values: a JSON list, or comma-separated (blank values dropped)."""
+    text = text.strip()
+    if text.startswith("["):
+        return json.loads(text)
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 @functools.cache

@@ -53,7 +53,7 @@ def case_recorded(
 
 def input_rejected(entry_point: str, status: int, fields: Iterable[str]) -> None:
     """Which fields were wrong, never what was typed in them (nor a field name the sender
-    made up: domain.validation.logged_fields)."""
+    made up: domain.shared.validation.logged_fields)."""
     _emit("INFO", "input rejected", entry_point=entry_point, status=status, fields=sorted(fields))
 
 

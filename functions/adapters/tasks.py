@@ -48,7 +48,7 @@ class CloudTasksQueue:
         if self._invoker:
             request["oidc_token"] = {"service_account_email": self._invoker}
         created = {
-            "name": f"{self._queue}/tasks/{task_id(task.handler, task.dedupe_key)}",
+            "name": self._name(task),
             "http_request": request,
         }
         if task.at is not None:
@@ -66,13 +66,15 @@ class CloudTasksQueue:
         """Delete the task by its name; NOT_FOUND (run already, or never made) is done."""
         from google.api_core import exceptions
 
-        name = f"{self._queue}/tasks/{task_id(task.handler, task.dedupe_key)}"
         try:
-            self._connected().delete_task(name=name, timeout=self._timeout)
+            self._connected().delete_task(name=self._name(task), timeout=self._timeout)
         except exceptions.NotFound:
             return
         except Exception as error:  # noqa: BLE001 - as enqueue: the queue cannot answer now
             raise QueueUnavailable(type(error).__name__) from error
+
+    def _name(self, task: Task) -> str:
+        return f"{self._queue}/tasks/{task_id(task.handler, task.dedupe_key)}"
 
     def _connected(self):
         if callable(self._client) and not hasattr(self._client, "create_task"):

@@ -19,6 +19,8 @@ from functions.rendering import render
 from functions.rendering.translations import ENGLISH, LANGUAGES
 
 LANGUAGE_COOKIE = "lang"
+# Pages only their link's holder should see (a status or unsubscribe link, a case's thanks).
+NOINDEX = {"X-Robots-Tag": "noindex, nofollow"}
 _language: ContextVar[str] = ContextVar("page_language", default=ENGLISH)
 _language_links: ContextVar[tuple[dict, ...]] = ContextVar("language_links", default=())
 
@@ -58,9 +60,13 @@ def finish(request: Request, response: Response) -> None:
     """Remember a language asked for with ?lang= for the parent's next pages."""
     asked = request.args.get("lang")
     if asked in LANGUAGES:
-        secure = get_settings().public_base_url.startswith("https://")
         response.set_cookie(LANGUAGE_COOKIE, asked, max_age=365 * 24 * 3600, httponly=True,
-                            samesite="Lax", path="/", secure=secure)  # fmt: skip
+                            samesite="Lax", path="/", secure=cookies_secure())  # fmt: skip
+
+
+def cookies_secure() -> bool:
+    """Cookies are sent over HTTPS only wherever the service is served over HTTPS."""
+    return get_settings().public_base_url.startswith("https://")
 
 
 def current_language() -> str:

@@ -6,9 +6,9 @@ rendering in different languages never swap each other's text. (Not env.overlay(
 overlay shares its parent's globals and filters, and installing a language through it
 turned the parent's pages into that language — seen in a test here.)
 
-Jinja2 is imported on first render, not at import time, so entry points that never render
-(JSON APIs, task handlers) do not pay for it on a cold start; css_inline and Babel are
-imported on first use too.
+This package is imported on first render, not at import time, so entry points that never
+render (the JSON APIs, the jobs) do not build an environment or load Babel and css_inline on
+a cold start. (Jinja2 itself comes with Flask.)
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from functions.domain.shared.vocabulary import LABELS
+from functions.domain.shared.vocabulary import label
 from functions.rendering.translations import babel_locale
 
 TIME_ZONE = "Africa/Johannesburg"  # South Africa keeps one offset all year
@@ -19,12 +19,10 @@ TIME_ZONE = "Africa/Johannesburg"  # South Africa keeps one offset all year
 def filters_for(language: str, gettext) -> dict[str, Any]:
     """The filters of one language's environment."""
 
-    def label(value) -> str:
+    def label_filter(value) -> str:
         """The label a person sees for a vocabulary value (an enum or its string)."""
-        if value is None or value == "":
-            return ""
-        english = next((text for key, text in LABELS.items() if key == value), str(value))
-        return gettext(english)
+        english = label(value)
+        return gettext(english) if english else ""  # gettext("") is the catalogue's header
 
     def date(moment: datetime | str | None) -> str:
         """'Wednesday 25 November 2026', in South African time."""
@@ -43,7 +41,7 @@ def filters_for(language: str, gettext) -> dict[str, Any]:
             return str(gettext(template)) % params
         return str(gettext(message)) if message else ""
 
-    return {"label": label, "date": date, "datetime": date_time, "nl2br": nl2br,
+    return {"label": label_filter, "date": date, "datetime": date_time, "nl2br": nl2br,
             "translate": translate}  # fmt: skip
 
 

@@ -11,19 +11,6 @@ class StorageUnavailable(ServiceError):
     """Storage is briefly unreachable: the caller should try again later (503)."""
 
 
-class DuplicateSubmission(ServiceError):
-    """The idempotency key was already used; carries the reference it produced."""
-
-    def __init__(self, reference: str, fingerprint: str | None = None):
-        super().__init__(reference)
-        self.reference = reference
-        self.fingerprint = fingerprint
-
-
-class ReferenceTaken(ServiceError):
-    """A freshly drawn reference collided with an existing case: draw another."""
-
-
 class IdempotencyKeyReused(ServiceError):
     """The same idempotency key came with a different request."""
 

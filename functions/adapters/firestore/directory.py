@@ -1,9 +1,10 @@
 """Regions and centres (and their contacts) in Firestore.
 
-Every intake reads its centre and region, and they change rarely: each instance keeps what
-it read for DIRECTORY_CACHE_SECONDS (a minute), so a warm intake reads nothing before its
-commit. A change made through this adapter shows at once on the instance that made it; on
-the others within that minute (a new principal's address, a centre closed).
+Every intake reads its centre and region, and every form lists the centres; they change
+rarely: each instance keeps what it read (single documents and whole lists) for
+DIRECTORY_CACHE_SECONDS (a minute), so a warm intake reads nothing before its commit. A
+change to the directory (a new principal's address, a centre closed) reaches every instance
+within that minute.
 """
 
 from __future__ import annotations
@@ -53,10 +54,17 @@ class FirestoreCentreDirectory(FirestoreAdapter):
         self._remember(collection, doc_id, found)
         return found
 
-    def _remember(self, collection: str, doc_id: str, value) -> None:
+    def _remember(self, collection: str, doc_id: str | None, value) -> None:
         if self._cache is not None:
             with self._lock:
                 self._cache[(collection, doc_id)] = value
+
+    def _changed(self, collection: str, doc_id: str, value) -> None:
+        """A document this instance wrote: kept as written, and its collection read anew."""
+        self._remember(collection, doc_id, value)
+        if self._cache is not None:
+            with self._lock:
+                self._cache.pop((collection, None), None)
 
     def get_centre(self, centre_id: str) -> Centre | None:
         return self._get(CENTRES, centre_id, Centre)
@@ -64,24 +72,40 @@ class FirestoreCentreDirectory(FirestoreAdapter):
     def get_region(self, region_id: str) -> Region | None:
         return self._get(REGIONS, region_id, Region)
 
+    def _listed(self, collection: str, read) -> list:
+        """Every document of a collection, as `read()` gives them; kept like single ones."""
+        with self._lock:
+            found = self._cache.get((collection, None)) if self._cache is not None else None
+        if found is None:
+            found = read()
+            self._remember(collection, None, found)
+        return list(found)
+
     def list_centres(self) -> list[Centre]:
-        with storage_errors():
-            docs = list(
-                query(self._db.collection(CENTRES), CENTRES, {"active": True}).stream(**self._t)
-            )
-        return sorted((Centre.model_validate(d.to_dict()) for d in docs), key=lambda c: c.name)
+        def read():
+            centres = query(self._db.collection(CENTRES), CENTRES, {"active": True})
+            with storage_errors():
+                docs = list(centres.stream(**self._t))
+            return sorted((Centre.model_validate(d.to_dict()) for d in docs),
+                          key=lambda c: c.name)  # fmt: skip
+
+        return self._listed(CENTRES, read)
 
     def list_regions(self) -> list[Region]:
-        with storage_errors():
-            docs = list(self._db.collection(REGIONS).stream(**self._t))
-        return sorted((Region.model_validate(d.to_dict()) for d in docs), key=lambda r: r.name)
+        def read():
+            with storage_errors():
+                docs = list(self._db.collection(REGIONS).stream(**self._t))
+            return sorted((Region.model_validate(d.to_dict()) for d in docs),
+                          key=lambda r: r.name)  # fmt: skip
+
+        return self._listed(REGIONS, read)
 
     def save_region(self, region: Region) -> None:
         with storage_errors():
             self._db.collection(REGIONS).document(region.region_id).set(dump(region), **self._t)
-        self._remember(REGIONS, region.region_id, region)
+        self._changed(REGIONS, region.region_id, region)
 
     def save_centre(self, centre: Centre) -> None:
         with storage_errors():
             self._db.collection(CENTRES).document(centre.centre_id).set(dump(centre), **self._t)
-        self._remember(CENTRES, centre.centre_id, centre)
+        self._changed(CENTRES, centre.centre_id, centre)

@@ -1,4 +1,4 @@
-"""The mail outbox and the suppression list in Firestore.
+"""The mail outbox in Firestore (the suppression list it reads is kept by suppressions.py).
 
 A delivery costs one read (the message and its recipient's suppression entry, fetched
 together) and two writes (the claim, then the outcome). The claim is a write conditioned on

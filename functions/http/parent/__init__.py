@@ -1,1 +1,2 @@
-"""Pages parents use: the feedback form, the case status page, unsubscribe."""
+"""Pages parents use: the feedback form, the case status page, privacy and contact,
+unsubscribe."""

@@ -7,10 +7,8 @@ from flask import Request, Response
 from functions import wiring
 from functions.domain.shared.vocabulary import N_
 from functions.entrypoints import page
-from functions.http.pages import not_found_page, render_page
+from functions.http.pages import NOINDEX, not_found_page, render_page
 from functions.services.cases.status import view_case_status
-
-_NOINDEX = {"X-Robots-Tag": "noindex, nofollow"}
 
 
 @page("case_status", unavailable=N_("We could not load your case just now. Please refresh soon."))
@@ -19,4 +17,4 @@ def case_status(request: Request) -> Response:
     view = view_case_status(request.args.get("token"), wiring.dependencies())
     if view is None:
         return not_found_page()
-    return render_page("case_status.html", headers=_NOINDEX, case=view.case, events=view.events)
+    return render_page("case_status.html", headers=NOINDEX, case=view.case, events=view.events)

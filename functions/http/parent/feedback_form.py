@@ -11,10 +11,10 @@ from functions.domain.cases.submission import FeedbackSubmission
 from functions.domain.shared.validation import field_errors
 from functions.domain.shared.vocabulary import N_, Language, ReporterRole, Source
 from functions.entrypoints import page
-from functions.http.pages import not_found_page, render_page
+from functions.http.pages import NOINDEX, not_found_page, render_page
 from functions.http.parent import form_tokens as tokens
 from functions.http.parent.feedback_form_page import form_page
-from functions.services.cases.status import view_case_status
+from functions.services.cases.status import case_for_token
 from functions.services.errors import UnknownCentre
 from functions.services.intake.submit_feedback import fingerprint, submit_feedback
 
@@ -117,13 +117,12 @@ def _post(request: Request) -> Response:
 
 def _received(token: str) -> Response:
     """The page a parent lands on after sending: the reference and the private status link."""
-    view = view_case_status(token, wiring.dependencies())
-    if view is None:
+    case = case_for_token(token, wiring.dependencies())  # its history is the status page's
+    if case is None:
         return not_found_page()
-    case = view.case
     return render_page(
         "feedback_received.html",
-        headers={"X-Robots-Tag": "noindex, nofollow"},
+        headers=NOINDEX,
         reference=case.reference,
         status_url=f"case_status?token={token}",
         centre_name=case.centre_name,

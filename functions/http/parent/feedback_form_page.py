@@ -66,7 +66,7 @@ def form_page(request: Request, status: int, values: dict, errors: dict, notice:
         max_age=settings.form_token_max_age_seconds,
         httponly=True,
         samesite="Lax",
-        secure=settings.public_base_url.startswith("https://"),
+        secure=pages.cookies_secure(),
         path="/",
     )
     return response

@@ -12,16 +12,15 @@ from flask import Request, Response
 from functions import logs, wiring
 from functions.domain.shared.vocabulary import N_
 from functions.entrypoints import page
-from functions.http.pages import not_found_page, render_page
+from functions.http.pages import NOINDEX, not_found_page, render_page
 from functions.services.mail.suppress import is_unsubscribe_token
 from functions.services.mail.suppress import unsubscribe as stop
 
 NAME = "unsubscribe"
-_NOINDEX = {"X-Robots-Tag": "noindex, nofollow"}
-_MAX_FORM_BYTES = 8 * 1024  # a token and "List-Unsubscribe=One-Click"
 
 
-@page(NAME, methods=("GET", "POST"), max_body=_MAX_FORM_BYTES,
+# The body is a token and "List-Unsubscribe=One-Click": the default small limit.
+@page(NAME, methods=("GET", "POST"),
       unavailable=N_("We could not save that just now, so nothing changed yet."))  # fmt: skip
 def unsubscribe(request: Request) -> Response:
     """GET: ask whether to stop notifications; POST: stop them. Any bad token: the same 404."""
@@ -31,11 +30,11 @@ def unsubscribe(request: Request) -> Response:
         if not is_unsubscribe_token(token, deps):
             logs.unsubscribe_token_rejected(request.method)
             return not_found_page()
-        return render_page("unsubscribe.html", headers=_NOINDEX, token=token)
+        return render_page("unsubscribe.html", headers=NOINDEX, token=token)
     form = request.form  # urlencoded or multipart: RFC 8058 allows either
     # A merge of one reason: pressing twice, or a one-click POST retried, changes nothing.
     if not stop(request.args.get("token") or form.get("token"), deps):
         logs.unsubscribe_token_rejected(request.method)
         return not_found_page()
     logs.unsubscribe_recorded(one_click=form.get("List-Unsubscribe") == "One-Click")
-    return render_page("unsubscribed.html", headers=_NOINDEX)
+    return render_page("unsubscribed.html", headers=NOINDEX)

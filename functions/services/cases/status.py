@@ -14,10 +14,15 @@ class CaseView(NamedTuple):
     events: list[CaseEvent]
 
 
+def case_for_token(token: object, deps: Dependencies) -> Case | None:
+    """The case a status token opens, or None for any token that opens nothing."""
+    reference = deps.signer.unsign(Purpose.CASE_STATUS, token)
+    return deps.cases.get(reference) if reference else None
+
+
 def view_case_status(token: object, deps: Dependencies) -> CaseView | None:
     """The case and its public history, or None for any token that opens nothing."""
-    reference = deps.signer.unsign(Purpose.CASE_STATUS, token)
-    case = deps.cases.get(reference) if reference else None
+    case = case_for_token(token, deps)
     if case is None:
         return None
     public = [event for event in deps.cases.list_events(case.reference) if event.public]
