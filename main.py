@@ -18,6 +18,10 @@ _ENTRY_POINTS = {
     "case_status": "functions.http.parent.case_status",
     "unsubscribe": "functions.http.parent.unsubscribe",
     "privacy": "functions.http.parent.privacy",
+    "case_reply": "functions.http.parent.case_reply",
+    "rate_case": "functions.http.parent.rate_case",
+    # Centre staff, from the signed links in their mail (no login)
+    "case_action": "functions.http.staff.case_action",
     # Other systems
     "submit_feedback": "functions.http.api.submit_feedback",
     "intake_google_form": "functions.http.integrations.intake_google_form",
@@ -25,6 +29,10 @@ _ENTRY_POINTS = {
     # Cloud Tasks and Cloud Scheduler
     "deliver_email": "functions.tasks.deliver_email",
     "sweep_outbox": "functions.jobs.sweep_outbox",
+    "run_nudges": "functions.jobs.run_nudges",
+    "send_digests": "functions.jobs.send_digests",
+    "send_nudge": "functions.tasks.send_nudge",
+    "send_digest": "functions.tasks.send_digest",
     # `make run` only (404 unless LOCAL_DEV; its module is not deployed)
     "dev_mailbox": "functions.devtools.dev_mailbox",
 }

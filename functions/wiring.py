@@ -45,6 +45,14 @@ def case_reader():
 
 
 @functools.cache
+def service_levels():
+    from functions.adapters.firestore.service_levels import FirestoreServiceLevels
+
+    return _firestore(FirestoreServiceLevels,
+                      cache_seconds=get_settings().directory_cache_seconds)  # fmt: skip
+
+
+@functools.cache
 def transactions():
     from functions.adapters.firestore.unit_of_work import FirestoreTransactions
 
@@ -108,8 +116,11 @@ def mail_setup():
     from functions.services.ports import MailSetup
 
     settings = get_settings()
-    links = MailLinks(settings.url_for("case_status"), settings.url_for("unsubscribe"), signer(),
-                      settings.url_for("privacy"))  # fmt: skip
+    links = MailLinks(
+        settings.url_for("case_status"), settings.url_for("unsubscribe"), signer(),
+        settings.url_for("privacy"), settings.url_for("case_action"),
+        settings.url_for("case_reply"), settings.url_for("rate_case"),
+    )  # fmt: skip
     retention = timedelta(days=settings.outbox_retention_days)
     return MailSetup(settings.sender(), settings.reply_to(), retention, links)
 
@@ -126,6 +137,7 @@ class Wired:
 
     directory = property(lambda self: centre_directory())
     cases = property(lambda self: case_reader())
+    service_levels = property(lambda self: service_levels())
     transactions = property(lambda self: transactions())
     form_mappings = property(lambda self: form_mappings())
     outbox = property(lambda self: outbox())
@@ -148,6 +160,7 @@ _FACTORIES = (
     firestore_client,
     centre_directory,
     case_reader,
+    service_levels,
     transactions,
     form_mappings,
     outbox,

@@ -18,6 +18,7 @@ from functions.domain.shared.signing import Signer
 from functions.http.integrations.apps_script_signature import sign
 from functions.services.mail.dispatch import delivery_task, sweep_outbox
 from functions.services.ports import MailSetup
+from tests.fakes import FixedServiceLevels
 
 
 def submission(**changes) -> dict:
@@ -75,7 +76,8 @@ SETUP = MailSetup(
     reply_to=None,
     retention=timedelta(days=90),
     links=MailLinks("http://127.0.0.1:8080/case_status", "http://127.0.0.1:8080/unsubscribe",
-                    SIGNER, "http://127.0.0.1:8080/privacy"),
+                    SIGNER, "http://127.0.0.1:8080/privacy", "http://127.0.0.1:8080/case_action",
+                    "http://127.0.0.1:8080/case_reply", "http://127.0.0.1:8080/rate_case"),
 )  # fmt: skip
 
 
@@ -99,6 +101,7 @@ def service_deps(**parts) -> SimpleNamespace:
         directory=None, cases=None, transactions=None, form_mappings=None, outbox=None,
         suppressions=None, queue=None, transport=None, render=render_email, signer=SIGNER,
         clock=lambda: datetime.now(UTC), network_name="SayPro ECD Network", mail=SETUP,
+        service_levels=FixedServiceLevels(),
     )  # fmt: skip
     return SimpleNamespace(**(defaults | parts))
 

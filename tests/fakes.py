@@ -14,6 +14,7 @@ class FakeStore:
         self.events: dict[str, list] = {}
         self.markers: dict = {}
         self.outbox: dict = {}
+        self.once: dict = {}
         self.taken = set(taken_references or ())
         self.unavailable = unavailable
 
@@ -43,6 +44,10 @@ class FakeStore:
     def list_events(self, reference):
         return sorted(self.events.get(reference, []), key=lambda event: event.at)
 
+    def due_for_nudge(self, now, limit):
+        due = [c for c in self.cases.values() if c.next_nudge_at and c.next_nudge_at <= now]
+        return sorted(due, key=lambda case: case.next_nudge_at)[:limit]
+
 
 class _Conflict(Exception):
     pass
@@ -53,11 +58,15 @@ class _Unit:
         self.store, self.writes, self.messages, self.attempt = store, [], [], attempt
         self.read_markers: set = set()
         self.cases, self.markers, self.outbox = self, _Markers(self), _Outbox(self)
+        self.once = _Once(self)
+        self.read_cases: dict = {}  # reference -> the case as read (a save needs it unchanged)
 
     def get(self, reference):
         if reference in self.store.taken:
             return object()  # someone else's case
-        return self.store.cases.get(reference)
+        case = self.store.cases.get(reference)
+        self.read_cases[reference] = case
+        return case
 
     def add(self, case, event):
         self.writes.append(("case", case.reference, case, event))
@@ -72,6 +81,10 @@ class _Unit:
                 raise _Conflict(f"case {key} exists")
             if kind == "marker" and key in store.markers and key not in self.read_markers:
                 raise _Conflict(f"marker {key} exists")
+            if kind == "save" and store.cases.get(key) is not self.read_cases.get(key):
+                raise _Conflict(f"case {key} changed since it was read")
+            if kind == "once" and key in store.once:
+                raise _Conflict(f"{key} was used")
         for kind, key, *values in self.writes:
             if kind in ("case", "save"):
                 case, event = values
@@ -79,6 +92,8 @@ class _Unit:
                 store.events.setdefault(key, []).append(event)
             elif kind == "marker":
                 store.markers[key] = values[0]
+            elif kind == "once":
+                store.once[key] = values[0]
             else:
                 store.outbox[key] = values[0]
 
@@ -95,6 +110,17 @@ class _Markers:
         self._unit.writes.append(("marker", marker.key, marker))
 
 
+class _Once:
+    def __init__(self, unit: _Unit):
+        self._unit = unit
+
+    def used(self, key):
+        return key in self._unit.store.once
+
+    def add(self, key, now, expires_at):
+        self._unit.writes.append(("once", key, now))
+
+
 class _Outbox:
     def __init__(self, unit: _Unit):
         self._unit = unit
@@ -102,6 +128,18 @@ class _Outbox:
     def add(self, message):
         self._unit.writes.append(("outbox", message.message_id, message))
         self._unit.messages.append(message)
+
+
+class FixedServiceLevels:
+    """The policy of infra/service_levels.json, or the one given."""
+
+    def __init__(self, policy=None):
+        from functions.adapters.firestore.service_levels import policy_from_file
+
+        self.policy = policy or policy_from_file()
+
+    def current(self):
+        return self.policy
 
 
 class FakeCentreDirectory:

@@ -33,3 +33,12 @@ class PermanentDeliveryError(ServiceError):
 
 class QueueUnavailable(ServiceError):
     """Cloud Tasks did not take the task; the outbox sweep will enqueue it later."""
+
+
+class CaseNotFound(ServiceError):
+    """No case has this reference (or it was erased)."""
+
+
+class AlreadyDone(ServiceError):
+    """What was asked was done before (a used link, a second reply from the same form): the
+    first time counted, and nothing changed now."""

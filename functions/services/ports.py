@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 if TYPE_CHECKING:
     from functions.domain.cases.google_forms import FormMapping
     from functions.domain.cases.models import Case, CaseEvent
+    from functions.domain.cases.service_levels import ServiceLevelPolicy
     from functions.domain.directory.models import Centre, Region
     from functions.domain.mail.email import OutgoingEmail, RenderedEmail
     from functions.domain.mail.links import MailLinks
@@ -83,10 +84,23 @@ class OutboxWriter(Protocol):
     def add(self, message: OutboxMessage) -> None: ...
 
 
+class OnceKeys(Protocol):
+    """Things done once (a link used, a digest sent, a reply recorded), by a key naming them
+    (hashed before it is stored: keys may hold ids)."""
+
+    def used(self, key: str) -> bool:
+        """Whether the key is taken (read in this unit: a taker committing first refuses
+        this unit's commit, and the work runs again)."""
+
+    def add(self, key: str, now: datetime, expires_at: datetime) -> None:
+        """Take the key; the commit fails if someone took it since (or before, unread)."""
+
+
 class UnitOfWork(Protocol):
     cases: CaseStore
     markers: MarkerStore
     outbox: OutboxWriter
+    once: OnceKeys
     # 0 on the first run; more when another writer committed first and the work runs again.
     attempt: int
 
@@ -123,6 +137,15 @@ class CentreDirectory(Protocol):
 class CaseReader(Protocol):
     def get(self, reference: str) -> Case | None: ...
     def list_events(self, reference: str) -> list[CaseEvent]: ...
+
+    def due_for_nudge(self, now: datetime, limit: int) -> list[Case]:
+        """Open cases whose next nudge is due by `now`, soonest first: read from an index,
+        so a scan reads the cases due and no others."""
+
+
+class ServiceLevels(Protocol):
+    def current(self) -> ServiceLevelPolicy:
+        """The policy in force (kept briefly by each instance)."""
 
 
 class FormMappingStore(Protocol):
@@ -192,6 +215,7 @@ class Dependencies(Protocol):
 
     directory: CentreDirectory
     cases: CaseReader
+    service_levels: ServiceLevels
     transactions: Transactions
     form_mappings: FormMappingStore
     outbox: Outbox

@@ -16,6 +16,13 @@ locals {
     email_events       = { public = true, memory = "256Mi", timeout = 60 }
     unsubscribe        = { public = true, memory = "256Mi", timeout = 60 }
     privacy            = { public = true, memory = "256Mi", timeout = 60 }
+    case_reply         = { public = true, memory = "256Mi", timeout = 60 }
+    rate_case          = { public = true, memory = "256Mi", timeout = 60 }
+    case_action        = { public = true, memory = "256Mi", timeout = 60 }
+    run_nudges         = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
+    send_digests       = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
+    send_nudge         = { public = false, memory = "256Mi", timeout = 60, invoker = "tasks" }
+    send_digest        = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
   }
 
   # Served by `make run` only (dev_mailbox shows captured mail); never deployed.
@@ -71,7 +78,8 @@ locals {
   # An empty optional setting is left out, so the code sees it unset (cloudbuild does the same).
   environment = { for name, value in local.all_environment : name => value if value != "" }
 
-  # What is deployed: the code main.py needs, and nothing else (no tests, bench, infra,
+  # What is deployed: the code main.py needs, and nothing else (no tests, bench, infra but
+  # the default service-level policy,
   # virtualenvs, git, or functions/devtools, the local-only code). Text files only: the
   # archive is built from file() contents.
   source_files = sort([
@@ -79,7 +87,9 @@ locals {
       fileset(local.repo_root, "main.py"),
       fileset(local.repo_root, "requirements.txt"),
       fileset(local.repo_root, "functions/**"),
-      fileset(local.repo_root, "templates/**")
+      fileset(local.repo_root, "templates/**"),
+      # The service-level policy that applies until one is loaded into Firestore.
+      fileset(local.repo_root, "infra/service_levels.json")
     ) : f if !strcontains(f, "__pycache__") && !endswith(f, ".pyc") && !startswith(f, "functions/devtools/")
   ])
 }

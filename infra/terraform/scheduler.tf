@@ -6,6 +6,11 @@ locals {
   schedules = {
     # Re-enqueues outbox documents stuck in pending or sending (a lost task, an expired one).
     sweep-outbox = { function = "sweep_outbox", schedule = "*/5 * * * *" }
+    # Finds cases whose deadline passed and queues one send_nudge task per nudge.
+    run-nudges = { function = "run_nudges", schedule = "*/15 * * * *" }
+    # Hourly: the job sends the digests of each centre where it is now 07:00-07:59 on one of
+    # its working days (its own time zone and public holidays), once per centre and day.
+    send-digests = { function = "send_digests", schedule = "0 * * * *" }
   }
 
   live_schedules = {
@@ -24,9 +29,11 @@ resource "google_cloud_scheduler_job" "job" {
   # Wait as long as the function may run (Cloud Scheduler allows 15 s to 30 min).
   attempt_deadline = "${local.deployed_functions[each.value.function].timeout}s"
 
-  # The next run is the retry: sweeping is idempotent and frequent.
+  # Every job is idempotent (a run repeated does nothing twice), so a failed run is retried
+  # within its slot: the 07:00 digests cannot wait for the next hour.
   retry_config {
-    retry_count = 0
+    retry_count          = 3
+    min_backoff_duration = "30s"
   }
 
   http_target {

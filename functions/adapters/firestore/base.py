@@ -20,6 +20,8 @@ INTAKE_KEYS = "intake_keys"
 FORM_MAPPINGS = "form_mappings"
 OUTBOX = "outbox"
 SUPPRESSIONS = "suppressions"  # keyed by a hash of the address: no address is stored
+SETTINGS = "settings"  # network-wide settings: the service-level policy
+ONCE = "once"  # keys of things done once (a used link, a digest sent): hashed, with a TTL
 
 # Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
 # that every shape needing a composite index is declared in infra/firestore.indexes.json.
@@ -45,13 +47,18 @@ def storage_errors() -> Iterator[None]:
         raise StorageUnavailable(type(error).__name__) from error
 
 
-def query(collection, shape_name: str, filters: dict[str, Any], order_by: tuple[str, ...] = ()):
+def query(collection, shape_name: str, filters: dict[str, Any], order_by: tuple[str, ...] = (),
+          ranges: dict[str, tuple[str, Any]] | None = None):  # fmt: skip
+    """`filters`: field == value; `ranges`: field → (operator, value), e.g. ("<=", now)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
-    QUERY_SHAPES.add((shape_name, tuple(sorted(filters)), order_by))
+    ranges = ranges or {}
+    QUERY_SHAPES.add((shape_name, tuple(sorted(filters)) + tuple(sorted(ranges)), order_by))
     query = collection
     for field, value in filters.items():
         query = query.where(filter=FieldFilter(field, "==", value))
+    for field, (operator, value) in ranges.items():
+        query = query.where(filter=FieldFilter(field, operator, value))
     for field in order_by:
         query = query.order_by(field)
     return query

@@ -1,6 +1,8 @@
-"""Reading cases and their history outside a unit of work (the parent's status page)."""
+"""Reading cases and their history outside a unit of work (status pages, nudges, digests)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from functions.adapters.firestore.base import CASES, EVENTS, FirestoreAdapter, query, storage_errors
 from functions.domain.cases.models import Case, CaseEvent
@@ -24,3 +26,13 @@ class FirestoreCaseReader(FirestoreAdapter):
         with storage_errors():
             docs = list(query(events, EVENTS, {}, ("at",)).stream(**self._t))
         return [CaseEvent.model_validate(d.to_dict()) for d in docs]
+
+    def due_for_nudge(self, now: datetime, limit: int) -> list[Case]:
+        """Cases whose next nudge is due, soonest first. Only open cases have one (it is
+        cleared when a case is resolved, closed or waits on the parent), so one range on
+        one field does it: single-field index, no composite, and no closed case read."""
+        due = query(self._db.collection(CASES), CASES, {}, ("next_nudge_at",),
+                    ranges={"next_nudge_at": ("<=", now)}).limit(limit)  # fmt: skip
+        with storage_errors():
+            docs = list(due.stream(**self._t))
+        return [Case.model_validate(d.to_dict()) for d in docs]

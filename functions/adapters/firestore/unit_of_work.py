@@ -15,6 +15,7 @@ same: all or nothing, and nothing committed on a stale read.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ from functions.adapters.firestore.base import (
     CASES,
     EVENTS,
     INTAKE_KEYS,
+    ONCE,
     OUTBOX,
     FirestoreAdapter,
     dump,
@@ -54,6 +56,7 @@ class _Unit:
         self.versions: dict[str, Any] = {}  # path -> update time read (None: absent)
         self.messages: list[OutboxMessage] = []
         self.cases, self.markers, self.outbox = _Cases(self), _Markers(self), _Outbox(self)
+        self.once = _Once(self)
 
     def read(self, ref) -> dict | None:
         with storage_errors():
@@ -154,6 +157,25 @@ class _Outbox:
         self._unit.create(self._unit._db.collection(OUTBOX).document(message.message_id),
                           dump(message))  # fmt: skip
         self._unit.messages.append(message)
+
+
+class _Once:
+    def __init__(self, unit: _Unit):
+        self._unit = unit
+
+    def _ref(self, key: str):
+        return self._unit._db.collection(ONCE).document(once_id(key))
+
+    def used(self, key: str) -> bool:
+        return self._unit.read(self._ref(key)) is not None
+
+    def add(self, key: str, now, expires_at) -> None:
+        # Created where it was read as absent, and must still be: a second taker fails.
+        self._unit.create(self._ref(key), {"at": now, "expires_at": expires_at})
+
+
+def once_id(key: str) -> str:
+    return hashlib.sha256(f"once:{key}".encode()).hexdigest()
 
 
 class FirestoreTransactions(FirestoreAdapter):

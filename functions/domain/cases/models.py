@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from functions.domain.cases.service_levels import Level, ServiceClock
 from functions.domain.shared.records import Record
 from functions.domain.shared.vocabulary import (
     ActorRole,
     AgeGroup,
     CaseStatus,
     Category,
+    ClockChange,
     EventType,
     Kind,
     Language,
@@ -60,6 +63,37 @@ class Triage(Record):
     resolved: bool = False
 
 
+class Person(Record):
+    """A staff member or administrator as a case remembers them (the directory may change)."""
+
+    key: str  # functions.domain.directory.models.person_key
+    name: str
+
+
+class Rating(Record):
+    """The parent's rating of a resolution: 1 (poor) to 5 (very good)."""
+
+    score: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[str, StringConstraints(max_length=2_000)] | None = None
+    at: datetime
+
+
+class Outcome(Record):
+    """How a case went, for a centre's figures: the case's own time (working hours, clock
+    hours when urgent, time waiting on the parent left out) and whether it was in time."""
+
+    acknowledged_at: datetime | None = None
+    hours_to_acknowledge: float | None = None
+    acknowledged_in_time: bool | None = None
+    resolved_at: datetime | None = None  # the first resolution
+    hours_to_resolve: float | None = None
+    resolved_in_time: bool | None = None
+
+
+# A case is open while someone at the centre owes it something.
+OPEN_STATUSES = frozenset({CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_PARENT})
+
+
 class Case(Record):
     reference: str
     source: Source
@@ -78,12 +112,30 @@ class Case(Record):
     triage: Triage | None = None
     created_at: datetime
     updated_at: datetime
-    respond_by: datetime
+    respond_by: datetime  # the first answer is due (what the parent was promised)
+    resolve_by: datetime | None = None  # None: not worked to a resolution (a compliment)
+    # Someone owes the case something (its status is open, and it is not a compliment,
+    # which is shared with the team rather than worked). Stored for the digests' queries.
+    open: bool = True
+    clock: ServiceClock = Field(default_factory=lambda: ServiceClock(stage=None))
+    # When the running deadline's next nudge is due: what run_nudges queries (None: none).
+    next_nudge_at: datetime | None = None
+    assignee: Person | None = None  # None: the whole centre
+    outcome: Outcome = Field(default_factory=Outcome)
+    resolution: Annotated[str, StringConstraints(max_length=CASE_DESCRIPTION_MAX)] | None = None
+    rating: Rating | None = None
+    policy_version: str | None = None
+
+
+def new_event_id() -> str:
+    """Random, so appends never hotspot and ids reveal nothing about order or volume."""
+    return secrets.token_hex(10)
 
 
 class Actor(Record):
     role: ActorRole
     display_name: str | None = None
+    key: str | None = None  # a staff member's or administrator's person key
 
 
 class CaseEvent(Record):
@@ -96,3 +148,7 @@ class CaseEvent(Record):
     public: bool = True
     summary: str | None = None
     status: CaseStatus | None = None
+    clock: ClockChange | None = None
+    to: Person | None = None  # reassigned to, escalated to, or a nudge's first recipient
+    level: Level | None = None  # a nudge's or an escalation's rung
+    score: int | None = None  # a rating

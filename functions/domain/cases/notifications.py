@@ -48,9 +48,11 @@ def new_case_messages(
     now: datetime,
 ) -> list[OutboxMessage]:
     """Acknowledge the parent (when they gave an email and are not anonymous); alert the
-    principal; alert the regional administrator at once when the case is urgent, needs
-    triage, or is about staff conduct or a child's safety (the principal may be involved);
-    every administrator when the region is unknown.
+    principal and the centre's staff (but for a complaint about staff conduct or a child's
+    safety: someone among them may be involved); alert the regional administrator at once
+    when the case is urgent, needs triage, or is about staff conduct or a child's safety
+    (the principal may be involved); every administrator when the region is unknown. Staff
+    alerts carry the links that act on the case (domain/cases/staff_links.py).
 
     Each message holds a parent's text once (the centre as given, the description); subjects
     name a centre only when it is one of ours (`centre_known`). The rest is enums, ids and
@@ -80,10 +82,13 @@ def new_case_messages(
         "triage": triage_items(case),
         "anonymous": case.anonymous,
         "reporter_contact": "email" if reporter.email else "phone" if reporter.phone else None,
+        "actionable": [case.reference],
     }
     recipients: list[tuple[Contact, str]] = []
     if centre:
         recipients.append((centre.principal, "principal"))
+        if case.category not in ALSO_TO_REGION:
+            recipients += [(member, "staff") for member in centre.staff]
     if case.urgent or case.triage or not centre or case.category in ALSO_TO_REGION:
         admins = [region] if region else all_regions
         recipients += [(r.administrator, "administrator") for r in admins]

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
-from functions.domain.cases.models import Actor, Case, CaseEvent, Child, Consent, Reporter, Triage
-from functions.domain.cases.service_levels import respond_by
+from functions.domain.cases import lifecycle
+from functions.domain.cases.models import (
+    Actor,
+    Case,
+    CaseEvent,
+    Child,
+    Consent,
+    Reporter,
+    Triage,
+    new_event_id,
+)
+from functions.domain.cases.service_levels import Deadlines, ServiceLevelPolicy
 from functions.domain.directory.models import Centre
+from functions.domain.shared.calendar import WorkingCalendar
 from functions.domain.shared.vocabulary import CaseStatus, Category, EventType, Kind, Source
 
 
-def new_event_id() -> str:
-    """Random, so appends never hotspot and ids reveal nothing about order or volume."""
-    return secrets.token_hex(10)
+def deadlines_for(policy: ServiceLevelPolicy, centre: Centre | None, kind: Kind | None,
+                  urgent: bool) -> Deadlines:  # fmt: skip
+    """The policy on the centre's calendar (the network's default one for an unknown centre)."""
+    calendar = centre.calendar() if centre else WorkingCalendar()
+    return Deadlines(policy, calendar, kind, urgent)
 
 
 def open_case(
@@ -31,9 +43,11 @@ def open_case(
     consent: Consent,
     child: Child | None,
     triage: Triage | None,
+    policy: ServiceLevelPolicy,
     now: datetime,
 ) -> tuple[Case, CaseEvent]:
-    """A new case in status 'received' and the 'submitted' event that starts its history."""
+    """A new case in status 'received', its deadlines running, and the 'submitted' event
+    that starts its history."""
     case = Case(
         reference=reference,
         source=source,
@@ -52,8 +66,9 @@ def open_case(
         triage=triage,
         created_at=now,
         updated_at=now,
-        respond_by=respond_by(now, kind, urgent),
+        respond_by=now,  # set with the other deadlines just below
     )
+    case = lifecycle.start(case, deadlines_for(policy, centre, kind, urgent))
     event = CaseEvent(
         event_id=new_event_id(),
         type=EventType.SUBMITTED,

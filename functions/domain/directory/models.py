@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+import hashlib
 
+from pydantic import Field, field_validator
+
+from functions.domain.shared.calendar import (
+    DEFAULT_OPENING_HOURS,
+    DEFAULT_TIMEZONE,
+    WEEKDAYS,
+    WorkingCalendar,
+    parse_hours,
+)
 from functions.domain.shared.records import Record
 from functions.domain.shared.vocabulary import StaffRole
+
+
+def person_key(email: str) -> str:
+    """A short, stable id for a staff member or administrator, derived from their address
+    (case-insensitive): what signed links and case histories name instead of the address."""
+    return hashlib.sha256(f"person:{email.strip().lower()}".encode()).hexdigest()[:20]
 
 
 class Contact(Record):
@@ -14,6 +29,10 @@ class Contact(Record):
     name: str
     email: str
     role: StaffRole = StaffRole.STAFF
+
+    @property
+    def key(self) -> str:
+        return person_key(self.email)
 
 
 class Region(Record):
@@ -29,3 +48,37 @@ class Centre(Record):
     principal: Contact
     staff: list[Contact] = Field(default_factory=list)
     active: bool = True
+    timezone: str = DEFAULT_TIMEZONE
+    # Weekday ("mon".."sun") → "HH:MM-HH:MM"; a day not listed is closed.
+    opening_hours: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_OPENING_HOURS))
+    # Whether parents see which staff member acted on their case (else: "the centre").
+    share_staff_names: bool = False
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _valid_hours(cls, hours: dict[str, str]) -> dict[str, str]:
+        for day, span in hours.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"{day!r} is not one of {', '.join(WEEKDAYS)}")
+            parse_hours(span)
+        if not hours:
+            raise ValueError("a centre is open on at least one day")
+        return hours
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(zone)  # raises for a zone the tz database does not know
+        return zone
+
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(self.timezone, self.opening_hours)
+
+    def members(self) -> list[Contact]:
+        """The principal first, then the staff: everyone a complaint belongs to."""
+        return [self.principal, *self.staff]
+
+    def member(self, key: str) -> Contact | None:
+        return next((person for person in self.members() if person.key == key), None)

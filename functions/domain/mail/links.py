@@ -8,21 +8,45 @@ from functions.domain.mail.outbox import MessageKind, OutboxMessage
 from functions.domain.mail.suppression import unsubscribe_token
 from functions.domain.shared.signing import Purpose, Signer
 
+# Long enough to rate a resolution read late, short enough that an old mail rates nothing.
+RATING_LINK_SECONDS = 60 * 24 * 3600
+
 
 class MailLinks(NamedTuple):
     status_page: str  # URL of case_status
     unsubscribe_page: str  # URL of unsubscribe
     signer: Signer
     privacy_page: str = ""  # URL of privacy: who we are, how to reach us, parents' rights
+    case_action_page: str = ""  # URL of case_action: staff act on a case
+    case_reply_page: str = ""  # URL of case_reply: a parent answers the centre
+    rate_case_page: str = ""  # URL of rate_case: a parent rates a resolution
 
-    def for_message(self, message: OutboxMessage) -> dict[str, str | None]:
-        """status_url for the case the message is about; unsubscribe_url for notifications;
-        privacy_url always (every email says how to reach us and how we keep information)."""
-        links: dict[str, str | None] = {"status_url": None, "unsubscribe_url": None,
-                                        "privacy_url": self.privacy_page or None}  # fmt: skip
+    def for_message(self, message: OutboxMessage) -> dict:
+        """status_url and reply_url for the case the message is about; unsubscribe_url for
+        notifications; privacy_url always (every email says how to reach us and how we keep
+        information); for staff, `action_links` {reference: {action: URL}} for each case in
+        data["actionable"], signed for the recipient; for a resolution, `rating_urls` (1-5)."""
+        links: dict = {"status_url": None, "reply_url": None, "unsubscribe_url": None,
+                       "privacy_url": self.privacy_page or None}  # fmt: skip
         if message.case_reference:
-            links["status_url"] = status_link(self.status_page, message.case_reference,
-                                              self.signer)  # fmt: skip
+            token = self.signer.sign(Purpose.CASE_STATUS, message.case_reference)
+            links["status_url"] = f"{self.status_page}?token={token}"
+            links["reply_url"] = f"{self.case_reply_page}?token={token}"
+        if message.data.get("actionable"):
+            from functions.domain.cases.staff_links import action_urls
+            from functions.domain.directory.models import person_key
+
+            person = person_key(message.to)
+            links["action_links"] = {
+                reference: action_urls(
+                    self.case_action_page, self.signer, message.message_id, person, reference
+                )  # fmt: skip
+                for reference in message.data["actionable"]
+            }
+        if message.template == "case_resolved" and message.case_reference:
+            token = self.signer.sign(Purpose.CASE_RATING, message.case_reference, expires=True)
+            links["rating_urls"] = [f"{self.rate_case_page}?token={token}&score={score}"
+                                    for score in range(1, 6)]  # fmt: skip
         if message.kind == MessageKind.NOTIFICATION:
             token = unsubscribe_token(message.to, self.signer)
             links["unsubscribe_url"] = f"{self.unsubscribe_page}?token={token}"
@@ -38,8 +62,3 @@ class MailLinks(NamedTuple):
             headers["Importance"] = "high"
             headers["X-Priority"] = "1"
         return headers
-
-
-def status_link(status_page: str, reference: str, signer: Signer) -> str:
-    """A parent's private link to a case's status page: the reference, signed."""
-    return f"{status_page}?token={signer.sign(Purpose.CASE_STATUS, reference)}"

@@ -31,6 +31,13 @@ class Purpose(StrEnum):
     CASE_STATUS = "case-status"  # a parent's status page: the case reference; no expiry
     UNSUBSCRIBE = "unsubscribe"  # stop notifications: the address key; no expiry
     FEEDBACK_FORM = "feedback-form"  # the web form's CSRF token: a nonce; expires
+    # A staff member's link to act on a case: the action, case, person and link id; 7 days.
+    CASE_ACTION = "case-action"
+    CASE_RATING = "case-rating"  # a parent's link to rate a resolution: the reference; expires
+    # CSRF tokens of the forms those links open (a nonce each; expire like the feedback form's).
+    CASE_ACTION_FORM = "case-action-form"
+    CASE_REPLY_FORM = "case-reply-form"
+    RATE_CASE_FORM = "rate-case-form"
 
 
 class Signer:

@@ -84,8 +84,36 @@ class TriageReason(StrEnum):
 class EventType(StrEnum):
     SUBMITTED = "submitted"
     STATUS_CHANGED = "status_changed"
-    NOTE_ADDED = "note_added"
+    NOTE_ADDED = "note_added"  # internal: staff only
     TRIAGE_FLAGGED = "triage_flagged"
+    ACKNOWLEDGED = "acknowledged"
+    INFO_REQUESTED = "info_requested"  # staff asked the parent; the clock pauses
+    PARENT_REPLIED = "parent_replied"  # the clock runs again
+    RESOLVED = "resolved"
+    REASSIGNED = "reassigned"  # internal
+    ESCALATED = "escalated"  # internal
+    NUDGED = "nudged"  # internal: a missed deadline's reminder went out
+    RATED = "rated"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+
+
+class StaffAction(StrEnum):
+    """What a staff member's signed link lets them do to a case (one action per link)."""
+
+    ACKNOWLEDGE = "acknowledge"
+    NOTE = "note"
+    RESOLVE = "resolve"
+    REASSIGN = "reassign"
+    ESCALATE = "escalate"
+    ASK_PARENT = "ask_parent"
+
+
+class ClockChange(StrEnum):
+    """What an event did to the service clock, as the history shows it."""
+
+    PAUSED = "paused"
+    RESUMED = "resumed"
 
 
 class StaffRole(StrEnum):
@@ -166,6 +194,24 @@ LABELS: dict[StrEnum, str] = {
     EventType.STATUS_CHANGED: N_("Status changed"),
     EventType.NOTE_ADDED: N_("Note added"),
     EventType.TRIAGE_FLAGGED: N_("Flagged for checking"),
+    EventType.ACKNOWLEDGED: N_("Acknowledged"),
+    EventType.INFO_REQUESTED: N_("More information asked for"),
+    EventType.PARENT_REPLIED: N_("Reply received"),
+    EventType.RESOLVED: N_("Resolved"),
+    EventType.REASSIGNED: N_("Reassigned"),
+    EventType.ESCALATED: N_("Escalated"),
+    EventType.NUDGED: N_("Reminder sent"),
+    EventType.RATED: N_("Rated"),
+    EventType.REOPENED: N_("Reopened"),
+    EventType.CLOSED: N_("Closed"),
+    StaffAction.ACKNOWLEDGE: N_("Acknowledge"),
+    StaffAction.NOTE: N_("Add a note"),
+    StaffAction.RESOLVE: N_("Resolve"),
+    StaffAction.REASSIGN: N_("Reassign"),
+    StaffAction.ESCALATE: N_("Escalate"),
+    StaffAction.ASK_PARENT: N_("Ask the parent"),
+    ClockChange.PAUSED: N_("The response clock is paused until the parent replies"),
+    ClockChange.RESUMED: N_("The response clock runs again"),
 }
 
 KIND_HINTS: dict[Kind, str] = {

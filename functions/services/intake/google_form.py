@@ -26,6 +26,7 @@ def intake_google_form(response: FormResponse, deps: Dependencies) -> Receipt:
     region_id = reading.centre.region_id if reading.centre else mapping.region_id
     region, all_regions = regions_to_alert(deps.directory, region_id)
     now = deps.clock()
+    policy = deps.service_levels.current()
     consent = Consent(given=reading.consent_given, version=mapping.consent_version, recorded_at=now)
     triage = Triage(reasons=reading.reasons, given=reading.given) if reading.reasons else None
 
@@ -35,7 +36,7 @@ def intake_google_form(response: FormResponse, deps: Dependencies) -> Receipt:
             centre_name_given=reading.given.get("centre") or None, region_id=mapping.region_id,
             kind=reading.kind, category=reading.category, description=reading.description,
             urgent=reading.urgent, reporter=reading.reporter, consent=consent,
-            child=reading.child, triage=triage, now=now,
+            child=reading.child, triage=triage, policy=policy, now=now,
         )  # fmt: skip
         messages = new_case_messages(case, reading.centre, region, all_regions,
                                      deps.network_name, now)  # fmt: skip

@@ -28,6 +28,7 @@ def submit_feedback(command: FeedbackSubmission, source: Source, deps: Dependenc
         raise UnknownCentre(command.centre_id)
     region, all_regions = regions_to_alert(deps.directory, centre.region_id)
     now = deps.clock()
+    policy = deps.service_levels.current()
     reporter = Reporter(**command.reporter.model_dump())
     consent = Consent(given=True, version=command.consent.version, recorded_at=now)
     child = Child(**command.child.model_dump()) if command.child else None
@@ -36,7 +37,7 @@ def submit_feedback(command: FeedbackSubmission, source: Source, deps: Dependenc
         case, event = open_case(
             reference=reference, source=source, centre=centre, kind=command.kind,
             category=command.category, description=command.description, urgent=command.urgent,
-            reporter=reporter, consent=consent, child=child, triage=None, now=now,
+            reporter=reporter, consent=consent, child=child, triage=None, policy=policy, now=now,
         )  # fmt: skip
         messages = new_case_messages(case, centre, region, all_regions, deps.network_name, now)
         return case, event, messages
