@@ -30,7 +30,7 @@ def triage_items(case: Case) -> list[dict[str, str]]:
     ]
 
 
-def _message(case: Case, template: str, to: str, kind: MessageKind, data: dict, now: datetime,
+def case_message(case: Case, template: str, to: str, kind: MessageKind, data: dict, now: datetime,
              language: str = "en") -> OutboxMessage:  # fmt: skip
     return OutboxMessage(
         message_id=new_message_id(), template=template, to=to, data=data, language=language,
@@ -72,7 +72,7 @@ def new_case_messages(
     reporter = case.reporter
     if reporter.email and not case.anonymous and case.consent.given:
         data = common | {"reporter_name": reporter.name}
-        messages.append(_message(case, "case_acknowledgement", reporter.email,
+        messages.append(case_message(case, "case_acknowledgement", reporter.email,
                                  MessageKind.TRANSACTIONAL, data, now,
                                  reporter.preferred_language))  # fmt: skip
     staff_data = common | {
@@ -100,5 +100,5 @@ def new_case_messages(
             continue
         seen.add(contact.email.lower())
         data = staff_data | {"recipient_name": contact.name, "recipient_role": role}
-        messages.append(_message(case, "case_notification", contact.email, kind, data, now))
+        messages.append(case_message(case, "case_notification", contact.email, kind, data, now))
     return messages
