@@ -1,8 +1,10 @@
-"""Loads demo centres and regions and the Google Forms field mappings, idempotently.
+"""Loads demo centres and regions, the Google Forms field mappings and the service-level
+policy, idempotently.
 
-`python -m functions.devtools.seed` loads both into the Firestore that the environment
+`python -m functions.devtools.seed` loads them all into the Firestore that the environment
 points at (the emulator under `make run`); `--form-mappings-only` loads just the mappings,
-which is also how an administrator installs a new form's mapping in production.
+and `--service-levels-only` just infra/service_levels.json, which is also how an
+administrator installs a new form's mapping or a changed policy in production.
 """
 
 from __future__ import annotations
@@ -31,8 +33,18 @@ def load_form_mappings(directory: Path = MAPPINGS_DIR) -> list[str]:
     return loaded
 
 
-def seed_demo_data(path: Path = DEMO_DATA) -> dict[str, int]:
-    """Write the demo regions, centres and form mappings (set by id, so re-running is safe)."""
+def load_service_levels() -> str:
+    """Save infra/service_levels.json as the policy in force; returns its version."""
+    from functions.adapters.firestore.service_levels import policy_from_file
+
+    policy = policy_from_file()
+    wiring.service_levels().save(policy)
+    return policy.version
+
+
+def seed_demo_data(path: Path = DEMO_DATA) -> dict[str, int | str]:
+    """Write the demo regions, centres, form mappings and service levels (set by id, so
+    re-running is safe)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     directory = wiring.centre_directory()
     for region in data["regions"]:
@@ -44,15 +56,19 @@ def seed_demo_data(path: Path = DEMO_DATA) -> dict[str, int]:
         "regions": len(data["regions"]),
         "centres": len(data["centres"]),
         "forms": len(mappings),
+        "service_levels": load_service_levels(),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--form-mappings-only", action="store_true")
+    parser.add_argument("--service-levels-only", action="store_true")
     args = parser.parse_args()
     if args.form_mappings_only:
         print("loaded form mappings:", ", ".join(load_form_mappings()))
+    elif args.service_levels_only:
+        print("loaded service levels, version", load_service_levels())
     else:
         print("seeded:", seed_demo_data())
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from functions.adapters.firestore.cases import FirestoreCaseReader
+from functions.adapters.firestore.service_levels import policy_from_file
 from functions.domain.cases.models import Actor, CaseEvent, Consent, Reporter
 from functions.domain.cases.opening import new_event_id, open_case
 from functions.domain.shared.vocabulary import CaseStatus, Category, EventType, Kind, Source
@@ -27,7 +28,7 @@ def new_case(reference="FB-AAAA-BBB", description="The tap in the toilets leaks"
         kind=Kind.COMPLAINT, category=Category.FACILITIES, description=description,
         urgent=False, reporter=Reporter(email="p@example.org"),
         consent=Consent(given=True, version="2026-11", recorded_at=NOW), child=None,
-        triage=None, now=NOW,
+        triage=None, policy=policy_from_file(), now=NOW,
     )  # fmt: skip
 
 
