@@ -158,3 +158,16 @@ def email_feedback_received(
         recipients=recipients,
         suppressed_as=suppressed_as,
     )
+
+
+def case_action_taken(action: str, reference: str, role: str, mails: int) -> None:
+    """A staff member's link did its action: the action, the case, the actor's role and how
+    many mails it caused; never who, nor what they wrote."""
+    _emit("INFO", "case action taken", action=action, reference=reference, role=role,
+          mails=mails)  # fmt: skip
+
+
+def case_action_refused(reason: str, action: str | None = None) -> None:
+    """A staff link that did nothing: not valid, expired, used, not allowed, the case moved
+    on (a lifecycle reason), or its form's token refused; `reason` is a fixed code."""
+    _emit("INFO", "case action refused", reason=reason, action=action)

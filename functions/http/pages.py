@@ -78,19 +78,23 @@ def render_page(
     status: int = 200,
     headers: dict | None = None,
     keep_query: bool = True,
+    english_only: bool = False,
     **context,
 ) -> Response:
     """Render templates/pages/<template> into a complete HTML response. `keep_query=False`:
-    the language links do not repeat the request's query (a page that must not echo it)."""
+    the language links do not repeat the request's query (a page that must not echo it).
+    `english_only`: a staff page, in English whatever the request asked, with no language
+    links (staff pages and mail are not translated)."""
     context.setdefault("network_name", get_settings().network_name)
-    links = _language_links.get()
+    language = ENGLISH if english_only else _language.get()
+    links = () if english_only else _language_links.get()
     if not keep_query:
         links = tuple(link | {"href": link["plain_href"]} for link in links)
-    body = render(f"pages/{template}", _language.get(), language_links=links, **context)
+    body = render(f"pages/{template}", language, language_links=links, **context)
     response = Response(body, status=status, mimetype="text/html")
     response.headers.update(_SECURITY_HEADERS)
     response.headers.update(headers or {})
-    response.headers["Content-Language"] = _language.get()
+    response.headers["Content-Language"] = language
     response.headers["Vary"] = "Accept-Language, Cookie"
     return response
 

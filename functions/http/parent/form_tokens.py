@@ -1,4 +1,5 @@
-"""The feedback form's CSRF token, bound to a cookie (double submit).
+"""The feedback form's CSRF token, bound to a cookie (double submit); other forms use the
+same with a purpose of their own (the staff case action form: Purpose.CASE_ACTION_FORM).
 
 The token is the form's nonce, signed for the feedback form with an expiry
 (domain/shared/signing.py); the cookie holds the nonce itself. The nonce also names the form
@@ -20,17 +21,19 @@ class FormTokenRejected(Exception):
     """The token is missing, forged, expired or not this browser's; the reason is safe to log."""
 
 
-def issue(signer: Signer, nonce: str | None = None) -> tuple[str, str]:
+def issue(signer: Signer, nonce: str | None = None,
+          purpose: Purpose = Purpose.FEEDBACK_FORM) -> tuple[str, str]:  # fmt: skip
     """(token for the hidden field, nonce for the cookie); an existing nonce of ours is kept
     (a cookie holding anything else gets a new one, or its form could never be sent)."""
     if not (isinstance(nonce, str) and _NONCE.fullmatch(nonce)):
         nonce = secrets.token_urlsafe(16)
-    return signer.sign(Purpose.FEEDBACK_FORM, nonce, expires=True), nonce
+    return signer.sign(purpose, nonce, expires=True), nonce
 
 
-def check(token: object, cookie: object, signer: Signer, max_age: int) -> str:
+def check(token: object, cookie: object, signer: Signer, max_age: int,
+          purpose: Purpose = Purpose.FEEDBACK_FORM) -> str:  # fmt: skip
     """The token's nonce, or FormTokenRejected (forged, expired, or another browser's)."""
-    nonce = signer.unsign(Purpose.FEEDBACK_FORM, token, max_age=max_age)
+    nonce = signer.unsign(purpose, token, max_age=max_age)
     if nonce is None or not _NONCE.fullmatch(nonce):
         raise FormTokenRejected("forged or expired")
     # The nonce is ours (the signature checked it); the cookie may hold anything.
