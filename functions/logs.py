@@ -171,3 +171,32 @@ def case_action_refused(reason: str, action: str | None = None) -> None:
     """A staff link that did nothing: not valid, expired, used, not allowed, the case moved
     on (a lifecycle reason), or its form's token refused; `reason` is a fixed code."""
     _emit("INFO", "case action refused", reason=reason, action=action)
+
+
+# ------------------------------------------------------------------------------ nudges
+
+
+def nudges_scanned(due: int, queued: int, out_of_hours: int, skipped: int, more: bool,
+                   simulated: bool) -> None:  # fmt: skip
+    """One run_nudges: counts only. `more`: cases were left for the next run (the limit);
+    `simulated`: the local clock (?now=) set the time."""
+    _emit("WARNING" if more else "INFO", "nudges scanned", due=due, queued=queued,
+          out_of_hours=out_of_hours, skipped=skipped, more_remain=more,
+          simulated=simulated or None)  # fmt: skip
+
+
+def nudges_not_queued(error: str) -> None:
+    """The queue refused a nudge task mid-run; the next run queues again."""
+    _emit("WARNING", "nudge tasks not queued; the next run retries", error=error)
+
+
+def nudge_outcome(reference: str, result: str, stage: str, level: int, why: str | None,
+                  recipients: int) -> None:  # fmt: skip
+    """One send_nudge: the case's reference, enums and a count, never a recipient."""
+    _emit("NOTICE" if result == "nudged" else "INFO", "nudge " + result, reference=reference,
+          stage=stage, level=level, why=why, recipients=recipients)  # fmt: skip
+
+
+def local_clock_ignored(entry_point: str) -> None:
+    """A simulated time reached a deployed instance (LOCAL_DEV off): the real clock ruled."""
+    _emit("WARNING", "local clock ignored outside make run", entry_point=entry_point)

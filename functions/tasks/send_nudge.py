@@ -1,0 +1,52 @@
+"""POST /send_nudge: Cloud Tasks runs one nudge that run_nudges queued.
+
+Payload {"reference", "stage", "level", "due", "as_of"?}: ids and times only. Every outcome
+is settled with a 200 (nudged; stale: the case moved on; out_of_hours; not_found), so Cloud
+Tasks retries only an outage (503). `as_of` is the local clock's time (run_nudges?now=
+under `make run`): honoured only there; deployed, it is ignored and the real clock judges.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from flask import Request, Response
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from functions import logs, wiring
+from functions.config import get_settings
+from functions.domain.cases.service_levels import Level, Stage
+from functions.entrypoints import task
+from functions.http.answers import json_response
+from functions.services.cases import nudge as nudges
+
+NAME = "send_nudge"
+
+
+class NudgePayload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reference: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    stage: Stage
+    level: Annotated[Level, Field(ge=Level.STAFF)]
+    due: AwareDatetime
+    as_of: AwareDatetime | None = None
+
+
+@task(NAME, payload=NudgePayload)
+def send_nudge(request: Request, payload: NudgePayload) -> Response:
+    """Nudge if the nudge still stands; answer what happened."""
+    now = None
+    if payload.as_of is not None:
+        if get_settings().local_dev:
+            now = payload.as_of
+        else:
+            logs.local_clock_ignored(NAME)
+    nudge = nudges.Nudge(payload.reference, payload.stage, payload.level, payload.due)
+    outcome = nudges.send_nudge(nudge, wiring.dependencies(), now)
+    logs.nudge_outcome(nudge.reference, outcome.result.value, nudge.stage.value,
+                       int(nudge.level), outcome.why and outcome.why.value,
+                       outcome.recipients)  # fmt: skip
+    body = {"result": outcome.result.value, "recipients": outcome.recipients}
+    if outcome.why:
+        body["why"] = outcome.why.value
+    return json_response(body)
