@@ -154,23 +154,26 @@ def _paused_so_far(case: Case, deadlines: Deadlines, now: datetime) -> float:
 
 
 def reassign(case: Case, by: Person, role: ActorRole, to: Person, deadlines: Deadlines,
-             now: datetime) -> Change:  # fmt: skip
-    """Give the case to another member of the centre (internal)."""
+             now: datetime, reason: str | None = None) -> Change:  # fmt: skip
+    """Give the case to another member of the centre (internal; `reason` for the new owner)."""
     _must_be_open(case)
     if case.assignee is not None and case.assignee.key == to.key:
         raise Refused(Why.ALREADY_ASSIGNED)
-    event = _event(EventType.REASSIGNED, _actor(by, role), now, False, to=to)
+    event = _event(EventType.REASSIGNED, _actor(by, role), now, False, to=to, summary=reason)
     return Change(_changed(case, deadlines, now, assignee=to), event)
 
 
 def escalate(case: Case, by: Person, role: ActorRole, to: Person | None, level: Level,
-             deadlines: Deadlines, now: datetime) -> Change:  # fmt: skip
+             deadlines: Deadlines, now: datetime, reason: str | None = None) -> Change:  # fmt: skip
     """Hand the case up (staff to the principal, the principal to the regional
-    administrator), who then owns it (internal)."""
+    administrator), who then owns it (internal; `reason` for the new owner)."""
     _must_be_open(case)
     if to is None or to.key == by.key:
         raise Refused(Why.TOP_OF_LADDER)
-    event = _event(EventType.ESCALATED, _actor(by, role), now, False, to=to, level=level)
+    if case.assignee is not None and case.assignee.key == to.key:
+        raise Refused(Why.ALREADY_ASSIGNED)  # already with the one it would go up to
+    event = _event(EventType.ESCALATED, _actor(by, role), now, False, to=to, level=level,
+                   summary=reason)  # fmt: skip
     return Change(_changed(case, deadlines, now, assignee=to), event)
 
 

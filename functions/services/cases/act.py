@@ -234,12 +234,12 @@ def _step(case: Case, context: ActionContext, given: Given, deadlines: Deadlines
         member = context.centre.member(given.to or "") if context.centre else None
         if member is None:
             raise NotAChoice("to")
-        change = lifecycle.reassign(case, by, role, _person(member), deadlines, now)
-    else:
-        to = _person(context.escalate_to)
-        change = lifecycle.escalate(case, by, role, to, context.escalate_level, deadlines, now)
+        return lifecycle.reassign(case, by, role, _person(member), deadlines, now,
+                                  reason=given.text or None)  # fmt: skip
     # The reason given for a handover stays internal, in the event (never on the status page).
-    return change._replace(event=change.event.model_copy(update={"summary": given.text or None}))
+    to = _person(context.escalate_to)
+    return lifecycle.escalate(case, by, role, to, context.escalate_level, deadlines, now,
+                              reason=given.text or None)  # fmt: skip
 
 
 def _mail(context: ActionContext, change: Change, given: Given, deps: Dependencies,
