@@ -200,3 +200,21 @@ def nudge_outcome(reference: str, result: str, stage: str, level: int, why: str 
 def local_clock_ignored(entry_point: str) -> None:
     """A simulated time reached a deployed instance (LOCAL_DEV off): the real clock ruled."""
     _emit("WARNING", "local clock ignored outside make run", entry_point=entry_point)
+
+
+def parent_replied(reference: str, status: str, clock: str | None) -> None:
+    """A parent's reply was recorded: the case, its status after, whether the clock restarted;
+    never what they wrote."""
+    _emit("INFO", "parent replied", reference=reference, status=status, clock=clock)
+
+
+def case_rated(reference: str, score: int, status: str) -> None:
+    """A parent rated a resolution: the score and the status it left (closed, or reopened)."""
+    _emit("NOTICE" if status != "closed" else "INFO", "case rated", reference=reference,
+          score=score, status=status)  # fmt: skip
+
+
+def parent_step_refused(entry_point: str, reason: str) -> None:
+    """A parent's reply or rating that changed nothing; `reason` is a fixed code (expired
+    link, form token, already done, a lifecycle reason), never what was typed."""
+    _emit("INFO", "parent step refused", entry_point=entry_point, reason=reason)

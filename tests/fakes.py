@@ -48,6 +48,11 @@ class FakeStore:
         due = [c for c in self.cases.values() if c.next_nudge_at and c.next_nudge_at <= now]
         return sorted(due, key=lambda case: case.next_nudge_at)[:limit]
 
+    def received_between(self, centre_id, start, end):
+        found = [c for c in self.cases.values()
+                 if c.centre_id == centre_id and start <= c.created_at < end]  # fmt: skip
+        return sorted(found, key=lambda case: case.created_at)
+
 
 class _Conflict(Exception):
     pass

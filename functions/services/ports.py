@@ -142,6 +142,10 @@ class CaseReader(Protocol):
         """Open cases whose next nudge is due by `now`, soonest first: read from an index,
         so a scan reads the cases due and no others."""
 
+    def received_between(self, centre_id: str, start: datetime, end: datetime) -> list[Case]:
+        """The centre's cases received from `start` (included) to `end` (not), oldest first
+        (an indexed query: a centre's figures, functions/services/cases/figures.py)."""
+
 
 class ServiceLevels(Protocol):
     def current(self) -> ServiceLevelPolicy:

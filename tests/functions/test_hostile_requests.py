@@ -155,6 +155,8 @@ METHODS = {
     "submit_feedback": "OPTIONS, POST",
     "intake_google_form": "POST",
     "case_status": "GET, HEAD",
+    "case_reply": "GET, HEAD, POST",
+    "rate_case": "GET, HEAD, POST",
     "deliver_email": "POST",
     "sweep_outbox": "POST",
     "unsubscribe": "GET, HEAD, POST",
@@ -182,7 +184,8 @@ def test_other_methods_are_405_with_allow_and_change_nothing(client_for, name):
 @pytest.mark.parametrize(
     ("name", "limit"),
     [("feedback_form", 64), ("submit_feedback", 64), ("intake_google_form", 512),
-     ("deliver_email", 8), ("sweep_outbox", 8), ("unsubscribe", 8), ("email_events", 1024)],
+     ("deliver_email", 8), ("sweep_outbox", 8), ("unsubscribe", 8), ("email_events", 1024),
+     ("case_reply", 64), ("rate_case", 64)],
 )  # fmt: skip
 def test_a_body_over_the_limit_is_413_whether_declared_or_streamed(client_for, name, limit):
     client = client_for(name)

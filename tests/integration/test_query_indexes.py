@@ -42,6 +42,7 @@ def test_every_query_shape_has_its_index(firestore_emulator):
     directory.list_centres()
     directory.list_regions()
     cases.list_events("FB-AAAA-BBB")
+    cases.received_between("c1", datetime(2026, 1, 1, tzinfo=UTC), datetime.now(UTC))
     FirestoreOutbox(client).list_stuck(datetime.now(UTC), timedelta(minutes=10), 10)
     assert QUERY_SHAPES, "the adapters recorded no query"
     for collection, filters, order in QUERY_SHAPES:

@@ -263,6 +263,7 @@ def status_context(**case_overrides: Any) -> dict[str, Any]:
         "status": "in_progress",
         "created_at": datetime(2026, 11, 23, 7, 14, tzinfo=UTC),
         "respond_by": datetime(2026, 11, 25, 7, 14, tzinfo=UTC),
+        "resolve_by": datetime(2026, 12, 7, 7, 14, tzinfo=UTC),
         "urgent": False,
     }
     case.update(case_overrides)
@@ -275,7 +276,77 @@ def status_context(**case_overrides: Any) -> dict[str, Any]:
             {"at": at, "type": "status_changed", "status": "in_progress", "summary": "We met."},
             {"at": at, "type": "note_added", "status": None, "summary": "Call us."},
         ],
+        "question": None,
+        "reply_form": {"action": "case_reply?token=abc.def", "csrf_token": "csrf-reply"},
+        "rating_form": None,
+        "scores": SCORES,
+        "reply_max": 5000,
     }
+
+
+def _step(type_: str, summary: str | None = None, **fields: Any) -> dict[str, Any]:
+    at = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    event = {"at": at, "type": type_, "status": None, "summary": summary, "clock": None,
+             "score": None, "actor": {"role": "staff", "display_name": None}}  # fmt: skip
+    return event | fields
+
+
+def awaiting_context() -> dict[str, Any]:
+    """Waiting on the parent: the question, and every kind of step a parent sees."""
+    context = status_context(status="awaiting_parent")
+    context["question"] = NASTY
+    context["events"] += [
+        _step("acknowledged", status="in_progress",
+              actor={"role": "staff", "display_name": "Thandi Mokoena"}),
+        _step("info_requested", "Which day was it?", status="awaiting_parent", clock="paused"),
+        _step("parent_replied", "Friday.", status="in_progress", clock="resumed",
+              actor={"role": "parent", "display_name": None}),
+        _step("info_requested", NASTY, status="awaiting_parent", clock="paused"),
+    ]  # fmt: skip
+    return context
+
+
+def resolved_context() -> dict[str, Any]:
+    """Resolved and not rated yet: the rating form, no reply form."""
+    context = status_context(status="resolved")
+    context["events"] += [
+        _step("resolved", "We now send the hours by Wednesday.", status="resolved"),
+        _step("rated", "Still late.", status="in_progress", score=2,
+              actor={"role": "parent", "display_name": None}),
+    ]  # fmt: skip
+    context["reply_form"] = None
+    context["rating_form"] = {"action": "rate_case?token=abc.def", "csrf_token": "csrf-rate"}
+    return context
+
+
+SCORE_LABELS = ["1 – Very poor", "2 – Poor", "3 – Fair", "4 – Good", "5 – Very good"]
+SCORES = [{"value": n, "label": label} for n, label in enumerate(SCORE_LABELS, 1)]
+FOLLOWED_CASE = {"reference": "FB-7K3M-Q9P", "centre_name": "Sunshine Creche", "kind": "complaint",
+                 "status": "awaiting_parent", "resolution": "We now send the hours by Wednesday.",
+                 "rating": None}  # fmt: skip
+
+
+def reply_context(**overrides: Any) -> dict[str, Any]:
+    context = {"network_name": NETWORK, "case": FOLLOWED_CASE, "question": "Which day was it?",
+               "open": True, "action": "case_reply?token=abc.def", "csrf_token": "csrf-reply",
+               "text": "", "error": None, "notice": None,
+               "status_url": "case_status?token=abc.def", "reply_max": 5000}  # fmt: skip
+    return context | overrides
+
+
+def rate_context(**overrides: Any) -> dict[str, Any]:
+    context = {"network_name": NETWORK, "case": FOLLOWED_CASE | {"status": "resolved"},
+               "scores": SCORES, "chosen": 4, "comment": "", "errors": {}, "notice": None,
+               "action": "rate_case?token=abc.def", "csrf_token": "csrf-rate",
+               "status_url": None}  # fmt: skip
+    return context | overrides
+
+
+def rated_context(state: str, **overrides: Any) -> dict[str, Any]:
+    case = FOLLOWED_CASE | {"status": "in_progress", "rating": {"score": 1}}
+    context = {"network_name": NETWORK, "state": state, "status_url": "case_status?token=abc.def",
+               "case": None if state == "expired" else case}  # fmt: skip
+    return context | overrides
 
 
 PAGES = {
@@ -283,6 +354,28 @@ PAGES = {
     "pages/feedback_form.html#errors": lambda: form_context(values=FILLED, errors=ERRORS),
     "pages/feedback_received.html": lambda: received_context(urgent=True),
     "pages/case_status.html": lambda: status_context(),
+    "pages/case_status.html#awaiting": awaiting_context,
+    "pages/case_status.html#resolved": resolved_context,
+    "pages/case_reply.html": lambda: reply_context(),
+    "pages/case_reply.html#error": lambda: reply_context(
+        text=NASTY, error="Write your reply before sending it", notice="Your page had been open"
+    ),
+    "pages/case_reply.html#closed": lambda: reply_context(open=False, text=NASTY),
+    "pages/case_reply.html#unasked": lambda: reply_context(question=None),
+    "pages/case_reply_sent.html": lambda: {
+        "network_name": NETWORK,
+        "case": FOLLOWED_CASE,
+        "status_url": "case_status?token=abc.def",
+    },
+    "pages/rate_case.html": lambda: rate_context(),
+    "pages/rate_case.html#low": lambda: rate_context(chosen=1, status_url="case_status?t=1"),
+    "pages/rate_case.html#errors": lambda: rate_context(
+        chosen=None, comment=NASTY, errors={"score": "Choose a score", "comment": "Too long"}
+    ),
+    "pages/case_rated.html#thanks": lambda: rated_context("thanks"),
+    "pages/case_rated.html#already": lambda: rated_context("already", status_url=None),
+    "pages/case_rated.html#expired": lambda: rated_context("expired", status_url=None),
+    "pages/case_rated.html#not_waiting": lambda: rated_context("not_waiting"),
     "pages/not_found.html": lambda: {"network_name": NETWORK},
     "pages/error.html": lambda: {
         "network_name": NETWORK,
@@ -297,6 +390,12 @@ PAGES = {
 STATUS_PAGES = [
     "pages/feedback_received.html",
     "pages/case_status.html",
+    "pages/case_status.html#awaiting",
+    "pages/case_reply.html",
+    "pages/case_reply_sent.html",
+    "pages/rate_case.html",
+    "pages/case_rated.html#thanks",
+    "pages/case_rated.html#expired",
     "pages/not_found.html",
     "pages/error.html",
     "pages/thanks.html",
@@ -754,10 +853,10 @@ def test_status_page_lists_events_in_order():
     timeline = page.one("ol")
     items = [c for c in timeline.children if c.tag == "li"]
     labels = [item.text for item in items]
-    assert len(items) == 3
+    assert len(items) == 2  # the note is the centre's own: never shown, even if passed
     assert "Received" in labels[0] and "Feedback received" in labels[0]
     assert "Being looked into" in labels[1] and "We met." in labels[1]
-    assert "Note added" in labels[2] and "Call us." in labels[2]
+    assert "Call us." not in page.one("main").text and "Note added" not in page.one("main").text
     assert "None" not in page.one("main").text
 
 

@@ -36,3 +36,15 @@ class FirestoreCaseReader(FirestoreAdapter):
         with storage_errors():
             docs = list(due.stream(**self._t))
         return [Case.model_validate(d.to_dict()) for d in docs]
+
+    def received_between(self, centre_id: str, start: datetime, end: datetime) -> list[Case]:
+        """The centre's cases received from `start` (included) to `end` (not), oldest first:
+        one range on created_at after an equality on centre_id (composite index)."""
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        received = query(self._db.collection(CASES), CASES, {"centre_id": centre_id},
+                         ("created_at",), ranges={"created_at": (">=", start)})  # fmt: skip
+        received = received.where(filter=FieldFilter("created_at", "<", end))
+        with storage_errors():
+            docs = list(received.stream(**self._t))
+        return [Case.model_validate(d.to_dict()) for d in docs]
