@@ -159,9 +159,11 @@ def _serve(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmulator
     for prefix in app.mounts:
         _say(f"  {config.base_url}{prefix}")
     _say(f"Local mail:           {config.base_url}/dev_mailbox")
-    _say(f"Outbox sweep:         every {SWEEP_EVERY_SECONDS} s (Cloud Scheduler's job)")
+    for job, every in SCHEDULE.items():
+        _say(f"Scheduled:            {job} every {every} s (Cloud Scheduler's job)")
     _say("Ctrl-C stops everything.\n")
-    _start_scheduler(f"{config.base_url}/sweep_outbox")
+    for job, every in SCHEDULE.items():
+        _start_scheduler(f"{config.base_url}/{job}", every)
     run_simple(
         "127.0.0.1",
         config.http_port,
@@ -171,23 +173,25 @@ def _serve(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmulator
     )
 
 
-SWEEP_EVERY_SECONDS = 60
+# The jobs Cloud Scheduler calls in production (infra/terraform/scheduler.tf), called here
+# on the real clock: the sweep more often than deployed, so lost mail shows up sooner.
+SCHEDULE = {"sweep_outbox": 60, "run_nudges": 15 * 60, "send_digests": 60 * 60}
 
 
-def _start_scheduler(url: str) -> None:
-    """Call the sweep over HTTP every minute, as Cloud Scheduler does in production."""
+def _start_scheduler(url: str, every: int) -> None:
+    """Call a job over HTTP every `every` seconds, as Cloud Scheduler does in production."""
     import contextlib
     import threading
     import urllib.request
 
     def loop() -> None:
         while True:
-            time.sleep(SWEEP_EVERY_SECONDS)
-            # The server is stopping, or the sweep answered 503: try again next minute.
+            time.sleep(every)
+            # The server is stopping, or the job answered 503: try again next time.
             with contextlib.suppress(OSError):
                 urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=30)
 
-    threading.Thread(target=loop, name="scheduler", daemon=True).start()
+    threading.Thread(target=loop, name=f"scheduler {url}", daemon=True).start()
 
 
 def _say(message: str) -> None:
