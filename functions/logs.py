@@ -218,3 +218,26 @@ def parent_step_refused(entry_point: str, reason: str) -> None:
     """A parent's reply or rating that changed nothing; `reason` is a fixed code (expired
     link, form token, already done, a lifecycle reason), never what was typed."""
     _emit("INFO", "parent step refused", entry_point=entry_point, reason=reason)
+
+
+# ------------------------------------------------------------------------------ digests
+
+
+def digests_queued(centres: int, regions: int, simulated: bool) -> None:
+    """One send_digests run: how many centre and region digests it queued (counts only);
+    `simulated`: the local clock (?now=) set the time."""
+    _emit("INFO", "digests queued", centres=centres, regions=regions,
+          simulated=simulated or None)  # fmt: skip
+
+
+def digests_not_queued(error: str) -> None:
+    _emit("WARNING", "digest tasks not queued; the scheduler's retry queues them", error=error)
+
+
+def digest_outcome(scope: str, target_id: str, day: str, sent: int, already: int,
+                   skipped: str | None) -> None:  # fmt: skip
+    """One send_digest: the centre's or region's id, the date and counts; never a recipient."""
+    message = ("digest skipped" if skipped else "digest sent" if sent else
+               "digest already sent" if already else "digest had nothing to send")  # fmt: skip
+    _emit("INFO", message, scope=scope, target_id=target_id[:200], day=day, sent=sent,
+          already_sent=already, skipped=skipped)  # fmt: skip

@@ -53,6 +53,38 @@ class FakeStore:
                  if c.centre_id == centre_id and start <= c.created_at < end]  # fmt: skip
         return sorted(found, key=lambda case: case.created_at)
 
+    # The digests' reads, over the same dicts (functions/adapters/firestore/digests.py).
+    def _digest_rows(self, keep):
+        from functions.domain.cases.digests import DigestCase
+
+        return [DigestCase.model_validate(c.model_dump()) for c in self.cases.values() if keep(c)]
+
+    def open_at_centre(self, centre_id):
+        return self._digest_rows(lambda c: c.centre_id == centre_id and c.open)
+
+    def compliments_since(self, centre_id, since):
+        return self._digest_rows(lambda c: c.centre_id == centre_id and c.kind == "compliment"
+                                 and c.created_at >= since)  # fmt: skip
+
+    def centre_counts(self, centre_id, now):
+        from functions.domain.cases.digests import CentreCounts
+
+        mine = [c for c in self.cases.values() if c.centre_id == centre_id]
+        running = [c for c in mine if c.open and c.status in ("received", "in_progress")]
+        return CentreCounts(
+            open=sum(c.open for c in mine),
+            overdue=sum(c.clock.due is not None and c.clock.due <= now for c in running),
+            unassigned_complaints=sum(c.open and c.assignee is None and c.kind == "complaint"
+                                      for c in mine),
+            waiting=sum(c.status == "awaiting_parent" for c in mine),
+        )  # fmt: skip
+
+    def worst_overdue(self, region_id, now, limit):
+        rows = self._digest_rows(lambda c: c.region_id == region_id and c.open
+                                 and c.status in ("received", "in_progress")
+                                 and c.clock.due is not None and c.clock.due <= now)  # fmt: skip
+        return sorted(rows, key=lambda row: (row.clock.due, row.reference))[:limit]
+
 
 class _Conflict(Exception):
     pass

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from functions.domain.cases.digests import CentreCounts, DigestCase
     from functions.domain.cases.google_forms import FormMapping
     from functions.domain.cases.models import Case, CaseEvent
     from functions.domain.cases.service_levels import ServiceLevelPolicy
@@ -145,6 +146,19 @@ class CaseReader(Protocol):
     def received_between(self, centre_id: str, start: datetime, end: datetime) -> list[Case]:
         """The centre's cases received from `start` (included) to `end` (not), oldest first
         (an indexed query: a centre's figures, functions/services/cases/figures.py)."""
+
+    # The daily digests (functions/services/cases/digest.py): only what a digest shows.
+    def open_at_centre(self, centre_id: str) -> list[DigestCase]:
+        """The centre's open cases (one query)."""
+
+    def compliments_since(self, centre_id: str, since: datetime) -> list[DigestCase]:
+        """The centre's compliments received at or after `since` (one query)."""
+
+    def centre_counts(self, centre_id: str, now: datetime) -> CentreCounts:
+        """Open, overdue at `now`, unassigned complaints and waiting on a parent (counts)."""
+
+    def worst_overdue(self, region_id: str, now: datetime, limit: int) -> list[DigestCase]:
+        """The region's open cases longest overdue at `now`, at most `limit`."""
 
 
 class ServiceLevels(Protocol):

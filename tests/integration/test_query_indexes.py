@@ -42,6 +42,10 @@ def test_every_query_shape_has_its_index(firestore_emulator):
     directory.list_centres()
     directory.list_regions()
     cases.list_events("FB-AAAA-BBB")
+    cases.open_at_centre("c1")
+    cases.compliments_since("c1", datetime(2026, 1, 1, tzinfo=UTC))
+    cases.centre_counts("c1", datetime.now(UTC))
+    cases.worst_overdue("r1", datetime.now(UTC), 10)
     cases.received_between("c1", datetime(2026, 1, 1, tzinfo=UTC), datetime.now(UTC))
     FirestoreOutbox(client).list_stuck(datetime.now(UTC), timedelta(minutes=10), 10)
     assert QUERY_SHAPES, "the adapters recorded no query"

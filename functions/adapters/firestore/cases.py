@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from functions.adapters.firestore import digests
 from functions.adapters.firestore.base import CASES, EVENTS, FirestoreAdapter, query, storage_errors
+from functions.domain.cases.digests import CentreCounts, DigestCase
 from functions.domain.cases.models import Case, CaseEvent
 from functions.domain.cases.references import is_reference
 
@@ -48,3 +50,16 @@ class FirestoreCaseReader(FirestoreAdapter):
         with storage_errors():
             docs = list(received.stream(**self._t))
         return [Case.model_validate(d.to_dict()) for d in docs]
+
+    # The daily digests' reads (functions/adapters/firestore/digests.py has the queries).
+    def open_at_centre(self, centre_id: str) -> list[DigestCase]:
+        return digests.open_at_centre(self._db, self._t, centre_id)
+
+    def compliments_since(self, centre_id: str, since: datetime) -> list[DigestCase]:
+        return digests.compliments_since(self._db, self._t, centre_id, since)
+
+    def centre_counts(self, centre_id: str, now: datetime) -> CentreCounts:
+        return digests.centre_counts(self._db, self._t, centre_id, now)
+
+    def worst_overdue(self, region_id: str, now: datetime, limit: int) -> list[DigestCase]:
+        return digests.worst_overdue(self._db, self._t, region_id, now, limit)

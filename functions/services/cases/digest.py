@@ -1,0 +1,207 @@
+"""Daily digests: queueing each centre's and region's digest when its morning comes, and
+sending each recipient's digest once.
+
+send_digests (Cloud Scheduler, hourly) queues one send_digest task per centre (and per
+region) whose local time is 07:00-07:59 on one of its working days, named by what it covers
+and the local date, so a schedule fired twice queues one. The task reads the centre's open
+cases and recent compliments (two queries), groups them into each member's digest
+(domain/cases/digests.py) and commits every digest with a once key naming the recipient and
+the date, the mail's delivery queued while committing: a task run twice sends nothing more
+(Cloud Tasks' emulator does not refuse a repeated name; the once keys do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from functions.domain.cases.digests import (
+    WORST_MAX,
+    Digest,
+    centre_digest_message,
+    centre_digests,
+    digest_day,
+    digest_time,
+    previous_digest_time,
+    region_calendar,
+    region_digest_message,
+)
+from functions.domain.directory.models import Centre, Region
+from functions.domain.mail.outbox import OutboxMessage, new_message_id
+from functions.services.errors import QueueUnavailable
+from functions.services.mail.dispatch import cancel_delivery, queue_delivery
+from functions.services.ports import Dependencies, Task, UnitOfWork
+
+HANDLER = "send_digest"
+# A once key outlives any retry of a day's task by far; Firestore's TTL removes it after.
+ONCE_RETENTION = timedelta(days=14)
+_PER_COMMIT = 100  # digests per commit: two writes each, within Firestore's 500
+_PER_DELIVERY = 50  # messages per deliver_email task (its payload's limit)
+_COUNTING_AT_ONCE = 8
+
+
+class Outgoing(NamedTuple):
+    """One recipient's digest, and the key that makes it go out once."""
+
+    once_key: str
+    message: OutboxMessage
+
+
+class Sent(NamedTuple):
+    sent: int = 0  # digests committed now
+    already: int = 0  # digests found sent before (a repeated task)
+    skipped: str | None = None  # why nothing was looked at: unknown, not_working_day, stale
+
+
+# ------------------------------------------------------------------------------- the schedule
+
+
+def digest_tasks(deps: Dependencies, now: datetime, as_of: datetime | None = None) -> list[Task]:
+    """The tasks due at `now`: each active centre, and each region with centres, whose digest
+    hour it is on a working day. `as_of` (the local clock) rides along in the payloads."""
+    extra = {"as_of": as_of.isoformat()} if as_of else {}
+    tasks, by_region = [], {}
+    for centre in deps.directory.list_centres():
+        by_region.setdefault(centre.region_id, []).append(centre)
+        day = digest_day(centre.calendar(), now)
+        if day is not None:
+            payload = {"centre_id": centre.centre_id, "date": day.isoformat()} | extra
+            tasks.append(Task(HANDLER, payload, f"centre:{centre.centre_id}:{day}"))
+    for region in deps.directory.list_regions():
+        centres = by_region.get(region.region_id)
+        day = digest_day(region_calendar(centres), now) if centres else None
+        if day is not None:
+            payload = {"region_id": region.region_id, "date": day.isoformat()} | extra
+            tasks.append(Task(HANDLER, payload, f"region:{region.region_id}:{day}"))
+    return tasks
+
+
+def queue_digests(deps: Dependencies, now: datetime,
+                  as_of: datetime | None = None) -> dict[str, int]:  # fmt: skip
+    """Queue the digests due now; raises QueueUnavailable after trying them all when the
+    queue refused any (the scheduler's retry queues them again: names already taken are a
+    no-op, and the handler sends each digest once anyway)."""
+    tasks = digest_tasks(deps, now, as_of)
+    failed = None
+    for task in tasks:
+        try:
+            deps.queue.enqueue(task)
+        except QueueUnavailable as error:
+            failed = error
+    if failed is not None:
+        raise failed
+    centres = sum("centre_id" in task.payload for task in tasks)
+    return {"centres": centres, "regions": len(tasks) - centres}
+
+
+# ------------------------------------------------------------------------------- building
+
+
+def centre_outgoing(centre: Centre, day: date, now: datetime,
+                    deps: Dependencies) -> list[Outgoing]:  # fmt: skip
+    """Read, group and compose: each member's digest of the centre for `day` (none empty)."""
+    calendar = centre.calendar()
+    today = digest_time(calendar, day)
+    open_cases = deps.cases.open_at_centre(centre.centre_id)
+    since = previous_digest_time(calendar, day)
+    # Up to this morning's 07:00: a compliment after it is tomorrow's (each is shared once).
+    compliments = [c for c in deps.cases.compliments_since(centre.centre_id, since)
+                   if c.created_at < today]  # fmt: skip
+    digests: list[Digest] = centre_digests(centre, open_cases, compliments, now)
+    return [
+        Outgoing(f"digest:centre:{centre.centre_id}:{digest.contact.key}:{day}",
+                 centre_digest_message(digest, centre, today, now, deps.network_name))
+        for digest in digests
+    ]  # fmt: skip
+
+
+def region_outgoing(region: Region, centres: Sequence[Centre], day: date, now: datetime,
+                    deps: Dependencies) -> list[Outgoing]:  # fmt: skip
+    """The regional administrator's digest for `day`: counts per centre (aggregations) and
+    the worst overdue cases (none when the region has nothing open)."""
+    # A few centres' counts at once: five round trips each, short, and independent.
+    with ThreadPoolExecutor(max_workers=_COUNTING_AT_ONCE) as pool:
+        lines = list(pool.map(lambda centre: deps.cases.centre_counts(centre.centre_id, now),
+                              centres))  # fmt: skip
+    counts = list(zip(centres, lines, strict=True))
+    worst = deps.cases.worst_overdue(region.region_id, now, WORST_MAX)
+    today = digest_time(region_calendar(centres), day)
+    message = region_digest_message(region, counts, worst, today, now, deps.network_name)
+    if message is None:
+        return []
+    key = f"digest:region:{region.region_id}:{region.administrator.key}:{day}"
+    return [Outgoing(key, message)]
+
+
+# ------------------------------------------------------------------------------- sending
+
+
+def send_centre_digest(centre_id: str, day: date, deps: Dependencies, now: datetime) -> Sent:
+    """Send the centre's digests of `day` that have not gone out yet."""
+    centre = deps.directory.get_centre(centre_id)
+    if centre is None or not centre.active:
+        return Sent(skipped="unknown")
+    skipped = _not_today(centre.calendar(), day, now)
+    if skipped:
+        return Sent(skipped=skipped)
+    return commit_digests(centre_outgoing(centre, day, now, deps), deps, now)
+
+
+def send_region_digest(region_id: str, day: date, deps: Dependencies, now: datetime) -> Sent:
+    """Send the regional administrator's digest of `day` unless it went out already."""
+    region = deps.directory.get_region(region_id)
+    centres = [c for c in deps.directory.list_centres() if c.region_id == region_id]
+    if region is None or not centres:
+        return Sent(skipped="unknown")
+    skipped = _not_today(region_calendar(centres), day, now)
+    if skipped:
+        return Sent(skipped=skipped)
+    return commit_digests(region_outgoing(region, centres, day, now, deps), deps, now)
+
+
+def _not_today(calendar, day: date, now: datetime) -> str | None:
+    """Why a digest of `day` is not sent at `now`: not a working day, or no longer (or not
+    yet) that day where the recipients are: a task retried into the next day sends nothing."""
+    if not calendar.is_working_day(day):
+        return "not_working_day"
+    if calendar.local(now).date() != day:
+        return "stale"
+    return None
+
+
+def commit_digests(outgoing: list[Outgoing], deps: Dependencies, now: datetime) -> Sent:
+    """Commit each digest with its once key (a hundred to a commit), their delivery queued
+    while committing. The first run assumes none went out (one round trip): a key taken
+    refuses the commit, and the run after reads the keys and keeps the digests not sent."""
+    sent = 0
+    for start in range(0, len(outgoing), _PER_COMMIT):
+        group = outgoing[start : start + _PER_COMMIT]
+
+        def work(uow: UnitOfWork, group=group) -> int:
+            fresh = group
+            if uow.attempt > 0:
+                # New ids: the refused run's delivery task is withdrawn under the old ones.
+                fresh = [Outgoing(o.once_key, o.message.model_copy(
+                            update={"message_id": new_message_id()}))
+                         for o in group if not uow.once.used(o.once_key)]  # fmt: skip
+            for item in fresh:
+                uow.outbox.add(item.message)
+                uow.once.add(item.once_key, now, now + ONCE_RETENTION)
+            return len(fresh)
+
+        done, _ = deps.transactions.run(
+            work,
+            while_committing=lambda messages: _in_batches(
+                messages, lambda batch: queue_delivery(batch, deps.queue, deps.clock())),
+            if_refused=lambda messages: _in_batches(
+                messages, lambda batch: cancel_delivery(batch, deps.queue)),
+        )  # fmt: skip
+        sent += done
+    return Sent(sent=sent, already=len(outgoing) - sent)
+
+
+def _in_batches(messages: list[OutboxMessage], call) -> None:
+    for start in range(0, len(messages), _PER_DELIVERY):
+        call(messages[start : start + _PER_DELIVERY])
