@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from functions import logs, wiring
 from functions.config import get_settings
+from functions.domain.cases.references import is_reference
 from functions.domain.cases.service_levels import Level, Stage
 from functions.entrypoints import task
 from functions.http.answers import json_response
@@ -43,7 +44,9 @@ def send_nudge(request: Request, payload: NudgePayload) -> Response:
             logs.local_clock_ignored(NAME)
     nudge = nudges.Nudge(payload.reference, payload.stage, payload.level, payload.due)
     outcome = nudges.send_nudge(nudge, wiring.dependencies(), now)
-    logs.nudge_outcome(nudge.reference, outcome.result.value, nudge.stage.value,
+    # Only a reference is logged: anything else in its place may be any text.
+    logged = nudge.reference if is_reference(nudge.reference) else "not a reference"
+    logs.nudge_outcome(logged, outcome.result.value, nudge.stage.value,
                        int(nudge.level), outcome.why and outcome.why.value,
                        outcome.recipients)  # fmt: skip
     body = {"result": outcome.result.value, "recipients": outcome.recipients}

@@ -35,6 +35,7 @@ def _to_staff(case: Case, template: str, to: Contact, network_name: str, now: da
         "recipient_name": to.name,
         "reference": case.reference,
         "centre_name": case.centre_name,
+        "centre_known": case.centre_id is not None,  # else the name is the parent's words
         "kind": case.kind.value if case.kind else None,
         "category": case.category.value,
         "urgent": case.urgent,

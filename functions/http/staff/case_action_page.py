@@ -33,6 +33,10 @@ _PROBLEMS = {
         "It was sent to someone who is not, or is no longer, a member of this case's centre "
         "or the administrator of its region. If you think that is wrong, ask your principal "
         "or regional administrator to check the directory."),
+    LinkProblem.NOT_YOURS: (403, "This case is not with you",
+        "A complaint about staff conduct or a child's safety is seen only by the principal, "
+        "the regional administrator and the staff member it is given to, and this one is not "
+        "with you now. If you have just handed it on, that was done."),
 }  # fmt: skip
 
 
@@ -61,9 +65,10 @@ def link_problem_page(problem: LinkProblem, context: ActionContext | None = None
     """The plain page of a link that opens nothing; a used link's holder also sees where the
     case is now (they may act on it: the directory said so)."""
     status, heading, message = _PROBLEMS[problem]
+    shown = context.case if context and problem != LinkProblem.NOT_YOURS else None
     return render_page("staff/link_problem.html", status, NOINDEX, english_only=True,
                        page_title=heading, heading=heading, message=message,
-                       case=context.case if context else None)  # fmt: skip
+                       case=shown)  # fmt: skip
 
 
 def case_page(context: ActionContext, token: str, mode: str, now: datetime, status: int = 200,

@@ -2,12 +2,14 @@
 
 A link (domain/cases/staff_links.py) names one action, one case and the person it was sent
 to. It acts only while that person is a member of the case's centre or the administrator of
-its region (the directory decides, now: someone removed since the mail can no longer act),
-and once: its use is a once key committed with the change (services/cases/changing.py), so a
-refresh, a double tap or two tabs act once. When the case has moved on so that the action no
-longer applies (acknowledged by a colleague, resolved meanwhile) nothing changes, and the link
-is NOT spent: nothing was done with it, and the case may come back to where it applies (a
-rating of 1 or 2 reopens a resolved case, and the principal's "resolve" link works again).
+its region (the directory decides, now: someone removed since the mail can no longer act) —
+on a complaint about staff conduct or a child's safety, a staff member other than the
+principal only while the case is with them — and once: its use is a once key committed with
+the change (services/cases/changing.py), so a refresh, a double tap or two tabs act once.
+When the case has moved on so that the action no longer applies (acknowledged by a colleague,
+resolved meanwhile) nothing changes, and the link is NOT spent: nothing was done with it, and
+the case may come back to where it applies (a rating of 1 or 2 reopens a resolved case, and
+the principal's "resolve" link works again).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import NamedTuple
 from functions.domain.cases import lifecycle
 from functions.domain.cases.lifecycle import Change, Refused, Why
 from functions.domain.cases.models import Case, CaseEvent, Person
+from functions.domain.cases.notifications import ALSO_TO_REGION
 from functions.domain.cases.parent_updates import info_request_message, resolution_message
 from functions.domain.cases.service_levels import Deadlines, Level
 from functions.domain.cases.staff_links import ActionLink
@@ -45,6 +48,7 @@ class LinkProblem(StrEnum):
     EXPIRED = "expired"  # ours, but older than 7 days
     UNKNOWN_CASE = "unknown_case"  # ours, but the case is not there (erased)
     NOT_ALLOWED = "not_allowed"  # its person may not act on this case (now)
+    NOT_YOURS = "not_yours"  # a staff member, on a sensitive case that is not with them
     USED = "used"  # it has done its one action
 
 
@@ -144,6 +148,8 @@ def open_link(token: object, deps: Dependencies) -> ActionContext:
     acting = _acting(link.person, centre, region, deps)
     if acting is None:
         raise LinkRefused(LinkProblem.NOT_ALLOWED)
+    if not _may_open(case, acting):
+        raise LinkRefused(LinkProblem.NOT_YOURS)
     used, _ = deps.transactions.run(lambda uow: uow.once.used(once_key(link)))
     events = deps.cases.list_events(case.reference)
     owner = case.assignee.key if case.assignee else None
@@ -165,6 +171,8 @@ def take_action(context: ActionContext, given: Given, deps: Dependencies) -> Act
     written: list[OutboxMessage] = []
 
     def decide(case: Case) -> tuple[Change, list[OutboxMessage]]:
+        if not _may_open(case, context.acting):  # handed to someone else since it was opened
+            raise LinkRefused(LinkProblem.NOT_YOURS)
         now = deps.clock()
         change = _step(case, context, given, deadlines, now)
         written[:] = _mail(context, change, given, deps, now)  # the last run is the one kept
@@ -195,6 +203,23 @@ def _acting(key: str, centre: Centre | None, region: Region | None,
         if candidate.administrator.key == key:
             return Acting(candidate.administrator, StaffRole.ADMINISTRATOR)
     return None
+
+
+def _may_open(case: Case, acting: Acting) -> bool:
+    """A complaint about staff conduct or a child's safety is for the principal, the region's
+    administrator and, while it is with them, the one staff member it was given to: someone
+    among the staff may be involved (as at intake, in nudges and in digests)."""
+    if acting.role != StaffRole.STAFF or case.category not in ALSO_TO_REGION:
+        return True
+    return case.assignee is not None and case.assignee.key == acting.contact.key
+
+
+def _held_above(case: Case, context: ActionContext) -> bool:
+    """The case is with the region's administrator, above the principal a staff member's
+    escalation would hand it to (an escalation never hands a case down)."""
+    region, owner = context.region, case.assignee
+    return (context.escalate_level < Level.REGION and region is not None and owner is not None
+            and owner.key == region.administrator.key)  # fmt: skip
 
 
 def _ladder(acting: Acting, centre: Centre | None,
@@ -237,6 +262,8 @@ def _step(case: Case, context: ActionContext, given: Given, deadlines: Deadlines
         return lifecycle.reassign(case, by, role, _person(member), deadlines, now,
                                   reason=given.text or None)  # fmt: skip
     # The reason given for a handover stays internal, in the event (never on the status page).
+    if _held_above(case, context):
+        raise Refused(Why.ALREADY_ASSIGNED)
     to = _person(context.escalate_to)
     return lifecycle.escalate(case, by, role, to, context.escalate_level, deadlines, now,
                               reason=given.text or None)  # fmt: skip
