@@ -93,7 +93,8 @@ def test_a_long_message_is_cut_once_and_flagged_and_its_alerts_are_sent(client_f
     assert answer.status_code == 201
     case = wiring.case_reader().get(answer.get_json()["reference"])
     assert case.triage.reasons == ["message_cut"] and case.centre_id == "sunflower-soweto"
-    assert deliver_until_settled(client_for, tasks) == ["sent"] * 3  # parent, principal, region
+    # the parent, the principal, the two staff members and the region
+    assert deliver_until_settled(client_for, tasks) == ["sent"] * 5
     alert = next(m for m in LocalMailbox(get_settings().local_mailbox_dir).list()
                  if m.to == "admin.gauteng@ecd.example.org")  # fmt: skip
     assert "the form's responses hold all of it" in alert.text
