@@ -30,6 +30,8 @@ from tests.functions.test_case_action import (
     new_case,
     open_form,
 )
+from tests.functions.test_case_reply import case as case_now
+from tests.functions.test_case_reply import history, staff_step, submit
 from tests.functions.test_case_reply import open_form as open_reply_form
 from tests.functions.test_feedback_form import csrf_token
 from tests.functions.test_new_case_mail import deliver_all
@@ -56,6 +58,25 @@ def in_parallel(*calls) -> list:
 
 
 # ------------------------------------------------------------------------------ case_action
+
+
+def test_tampered_tokens_open_nothing(client_for):
+    reference = new_case(client_for)
+    good = link(reference, StaffAction.RESOLVE, LERATO)
+    value = ":".join(("resolve", reference, person_key(LERATO), "0" * 20))
+    other_purpose = wiring.signer().sign(Purpose.CASE_STATUS, value)  # right value, wrong salt
+    unsigned_parts = good.split(".")
+    page = client_for("case_action")
+    for query in (f"token={good[:-10]}", f"token={good}%ED%A0%80", f"token={good}x",
+                  f"token={'A' * 100_000}", f"token={other_purpose}",
+                  f"token={unsigned_parts[0]}", f"token=x&token={good}",
+                  f"token={good.replace('.', '..', 1)}"):  # fmt: skip
+        for answer in (
+            page.get(f"/?{query}"),
+            page.post(f"/?{query}", data={"csrf_token": "x", "text": "x"}),
+        ):
+            assert answer.status_code == 404 and "This link is not valid" in html(answer)
+    assert len(events(reference)) == 1
 
 
 def test_a_staff_members_escalate_link_does_not_take_a_case_back_from_the_region(client_for):
@@ -154,6 +175,54 @@ def test_a_principal_replaced_in_the_directory_can_no_longer_act(client_for):
     for action in (StaffAction.RESOLVE, StaffAction.ESCALATE, StaffAction.NOTE):
         assert page.get(f"/?token={link(reference, action, PRINCIPAL)}").status_code == 403
     assert case(reference)["status"] == "received"
+
+
+# ------------------------------------------------------------------------------ the parent
+
+
+def test_only_a_score_of_1_to_5_sent_by_the_form_records_a_rating(client_for):
+    reference, status = submit(client_for)
+    staff_step(reference, "resolve", "The gate was fixed")
+    rating = wiring.signer().sign(Purpose.CASE_RATING, reference, expires=True)
+    page = client_for("rate_case")
+    for score in ("0", "6", "-1", "1.0", "1e1", "\u0665", "\uff15", "", "5\x00", "1", "5"):
+        assert page.get(f"/?token={rating}&score={score}").status_code in (200, 422)
+        assert page.head(f"/?token={rating}&score={score}").status_code in (200, 422)
+    assert case_now(reference).rating is None  # a mail scanner opening every link rates nothing
+    csrf = csrf_token(page.get(f"/?token={rating}").get_data(as_text=True))
+    for score in ("0", "6", "1e1", "\u0665", "\uff15", " "):
+        answer = page.post(f"/?token={rating}", data={"csrf_token": csrf, "score": score})
+        assert answer.status_code == 422
+    assert case_now(reference).rating is None
+
+
+def test_two_ratings_at_once_record_one_and_the_case_follows_it(client_for):
+    reference, status = submit(client_for)
+    staff_step(reference, "resolve", "The gate was fixed")
+    pages = [client_for("rate_case") for _ in range(2)]
+    forms = [csrf_token(p.get(f"/?token={status}").get_data(as_text=True)) for p in pages]
+    answers = in_parallel(*(
+        lambda p=p, f=f, score=score: p.post(f"/?token={status}",
+                                             data={"csrf_token": f, "score": score})
+        for p, f, score in zip(pages, forms, ("1", "5"), strict=True)
+    ))  # fmt: skip
+    assert sorted(a.status_code for a in answers) == [200, 303]
+    stored = case_now(reference)
+    assert stored.status == ("closed" if stored.rating.score == 5 else "in_progress")
+    assert [e.type for e in history(reference)].count("rated") == 1
+
+
+def test_one_reply_sent_three_times_at_once_is_recorded_once(client_for):
+    reference, status = submit(client_for)
+    staff_step(reference, "ask", "Which gate?")
+    page = client_for("case_reply")
+    csrf = open_reply_form(page, status)
+    answers = in_parallel(*(
+        lambda: page.post(f"/?token={status}", data={"csrf_token": csrf, "reply": "The back one"})
+        for _ in range(3)
+    ))  # fmt: skip
+    assert [a.status_code for a in answers] == [303, 303, 303]
+    assert [e.type for e in history(reference)].count("parent_replied") == 1
 
 
 # ------------------------------------------------------------------------------ nudges
