@@ -394,7 +394,9 @@ def test_the_nudge_mail_names_the_rung_and_carries_the_recipients_own_action_lin
     scan_nudges(deps)
     replay(deps, nudge_tasks(deps))
     (message,) = [m for m in deps.transactions.outbox.values() if m.to == LERATO.email]
-    assert message.data["actionable"] == [reference] and message.kind == MessageKind.NOTIFICATION
+    assert (
+        message.data["actionable"] == [reference] and message.kind == MessageKind.TRANSACTIONAL
+    )  # never silenced
     email = render_email(message.template, message.data | SETUP.links.for_message(message))
 
     assert email.subject == f"Reminder: complaint {reference} at Centre One is overdue"
@@ -406,7 +408,7 @@ def test_the_nudge_mail_names_the_rung_and_carries_the_recipients_own_action_lin
     assert [link.action.value for link in links] == ["acknowledge", "resolve", "ask_parent",
                                                      "note", "reassign", "escalate"]  # fmt: skip
     assert {(link.reference, link.person) for link in links} == {(reference, LERATO.key)}
-    assert "Stop these notifications" in email.text
+    assert "Stop these notifications" not in email.text  # work mail is not unsubscribable
 
 
 @pytest.mark.parametrize(("level", "heading"), [

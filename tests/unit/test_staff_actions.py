@@ -183,7 +183,7 @@ def test_reassign_gives_the_case_to_a_colleague_who_is_emailed_with_action_links
     (message,) = mail(bundle)
     assert (message.template, message.to, message.language) == (
         "case_assigned", BONGANI.email, "en")  # fmt: skip
-    assert message.kind == MessageKind.NOTIFICATION and message.data["actionable"] == [reference]
+    assert message.kind == MessageKind.TRANSACTIONAL and message.data["actionable"] == [reference]
     links = SETUP.links.for_message(message)
     rendered = render_email(message.template, {**message.data, **links})
     assert "Thandi Mokoena" in rendered.text and "You fixed it last time" in rendered.text

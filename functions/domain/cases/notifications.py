@@ -39,6 +39,42 @@ def case_message(case: Case, template: str, to: str, kind: MessageKind, data: di
     )  # fmt: skip
 
 
+def staff_case_data(case: Case, network_name: str, region_name: str | None = None) -> dict:
+    """What a staff member needs to work a case from a mail alone: ids, enums and times, the
+    centre as given (`centre_known` says whether it is one of ours: subjects name it only
+    then) and the parent's message; never the parent's address or phone, only how they can
+    be reached. `actionable` makes MailLinks add the recipient's links for the case."""
+    reporter = case.reporter
+    return {
+        "network_name": network_name,
+        "reference": case.reference,
+        "centre_name": case.centre_name,
+        "centre_known": case.centre_id is not None,
+        "region_name": region_name,
+        "kind": case.kind.value if case.kind else None,
+        "category": case.category.value,
+        "status": case.status.value,
+        "urgent": case.urgent,
+        "description": case.description,
+        "submitted_at": case.created_at,
+        "respond_by": case.respond_by,
+        "resolve_by": case.resolve_by,
+        "acknowledged": case.outcome.acknowledged_at is not None,
+        "anonymous": case.anonymous,
+        "reporter_contact": "email" if reporter.email else "phone" if reporter.phone else None,
+        "actionable": [case.reference],
+    }
+
+
+def work_message(case: Case, template: str, to: Contact, data: dict,
+                 now: datetime) -> OutboxMessage:  # fmt: skip
+    """Mail that hands a person work on a case (a nudge, a handover, a parent's reply, a
+    reopened case): transactional, so that unsubscribing from alerts and digests never
+    silences it, and a case is never lost between staff."""
+    return case_message(case, template, to.email, MessageKind.TRANSACTIONAL,
+                        data | {"recipient_name": to.name}, now)  # fmt: skip
+
+
 def new_case_messages(
     case: Case,
     centre: Centre | None,
@@ -75,15 +111,8 @@ def new_case_messages(
         messages.append(case_message(case, "case_acknowledgement", reporter.email,
                                  MessageKind.TRANSACTIONAL, data, now,
                                  reporter.preferred_language))  # fmt: skip
-    staff_data = common | {
-        "region_name": region.name if region else None,
-        "description": case.description,
-        "submitted_at": case.created_at,
-        "triage": triage_items(case),
-        "anonymous": case.anonymous,
-        "reporter_contact": "email" if reporter.email else "phone" if reporter.phone else None,
-        "actionable": [case.reference],
-    }
+    region_name = region.name if region else None
+    staff_data = staff_case_data(case, network_name, region_name) | {"triage": triage_items(case)}
     recipients: list[tuple[Contact, str]] = []
     if centre:
         recipients.append((centre.principal, "principal"))

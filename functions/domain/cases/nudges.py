@@ -17,10 +17,10 @@ from datetime import datetime
 from typing import NamedTuple
 
 from functions.domain.cases.models import Case, Person
-from functions.domain.cases.notifications import ALSO_TO_REGION, case_message
+from functions.domain.cases.notifications import ALSO_TO_REGION, staff_case_data, work_message
 from functions.domain.cases.service_levels import Deadlines, Level
 from functions.domain.directory.models import Centre, Contact, Region
-from functions.domain.mail.outbox import MessageKind, OutboxMessage
+from functions.domain.mail.outbox import OutboxMessage
 
 TEMPLATE = "case_nudge"
 # What the mail calls each rung ("reminder", "escalated to you as ...").
@@ -84,37 +84,23 @@ def nudge_messages(case: Case, level: Level, to: list[Recipient], region_name: s
                    now: datetime) -> list[OutboxMessage]:  # fmt: skip
     """One mail per recipient, in English (staff mail), with the links that act on the case.
 
-    Urgent nudges are transactional (an unsubscribe never silences them: a child may be at
-    risk); the others are notifications. The data is ours but for the description, which the
-    body shows as the intake alert does (never the subject)."""
+    Transactional (notifications.work_message): an unsubscribe never silences the ladder.
+    The data is ours but for the description, which the body shows as the intake alert does
+    (never the subject)."""
     clock = case.clock
-    data = {
-        "network_name": network_name,
-        "reference": case.reference,
-        "centre_name": case.centre_name,
-        "centre_known": case.centre_id is not None,
-        "region_name": region_name,
-        "kind": case.kind.value if case.kind else None,
-        "category": case.category.value,
-        "status": case.status.value,
-        "urgent": case.urgent,
+    data = staff_case_data(case, network_name, region_name) | {
         "stage": clock.stage.value if clock.stage else None,
         "due": clock.due,
         "level": LEVEL_NAMES[level],
         "hours_late": hours_late(deadlines, clock.due, now) if clock.due else 0.0,
         "working_hours": not case.urgent,
-        "submitted_at": case.created_at,
         "assignee_name": case.assignee.name if case.assignee else None,
-        "description": case.description,
-        "anonymous": case.anonymous,
-        "actionable": [case.reference],
     }
-    kind = MessageKind.TRANSACTIONAL if case.urgent else MessageKind.NOTIFICATION
     assignee = case.assignee.key if case.assignee else None
     messages = []
     for recipient in to:
         contact = recipient.contact
         mine = {"recipient_name": contact.name, "recipient_role": recipient.role,
                 "assigned_to_you": assignee == contact.key}  # fmt: skip
-        messages.append(case_message(case, TEMPLATE, contact.email, kind, data | mine, now))
+        messages.append(work_message(case, TEMPLATE, contact, data | mine, now))
     return messages

@@ -1,16 +1,16 @@
 """The staff mail a parent's answer causes: their reply to the centre (to whoever answers for
 the case now), and a low rating that reopens it (to the principal). In English, with the
-links that act on the case (data["actionable"]); transactional when the case is urgent, so
-that an unsubscribe never silences it (as for the other staff mail about a case)."""
+links that act on the case (data["actionable"]); transactional (notifications.work_message),
+so that an unsubscribe never silences it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from functions.domain.cases.models import Case, Rating
-from functions.domain.cases.notifications import case_message
+from functions.domain.cases.notifications import staff_case_data, work_message
 from functions.domain.directory.models import Centre, Contact, Region
-from functions.domain.mail.outbox import MessageKind, OutboxMessage
+from functions.domain.mail.outbox import OutboxMessage
 
 
 def answering(case: Case, centre: Centre | None, region: Region | None) -> Contact | None:
@@ -30,23 +30,7 @@ def answering(case: Case, centre: Centre | None, region: Region | None) -> Conta
 
 def _to_staff(case: Case, template: str, to: Contact, network_name: str, now: datetime,
               **data) -> OutboxMessage:  # fmt: skip
-    common = {
-        "network_name": network_name,
-        "recipient_name": to.name,
-        "reference": case.reference,
-        "centre_name": case.centre_name,
-        "centre_known": case.centre_id is not None,  # else the name is the parent's words
-        "kind": case.kind.value if case.kind else None,
-        "category": case.category.value,
-        "urgent": case.urgent,
-        "description": case.description,
-        "anonymous": case.anonymous,
-        "submitted_at": case.created_at,
-        "resolve_by": case.resolve_by,
-        "actionable": [case.reference],
-    }
-    kind = MessageKind.TRANSACTIONAL if case.urgent else MessageKind.NOTIFICATION
-    return case_message(case, template, to.email, kind, common | data, now)
+    return work_message(case, template, to, staff_case_data(case, network_name) | data, now)
 
 
 def reply_received_message(case: Case, reply: str, question: str | None, to: Contact,
