@@ -241,3 +241,12 @@ def digest_outcome(scope: str, target_id: str, day: str, sent: int, already: int
                "digest already sent" if already else "digest had nothing to send")  # fmt: skip
     _emit("INFO", message, scope=scope, target_id=target_id[:200], day=day, sent=sent,
           already_sent=already, skipped=skipped)  # fmt: skip
+
+
+def digest_centres_counted_directly(region_id: str, day: str, centres: list[str]) -> None:
+    """A region's digest counted these centres (ids) from their cases: their summary of the
+    day was not there (their task failed or still retries, or it is not their digest hour or
+    working day)."""
+    _emit("INFO", "digest centres counted without their summary", region_id=region_id[:200],
+          day=day, centres=[centre[:200] for centre in centres[:50]],
+          count=len(centres))  # fmt: skip

@@ -15,6 +15,7 @@ class FakeStore:
         self.markers: dict = {}
         self.outbox: dict = {}
         self.once: dict = {}
+        self.summaries: dict = {}  # "<centre_id>:<date>" -> CentreSummary (digests)
         self.taken = set(taken_references or ())
         self.unavailable = unavailable
 
@@ -66,24 +67,9 @@ class FakeStore:
         return self._digest_rows(lambda c: c.centre_id == centre_id and c.kind == "compliment"
                                  and c.created_at >= since)  # fmt: skip
 
-    def centre_counts(self, centre_id, now):
-        from functions.domain.cases.digests import CentreCounts
-
-        mine = [c for c in self.cases.values() if c.centre_id == centre_id]
-        running = [c for c in mine if c.open and c.status in ("received", "in_progress")]
-        return CentreCounts(
-            open=sum(c.open for c in mine),
-            overdue=sum(c.clock.due is not None and c.clock.due <= now for c in running),
-            unassigned_complaints=sum(c.open and c.assignee is None and c.kind == "complaint"
-                                      for c in mine),
-            waiting=sum(c.status == "awaiting_parent" for c in mine),
-        )  # fmt: skip
-
-    def worst_overdue(self, region_id, now, limit):
-        rows = self._digest_rows(lambda c: c.region_id == region_id and c.open
-                                 and c.status in ("received", "in_progress")
-                                 and c.clock.due is not None and c.clock.due <= now)  # fmt: skip
-        return sorted(rows, key=lambda row: (row.clock.due, row.reference))[:limit]
+    def digest_summaries(self, region_id, day):
+        return [s for s in self.summaries.values()
+                if s.region_id == region_id and s.date == day.isoformat()]  # fmt: skip
 
 
 class _Conflict(Exception):
@@ -96,6 +82,7 @@ class _Unit:
         self.read_markers: set = set()
         self.cases, self.markers, self.outbox = self, _Markers(self), _Outbox(self)
         self.once = _Once(self)
+        self.summaries = _Summaries(self)
         self.read_cases: dict = {}  # reference -> the case as read (a save needs it unchanged)
 
     def get(self, reference):
@@ -122,6 +109,8 @@ class _Unit:
                 raise _Conflict(f"case {key} changed since it was read")
             if kind == "once" and key in store.once:
                 raise _Conflict(f"{key} was used")
+            if kind == "summary" and key in store.summaries:
+                raise _Conflict(f"summary {key} exists")
         for kind, key, *values in self.writes:
             if kind in ("case", "save"):
                 case, event = values
@@ -131,6 +120,8 @@ class _Unit:
                 store.markers[key] = values[0]
             elif kind == "once":
                 store.once[key] = values[0]
+            elif kind == "summary":
+                store.summaries[key] = values[0]
             else:
                 store.outbox[key] = values[0]
 
@@ -156,6 +147,17 @@ class _Once:
 
     def add(self, key, now, expires_at):
         self._unit.writes.append(("once", key, now))
+
+
+class _Summaries:
+    def __init__(self, unit: _Unit):
+        self._unit = unit
+
+    def exists(self, centre_id, day):
+        return f"{centre_id}:{day}" in self._unit.store.summaries
+
+    def add(self, summary, expires_at):
+        self._unit.writes.append(("summary", f"{summary.centre_id}:{summary.date}", summary))
 
 
 class _Outbox:

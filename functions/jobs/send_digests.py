@@ -1,12 +1,14 @@
 """POST /send_digests: Cloud Scheduler, hourly, queues the digests whose morning it is.
 
 Each active centre whose local time is 07:00-07:59 on one of its working days gets one
-send_digest task for the day (and each region likewise, on its first centre's clock):
+send_digest task for the day (and each region likewise, on its first centre's clock, to run
+20 minutes later: its digest is made of the summaries its centres' tasks leave):
 answers {"centres": n, "regions": m}. A queue outage answers 503; the retry queues again
 (a name already taken is a no-op, and each digest is sent once whatever runs twice).
 
 Local clock: under `make run` (LOCAL_DEV) `?now=<ISO 8601 with its offset>` runs the job at
-that time, and the tasks carry it so send_digest builds the digest as of then:
+that time, and the tasks carry it so send_digest builds the digest as of then (a region's
+as of 20 minutes later; the emulator runs it some 30 s after its centres' on the real clock):
     curl -X POST 'http://127.0.0.1:8080/send_digests?now=2026-11-24T07:10:00%2B02:00'
 Deployed, a ?now= is refused (400): the scheduler never sends one, and a time that cannot
 take effect should not look as if it did. A time that is not ISO 8601 with an offset: 400.

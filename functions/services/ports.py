@@ -7,11 +7,11 @@ adapter on first use; tests build theirs from fakes of these protocols).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from functions.domain.cases.digests import CentreCounts, DigestCase
+    from functions.domain.cases.digests import CentreSummary, DigestCase
     from functions.domain.cases.google_forms import FormMapping
     from functions.domain.cases.models import Case, CaseEvent
     from functions.domain.cases.service_levels import ServiceLevelPolicy
@@ -97,11 +97,23 @@ class OnceKeys(Protocol):
         """Take the key; the commit fails if someone took it since (or before, unread)."""
 
 
+class DigestSummaries(Protocol):
+    """A centre's summary of a day for its region's digest (functions/services/cases/digest.py),
+    by centre and date."""
+
+    def exists(self, centre_id: str, day: str) -> bool:
+        """Whether the centre's summary of `day` (ISO date) is there (read in this unit)."""
+
+    def add(self, summary: CentreSummary, expires_at: datetime) -> None:
+        """Write it; the commit fails if one is there (written since, or before, unread)."""
+
+
 class UnitOfWork(Protocol):
     cases: CaseStore
     markers: MarkerStore
     outbox: OutboxWriter
     once: OnceKeys
+    summaries: DigestSummaries
     # 0 on the first run; more when another writer committed first and the work runs again.
     attempt: int
 
@@ -154,11 +166,8 @@ class CaseReader(Protocol):
     def compliments_since(self, centre_id: str, since: datetime) -> list[DigestCase]:
         """The centre's compliments received at or after `since` (one query)."""
 
-    def centre_counts(self, centre_id: str, now: datetime) -> CentreCounts:
-        """Open, overdue at `now`, unassigned complaints and waiting on a parent (counts)."""
-
-    def worst_overdue(self, region_id: str, now: datetime, limit: int) -> list[DigestCase]:
-        """The region's open cases longest overdue at `now`, at most `limit`."""
+    def digest_summaries(self, region_id: str, day: date) -> list[CentreSummary]:
+        """The summaries the region's centres wrote for `day` (one query)."""
 
 
 class ServiceLevels(Protocol):

@@ -1,10 +1,12 @@
 """POST /send_digest: Cloud Tasks sends one centre's (or region's) digests of one day.
 
-Payload {"centre_id" | "region_id", "date", "as_of"?}: ids and a date only. Every outcome is
-settled with a 200 (sent, already sent, skipped: unknown, not a working day, stale), so
-Cloud Tasks retries only an outage (503). `as_of` is the local clock's time
-(send_digests?now= under `make run`): honoured only there; deployed, it is ignored and the
-real clock rules.
+Payload {"centre_id" | "region_id", "date", "as_of"?}: ids and a date only. A centre's task
+also leaves the centre's summary of the day; a region's (queued to run after its centres')
+is made of those summaries, and counts a centre without one from its open cases
+("counted_directly" in the answer). Every outcome is settled with a 200 (sent, already
+sent, skipped: unknown, not a working day, stale), so Cloud Tasks retries only an outage
+(503). `as_of` is the local clock's time (send_digests?now= under `make run`): honoured
+only there; deployed, it is ignored and the real clock rules.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from tests.builders import submission
 
 SAST = ZoneInfo("Africa/Johannesburg")
 TUESDAY = "2026-12-15T07:10:00+02:00"  # a working morning, the digest hour
+TUESDAY_REGION = "2026-12-15T07:30:00+02:00"  # the regions' tasks: 20 minutes after
 THANDI, LERATO, BONGANI = ("principal@sunflower.example.org", "lerato@sunflower.example.org",
                            "bongani@sunflower.example.org")  # fmt: skip
 GRACE = "principal@littlestars.example.org"
@@ -110,16 +111,26 @@ def test_a_working_morning_sends_each_recipient_one_digest_once(client_for, task
     assert {json.dumps(o, sort_keys=True) for o in orders} >= {
         json.dumps({"centre_id": "sunflower-soweto", "date": "2026-12-15", "as_of": TUESDAY},
                    sort_keys=True),
-        json.dumps({"region_id": "gauteng", "date": "2026-12-15", "as_of": TUESDAY},
+        json.dumps({"region_id": "gauteng", "date": "2026-12-15", "as_of": TUESDAY_REGION},
                    sort_keys=True),
     }  # fmt: skip
     assert all(set(o) in ({"centre_id", "date", "as_of"}, {"region_id", "date", "as_of"})
                for o in orders)  # ids and a date only  # fmt: skip
+    # The regions' tasks wait for their centres': on the real clock (the emulator's), a
+    # little while under the local clock; the centres' go at once.
+    for task in tasks.tasks:
+        if "region_id" in json.loads(task["http_request"]["body"]):
+            wait = task["schedule_time"].seconds - wiring.utc_now().timestamp()
+            assert 0 < wait <= 30
+        elif task["http_request"]["url"].endswith("/send_digest"):
+            assert "schedule_time" not in task
 
     send = client_for("send_digest")
-    answers = [send.post("/", json=order) for order in orders]
+    answers = [send.post("/", json=order) for order in orders]  # the centres' first
     assert {a.status_code for a in answers} == {200}
     assert sum(a.get_json()["sent"] for a in answers) == 5
+    # Each region's digest was made of its centres' summaries: no centre counted again.
+    assert sum(a.get_json()["counted_directly"] for a in answers) == 0
     mail = digests()
     assert set(mail) == {THANDI, LERATO, BONGANI, GRACE, NOMSA}  # Kagiso: nothing for him
     assert listed(mail[THANDI]) == {"open": [cases["late"], cases["conduct"], cases["lerato"]],
@@ -163,6 +174,61 @@ def test_a_working_morning_sends_each_recipient_one_digest_once(client_for, task
     token = line.split("token=", 1)[1].strip()
     page = client_for("case_action").get(f"/?token={token}")
     assert page.status_code == 200 and cases["late"] in page.get_data(as_text=True)
+
+
+def summaries() -> dict[str, tuple[dict, object]]:
+    """The centres' summaries of the day: id -> (fields, update time)."""
+    found = wiring.firestore_client().collection("digest_summaries").stream()
+    return {doc.id: (doc.to_dict(), doc.update_time) for doc in found}
+
+
+def test_each_centre_task_leaves_its_summary_of_the_day_once(client_for, tasks, cases,
+                                                             local_dev):  # fmt: skip
+    assert client_for("send_digests").post(f"/?now={quote(TUESDAY)}").status_code == 200
+    centres = [o for o in queued(tasks, "send_digest") if "centre_id" in o]
+    send = client_for("send_digest")
+    assert {send.post("/", json=order).status_code for order in centres} == {200}
+
+    first = summaries()
+    # Every centre, those with nothing open too (they count as zeros).
+    assert set(first) == {f"{o['centre_id']}:2026-12-15" for o in centres}
+    sunflower, _ = first["sunflower-soweto:2026-12-15"]
+    assert {k: sunflower[k] for k in ("region_id", "date", "open", "overdue",
+                                      "unassigned_complaints", "waiting")} == {
+        "region_id": "gauteng", "date": "2026-12-15", "open": 3, "overdue": 1,
+        "unassigned_complaints": 2, "waiting": 0}  # fmt: skip
+    assert [row["reference"] for row in sunflower["worst"]] == [cases["late"]]
+    assert sunflower["expires_at"] > sunflower["counted_at"]  # Firestore's TTL removes it
+    assert "gate latch" not in json.dumps(sunflower, default=str)  # no parent's words
+    quiet, _ = first["ubuntu-umlazi:2026-12-15"]
+    assert (quiet["open"], quiet["overdue"], quiet["worst"]) == (0, 0, [])
+
+    # The tasks run again: the once keys refuse the digests, and each summary stays as it
+    # was written with the digests that went out.
+    again = [send.post("/", json=order).get_json() for order in centres]
+    assert sum(a["sent"] for a in again) == 0 and sum(a["already"] for a in again) == 4
+    assert summaries() == first
+
+
+def test_a_region_counts_a_centre_without_its_summary_from_its_cases(client_for, tasks, cases,
+                                                                     local_dev):  # fmt: skip
+    assert client_for("send_digests").post(f"/?now={quote(TUESDAY)}").status_code == 200
+    orders = queued(tasks, "send_digest")
+    tembisa = next(o for o in orders if o.get("centre_id") == "little-stars-tembisa")
+    gauteng = next(o for o in orders if o.get("region_id") == "gauteng")
+    send = client_for("send_digest")
+    assert send.post("/", json=tembisa).get_json()["sent"] == 1
+    # Sunflower's task failed (or still retries) when the region's runs.
+    answer = send.post("/", json=gauteng).get_json()
+    assert (answer["sent"], answer["counted_directly"]) == (1, 1)
+    region = digests()[NOMSA]["data"]
+    lines = {line["centre_name"]: line for line in region["centres"]}
+    assert {k: lines["Sunflower Educare, Soweto"][k] for k in
+            ("open", "overdue", "unassigned_complaints", "waiting")} == {
+        "open": 3, "overdue": 1, "unassigned_complaints": 2, "waiting": 0}  # fmt: skip
+    assert lines["Little Stars ECD, Tembisa"]["open"] == 1
+    assert [row["reference"] for row in region["worst"]] == [cases["late"], cases["tembisa"]]
+    assert region["totals"]["overdue"] == 2
 
 
 @pytest.mark.parametrize("when", [

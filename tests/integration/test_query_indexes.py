@@ -8,7 +8,7 @@ adapter query itself so that it holds when run alone.
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from google.cloud import firestore
@@ -44,8 +44,7 @@ def test_every_query_shape_has_its_index(firestore_emulator):
     cases.list_events("FB-AAAA-BBB")
     cases.open_at_centre("c1")
     cases.compliments_since("c1", datetime(2026, 1, 1, tzinfo=UTC))
-    cases.centre_counts("c1", datetime.now(UTC))
-    cases.worst_overdue("r1", datetime.now(UTC), 10)
+    cases.digest_summaries("r1", date(2026, 12, 15))
     cases.received_between("c1", datetime(2026, 1, 1, tzinfo=UTC), datetime.now(UTC))
     FirestoreOutbox(client).list_stuck(datetime.now(UTC), timedelta(minutes=10), 10)
     assert QUERY_SHAPES, "the adapters recorded no query"

@@ -276,10 +276,23 @@ def test_digests_are_queued_at_seven_on_working_days_only(now, due):
         assert tasks == []
         return
     day = now.date().isoformat()
-    assert [(t.handler, t.payload, t.dedupe_key) for t in tasks] == [
-        (HANDLER, {"centre_id": "c1", "date": day}, f"centre:c1:{day}"),
-        (HANDLER, {"region_id": "r1", "date": day}, f"region:r1:{day}"),
-    ]
+    assert [(t.handler, t.payload, t.dedupe_key, t.at) for t in tasks] == [
+        (HANDLER, {"centre_id": "c1", "date": day}, f"centre:c1:{day}", None),
+        # The region's after its centres': their summaries of the day are there by then.
+        (HANDLER, {"region_id": "r1", "date": day}, f"region:r1:{day}",
+         now + timedelta(minutes=20)),
+    ]  # fmt: skip
+
+
+def test_under_the_local_clock_the_region_runs_later_on_both_clocks():
+    real = sast(2026, 11, 30, 15, 2)  # when the developer runs send_digests?now=...
+    as_of = sast(2026, 12, 15, 7, 10)
+    centre, region = digest_tasks(world(real), as_of, as_of)
+    assert centre.payload["as_of"] == as_of.isoformat() and centre.at is None
+    # Its digest as of 20 minutes later, as deployed; the emulator (on the real clock) holds
+    # it briefly, so that the centres' tasks, queued just before, run first.
+    assert region.payload["as_of"] == (as_of + timedelta(minutes=20)).isoformat()
+    assert region.at == real + timedelta(seconds=30)
 
 
 def test_each_centre_on_its_own_clock_and_calendar():
@@ -362,7 +375,8 @@ def test_a_digest_links_thirty_cases_and_lists_the_rest_by_reference(monkeypatch
 # ------------------------------------------------------------------------------- the region
 
 
-def test_the_region_digest_counts_each_centre_and_lists_the_worst_overdue():
+@pytest.mark.parametrize("summed_up", [True, False], ids=["from summaries", "counted directly"])
+def test_the_region_digest_counts_each_centre_and_lists_the_worst_overdue(summed_up):
     now = sast(2026, 12, 15, 7, 10)
     quiet = CENTRE.model_copy(update={"centre_id": "c2", "name": "Centre Two"})
     other = CENTRE.model_copy(update={"centre_id": "c3", "name": "Centre Three"})
@@ -371,8 +385,14 @@ def test_the_region_digest_counts_each_centre_and_lists_the_worst_overdue():
     for n in range(12):
         put(deps, f"FB-FFFF-{n:03d}", now - timedelta(days=5), centre=other,
             due=now - timedelta(hours=n + 1))  # fmt: skip
+    if summed_up:  # the centres' tasks ran; the region's reads no case at all
+        for centre in ("c1", "c2", "c3"):
+            send_centre_digest(centre, now.date(), deps, now)
+        deps.cases.cases.clear()
+        deps.transactions.outbox.clear()
 
-    assert send_region_digest("r1", now.date(), deps, now).sent == 1
+    outcome = send_region_digest("r1", now.date(), deps, now + timedelta(minutes=20))
+    assert (outcome.sent, outcome.counted_directly) == (1, 0 if summed_up else 3)
     region = sent(deps)[ADMIN.email]
     assert region.template == "region_digest"
     lines = {line["centre_name"]: line for line in region.data["centres"]}
@@ -401,3 +421,84 @@ def test_the_task_payload_names_a_centre_or_a_region_and_a_date():
                 order | {"email": "x@example.org"}):  # fmt: skip
         with pytest.raises(ValidationError):
             DigestPayload.model_validate(bad)
+
+
+# ------------------------------------------------------------------------------- the summaries
+
+
+def summary(deps, centre_id="c1", day="2026-12-15"):
+    return deps.cases.summaries[f"{centre_id}:{day}"]
+
+
+def test_a_centre_task_sums_the_centre_up_for_its_region_even_when_it_sends_nothing():
+    now = sast(2026, 12, 15, 7, 10)
+    deps = world(now)
+    a_busy_centre(deps, now)
+    send_centre_digest("c1", now.date(), deps, now)
+    mine = summary(deps)
+    assert (mine.region_id, mine.date, mine.counted_at) == ("r1", "2026-12-15", now)
+    assert mine.counts == rules.CentreCounts(open=6, overdue=2, unassigned_complaints=2,
+                                             waiting=1)  # fmt: skip
+    # The longest overdue first; waiting on a parent (a paused clock) is never overdue.
+    assert [c.reference for c in mine.worst] == ["FB-AAAA-002", "FB-AAAA-006"]
+    assert SECRET not in mine.model_dump_json()
+
+    quiet = world(now)
+    assert send_centre_digest("c1", now.date(), quiet, now).sent == 0
+    assert quiet.transactions.outbox == {}
+    assert summary(quiet).counts == rules.CentreCounts() and summary(quiet).worst == []
+
+
+def test_a_centre_keeps_its_ten_worst_the_region_may_show_them_all():
+    now = sast(2026, 12, 15, 7, 10)
+    deps = world(now)
+    for n in range(14):
+        put(deps, f"FB-GGGG-{n:03d}", now - timedelta(days=5), due=now - timedelta(hours=n))
+    send_centre_digest("c1", now.date(), deps, now)
+    assert summary(deps).overdue == 14
+    assert [c.reference for c in summary(deps).worst] == [f"FB-GGGG-{n:03d}"
+                                                          for n in range(13, 3, -1)]  # fmt: skip
+
+
+def test_a_centre_task_run_again_keeps_the_summary_written_with_its_digests():
+    now = sast(2026, 12, 15, 7, 10)
+    deps = world(now)
+    a_busy_centre(deps, now)
+    send_centre_digest("c1", now.date(), deps, now)
+    first = summary(deps)
+    # A new overdue case, and the task run again later (a retry, or the schedule twice).
+    put(deps, "FB-HHHH-001", now - timedelta(days=4), due=now - timedelta(days=1))
+    outcome = send_centre_digest("c1", now.date(), deps, now + timedelta(minutes=5))
+    assert (outcome.sent, outcome.already) == (0, 3)
+    assert summary(deps) is first  # as the digests that went out told it
+
+    # A centre that had nothing to send keeps its zeros too; a member added since gets theirs.
+    quiet = world(now)
+    send_centre_digest("c1", now.date(), quiet, now)
+    put(quiet, "FB-HHHH-002", now - timedelta(days=1), owner=LERATO,
+        status=CaseStatus.IN_PROGRESS, due=now + timedelta(days=1))  # fmt: skip
+    assert send_centre_digest("c1", now.date(), quiet, now + timedelta(minutes=5)).sent == 2
+    assert summary(quiet).open == 0
+
+
+def test_a_region_counts_only_its_centres_and_those_without_a_summary_directly():
+    now = sast(2026, 12, 15, 7, 10)
+    late = CENTRE.model_copy(update={"centre_id": "c2", "name": "Centre Two"})
+    deps = world(now, centres=(CENTRE, late))
+    a_busy_centre(deps, now)
+    put(deps, "FB-JJJJ-001", now - timedelta(days=6), centre=late, due=now - timedelta(days=2))
+    put(deps, "FB-JJJJ-002", now - timedelta(days=1), centre=late, due=now + timedelta(days=1))
+    send_centre_digest("c1", now.date(), deps, now)  # c2's task has not run (or failed)
+    # A summary of a centre no longer in the region (closed since): not counted.
+    gone = summary(deps).model_copy(update={"centre_id": "c9", "open": 40, "overdue": 40})
+    deps.cases.summaries["c9:2026-12-15"] = gone
+
+    outcome = send_region_digest("r1", now.date(), deps, now + timedelta(minutes=20))
+    assert (outcome.sent, outcome.counted_directly) == (1, 1)
+    region = sent(deps)[ADMIN.email].data
+    lines = {line["centre_name"]: (line["open"], line["overdue"]) for line in region["centres"]}
+    assert lines == {"Centre One": (6, 2), "Centre Two": (2, 1)}
+    assert region["totals"]["open"] == 8
+    assert [row["reference"] for row in region["worst"]] == ["FB-JJJJ-001", "FB-AAAA-002",
+                                                             "FB-AAAA-006"]  # fmt: skip
+    assert "c2:2026-12-15" not in deps.cases.summaries  # only a centre's own task writes it

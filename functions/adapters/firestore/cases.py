@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from functions.adapters.firestore import digests
 from functions.adapters.firestore.base import CASES, EVENTS, FirestoreAdapter, query, storage_errors
-from functions.domain.cases.digests import CentreCounts, DigestCase
+from functions.domain.cases.digests import CentreSummary, DigestCase
 from functions.domain.cases.models import Case, CaseEvent
 from functions.domain.cases.references import is_reference
 
@@ -58,8 +58,5 @@ class FirestoreCaseReader(FirestoreAdapter):
     def compliments_since(self, centre_id: str, since: datetime) -> list[DigestCase]:
         return digests.compliments_since(self._db, self._t, centre_id, since)
 
-    def centre_counts(self, centre_id: str, now: datetime) -> CentreCounts:
-        return digests.centre_counts(self._db, self._t, centre_id, now)
-
-    def worst_overdue(self, region_id: str, now: datetime, limit: int) -> list[DigestCase]:
-        return digests.worst_overdue(self._db, self._t, region_id, now, limit)
+    def digest_summaries(self, region_id: str, day: date) -> list[CentreSummary]:
+        return digests.digest_summaries(self._db, self._t, region_id, day)

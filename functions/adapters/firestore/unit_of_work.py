@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from functions.adapters.firestore.base import (
     CASES,
+    DIGEST_SUMMARIES,
     EVENTS,
     INTAKE_KEYS,
     ONCE,
@@ -30,6 +31,7 @@ from functions.adapters.firestore.base import (
     dump,
     storage_errors,
 )
+from functions.adapters.firestore.digests import summary_id
 from functions.domain.cases.models import Case, CaseEvent
 from functions.domain.cases.references import is_reference
 from functions.domain.mail.outbox import OutboxMessage
@@ -57,6 +59,7 @@ class _Unit:
         self.messages: list[OutboxMessage] = []
         self.cases, self.markers, self.outbox = _Cases(self), _Markers(self), _Outbox(self)
         self.once = _Once(self)
+        self.summaries = _Summaries(self)
 
     def read(self, ref) -> dict | None:
         with storage_errors():
@@ -172,6 +175,24 @@ class _Once:
     def add(self, key: str, now, expires_at) -> None:
         # Created where it was read as absent, and must still be: a second taker fails.
         self._unit.create(self._ref(key), {"at": now, "expires_at": expires_at})
+
+
+class _Summaries:
+    """A centre's summary of a day for its region's digest (created once: a run that finds
+    one there keeps it)."""
+
+    def __init__(self, unit: _Unit):
+        self._unit = unit
+
+    def _ref(self, centre_id: str, day: str):
+        return self._unit._db.collection(DIGEST_SUMMARIES).document(summary_id(centre_id, day))
+
+    def exists(self, centre_id: str, day: str) -> bool:
+        return self._unit.read(self._ref(centre_id, day)) is not None
+
+    def add(self, summary, expires_at) -> None:
+        ref = self._ref(summary.centre_id, summary.date)
+        self._unit.create(ref, dump(summary) | {"expires_at": expires_at})
 
 
 def once_id(key: str) -> str:

@@ -11,8 +11,11 @@ one:
 - the principal: every open case of the centre (overdue first, with who owns each), the
   cases waiting on a parent, and the compliments.
 The regional administrator gets one digest for the region: counts per centre and the worst
-overdue cases. A digest names cases by reference, kind, topic and times: never a parent's
-words, which stay in the alert and on the case's page.
+overdue cases. Each centre's digest task, which reads the centre's open cases anyway, sums
+them up in a small summary for the day (CentreSummary: the counts and the centre's worst
+overdue cases); the region's task, queued to run after its centres', composes its digest
+from those summaries. A digest names cases by reference, kind, topic and times: never a
+parent's words, which stay in the alert and on the case's page.
 """
 
 from __future__ import annotations
@@ -91,6 +94,62 @@ class CentreCounts(NamedTuple):
 
 
 FIGURES = CentreCounts._fields
+_RUNNING = (CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS)  # a deadline runs: may be overdue
+
+
+class CentreSummary(Record):
+    """One centre's figures of one day, as its digest task read them, for its region's
+    digest: the counts and the centre's worst overdue cases (a region's ten worst may all be
+    one centre's). Cases as a digest shows them: never a parent's words."""
+
+    centre_id: str
+    region_id: str
+    date: str  # the local date of the digest, ISO 8601
+    counted_at: datetime
+    open: int = 0
+    overdue: int = 0
+    unassigned_complaints: int = 0
+    waiting: int = 0  # on a parent
+    worst: list[DigestCase] = Field(default_factory=list)  # the longest overdue first
+
+    @property
+    def counts(self) -> CentreCounts:
+        return CentreCounts(*(getattr(self, name) for name in FIGURES))
+
+
+def overdue_first(cases: Iterable[DigestCase]) -> list[DigestCase]:
+    """Overdue cases, the longest overdue first (by due time, then reference)."""
+    return sorted(cases, key=lambda case: (case.clock.due, case.reference))
+
+
+def summarise(centre: Centre, day: date, open_cases: list[DigestCase],
+              now: datetime) -> CentreSummary:  # fmt: skip
+    """The centre's figures at `now` from its open cases: open; overdue (a running deadline
+    passed: a case waiting on the parent keeps a stale due time while its clock is paused);
+    unassigned complaints (waiting on a parent or not); waiting on a parent."""
+    late = [c for c in open_cases if c.status in _RUNNING and c.clock.due is not None
+            and c.clock.due <= now]  # fmt: skip
+    return CentreSummary(
+        centre_id=centre.centre_id, region_id=centre.region_id, date=day.isoformat(),
+        counted_at=now, open=len(open_cases), overdue=len(late),
+        unassigned_complaints=sum(c.assignee is None and c.kind == Kind.COMPLAINT
+                                  for c in open_cases),
+        waiting=sum(c.status == CaseStatus.AWAITING_PARENT for c in open_cases),
+        worst=overdue_first(late)[:WORST_MAX],
+    )  # fmt: skip
+
+
+def region_figures(centres: Iterable[Centre], summaries: dict[str, CentreSummary]
+                   ) -> tuple[list[tuple[Centre, CentreCounts]], list[DigestCase]]:  # fmt: skip
+    """Each centre's counts (zeros for a centre without a summary) and the region's
+    WORST_MAX longest overdue cases, from the centres' summaries."""
+    counts, late = [], []
+    for centre in centres:
+        summary = summaries.get(centre.centre_id)
+        counts.append((centre, summary.counts if summary else CentreCounts()))
+        late += summary.worst if summary else []
+    return counts, overdue_first(late)[:WORST_MAX]
+
 
 # ------------------------------------------------------------------------------- when
 
