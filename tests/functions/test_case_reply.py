@@ -163,6 +163,20 @@ def test_an_empty_or_too_long_reply_is_shown_again_with_what_is_wrong(client_for
     assert len(history(reference)) == 2
 
 
+def test_a_flood_of_replies_stops_at_the_days_limit_and_mails_nobody_more(client_for, tasks):
+    reference, token = submit(client_for)
+    replies = client_for("case_reply")
+    for n in range(lifecycle.MAX_REPLIES_A_DAY):
+        form = {"csrf_token": open_form(replies, token), "reply": f"Another word, number {n}"}
+        assert replies.post(f"/?token={token}", data=form).status_code == 303
+    form = {"csrf_token": open_form(replies, token), "reply": "And one more"}
+    answer = replies.post(f"/?token={token}", data=form)
+    assert answer.status_code == 429 and int(answer.headers["Retry-After"]) > 0
+    assert "many messages about this case today" in answer.get_data(as_text=True)
+    assert "And one more" in answer.get_data(as_text=True)  # kept for tomorrow
+    assert len(outbox("case_reply_received")) == lifecycle.MAX_REPLIES_A_DAY
+
+
 def test_a_resolved_case_takes_no_reply_and_points_to_new_feedback(client_for):
     reference, token = submit(client_for)
     replies = client_for("case_reply")

@@ -155,3 +155,29 @@ def test_an_urgent_case_counts_clock_hours_night_included():
     assert case.respond_by == at(5, 22) + timedelta(hours=target.acknowledge_hours)
     case = lifecycle.acknowledge(case, THANDI, STAFF, deadlines, at(5, 23, 30)).case
     assert case.outcome.hours_to_acknowledge == 1.5
+
+
+def test_a_reopened_case_resolved_again_may_be_rated_again_once():
+    case, deadlines = new()
+    case = lifecycle.resolve(case, LERATO, STAFF, "Fixed", deadlines, at(1, 12)).case
+    case = lifecycle.rate(case, 1, "Still broken", THANDI, deadlines, at(2, 9)).case
+    assert not case.awaiting_rating
+    case = lifecycle.resolve(case, THANDI, STAFF, "Replaced it", deadlines, at(2, 15)).case
+    assert case.awaiting_rating and case.outcome.resolved_at == at(1, 12)
+    case = lifecycle.rate(case, 5, None, THANDI, deadlines, at(3, 9)).case
+    assert case.status == CaseStatus.CLOSED and case.rating.score == 5
+    with pytest.raises(Refused) as refused:
+        lifecycle.rate(case, 4, None, THANDI, deadlines, at(3, 10))
+    assert refused.value.why == Why.ALREADY_RATED
+
+
+def test_a_parent_may_reply_ten_times_a_day_and_again_the_next():
+    case, deadlines = new()
+    for n in range(lifecycle.MAX_REPLIES_A_DAY):
+        case = lifecycle.parent_replied(case, f"word {n}", deadlines, at(1, 10, n)).case
+    with pytest.raises(Refused) as refused:
+        lifecycle.parent_replied(case, "one more", deadlines, at(1, 16))
+    assert refused.value.why == Why.TOO_MANY_REPLIES
+    assert (
+        lifecycle.parent_replied(case, "next day", deadlines, at(2, 9)).case.replies_that_day == 1
+    )

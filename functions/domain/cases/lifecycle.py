@@ -31,6 +31,9 @@ from functions.domain.shared.vocabulary import ActorRole, CaseStatus, ClockChang
 
 # A rating this low or lower reopens the case for the principal.
 REOPEN_AT_OR_BELOW = 2
+# Replies a parent may send on one case in a day: each one mails the case's owner, and a
+# status link in the wrong hands must not become a way to flood a centre.
+MAX_REPLIES_A_DAY = 10
 
 
 class Why(StrEnum):
@@ -41,7 +44,8 @@ class Why(StrEnum):
     ALREADY_ASSIGNED = "already_assigned"  # to the person named
     TOP_OF_LADDER = "top_of_ladder"  # nobody above the one escalating
     NOT_RESOLVED = "not_resolved"  # a rating of a case that is not resolved
-    ALREADY_RATED = "already_rated"
+    ALREADY_RATED = "already_rated"  # this resolution was rated
+    TOO_MANY_REPLIES = "too_many_replies"  # MAX_REPLIES_A_DAY today already
 
 
 class Refused(Exception):
@@ -142,7 +146,8 @@ def resolve(case: Case, by: Person, role: ActorRole, summary: str, deadlines: De
             "hours_to_resolve": _hours(max(worked, timedelta())),
             "resolved_in_time": case.resolve_by is None or now <= case.resolve_by,
         })  # fmt: skip
-    fields |= {"outcome": outcome, "clock": ServiceClock(stage=None), "resolution": summary}
+    fields |= {"outcome": outcome, "clock": ServiceClock(stage=None), "resolution": summary,
+               "resolved_at": now}  # fmt: skip
     event = _event(EventType.RESOLVED, _actor(by, role), now, True, summary=summary,
                    status=CaseStatus.RESOLVED)  # fmt: skip
     return Change(_changed(case, deadlines, now, status=CaseStatus.RESOLVED, **fields), event)
@@ -199,8 +204,13 @@ def parent_replied(case: Case, text: str, deadlines: Deadlines, now: datetime) -
     """The parent's answer (or a word while the case is open): the clock runs again with the
     time it had left when it stopped."""
     _must_be_open(case)
+    day = now.date().isoformat()
+    so_far = case.replies_that_day if case.replies_on == day else 0
+    if so_far >= MAX_REPLIES_A_DAY:
+        raise Refused(Why.TOO_MANY_REPLIES)
     parent = Actor(role=ActorRole.PARENT)
-    clock, fields, change = case.clock, {}, None
+    clock, change = case.clock, None
+    fields: dict = {"replies_on": day, "replies_that_day": so_far + 1}
     if clock.paused_at is not None:
         waited = deadlines.elapsed(clock.paused_at, now).total_seconds()
         due = clock.due
@@ -210,7 +220,7 @@ def parent_replied(case: Case, text: str, deadlines: Deadlines, now: datetime) -
             "paused_at": None, "left_seconds": None, "due": due,
             "paused_seconds": clock.paused_seconds + waited,
         })  # fmt: skip
-        fields = {"clock": clock}
+        fields["clock"] = clock
         if clock.stage == Stage.RESOLVE:
             fields["resolve_by"] = due
         change = ClockChange.RESUMED
@@ -223,11 +233,12 @@ def parent_replied(case: Case, text: str, deadlines: Deadlines, now: datetime) -
 def rate(case: Case, score: int, comment: str | None, principal: Person, deadlines: Deadlines,
          now: datetime) -> Change:  # fmt: skip
     """The parent's rating of the resolution: 3 to 5 closes the case; 1 or 2 reopens it for
-    the principal, with a new time to resolve."""
-    if case.rating is not None:
-        raise Refused(Why.ALREADY_RATED)
+    the principal, with a new time to resolve. Each resolution is rated once (a reopened
+    case resolved again may be rated again; the latest rating is the case's)."""
     if case.status != CaseStatus.RESOLVED:
-        raise Refused(Why.NOT_RESOLVED)
+        raise Refused(Why.ALREADY_RATED if case.rating else Why.NOT_RESOLVED)
+    if not case.awaiting_rating:
+        raise Refused(Why.ALREADY_RATED)
     rating = Rating(score=score, comment=comment or None, at=now)
     fields: dict = {"rating": rating}
     if score <= REOPEN_AT_OR_BELOW:

@@ -123,8 +123,22 @@ class Case(Record):
     assignee: Person | None = None  # None: the whole centre
     outcome: Outcome = Field(default_factory=Outcome)
     resolution: Annotated[str, StringConstraints(max_length=CASE_DESCRIPTION_MAX)] | None = None
-    rating: Rating | None = None
+    resolved_at: datetime | None = None  # the latest resolution (a reopened case's second one)
+    rating: Rating | None = None  # the latest: each resolution may be rated once
+    # The parent's replies on one day (UTC), bounded: each reply mails the case's owner.
+    replies_on: str | None = None
+    replies_that_day: int = 0
     policy_version: str | None = None
+
+    @property
+    def awaiting_rating(self) -> bool:
+        """Resolved, and this resolution not rated yet (a reopened case resolved again may be
+        rated again)."""
+        if self.status != CaseStatus.RESOLVED:
+            return False
+        rated = self.rating is not None and (self.resolved_at is None
+                                             or self.rating.at >= self.resolved_at)  # fmt: skip
+        return not rated
 
 
 def new_event_id() -> str:

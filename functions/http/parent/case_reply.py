@@ -4,13 +4,14 @@ status page, both carry the status token, so parents of anonymous cases can answ
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import quote
 
 from flask import Request, Response
 
 from functions import logs, wiring
 from functions.config import get_settings
-from functions.domain.cases.lifecycle import Refused
+from functions.domain.cases.lifecycle import Refused, Why
 from functions.domain.cases.models import OPEN_STATUSES
 from functions.domain.shared.signing import Purpose
 from functions.domain.shared.vocabulary import N_
@@ -29,6 +30,10 @@ _REJECTED = {
         "it and send it again."
     ),
 }
+_TOO_MANY = N_(
+    "You have sent many messages about this case today, and the centre has them all. Please "
+    "wait for their answer; you can write again tomorrow."
+)
 
 
 def _links(token: str) -> dict[str, str]:
@@ -46,6 +51,12 @@ def _page(request: Request, status: int, view: CaseView, token: str, text: str =
                            open=view.case.status in OPEN_STATUSES, reply_max=REPLY_MAX,
                            **_links(token))  # fmt: skip
     return forms.bind(response, nonce)
+
+
+def _seconds_to_tomorrow() -> int:
+    now = wiring.utc_now()
+    tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1, int((tomorrow - now).total_seconds()))
 
 
 def _post(request: Request, token: str, view: CaseView) -> Response:
@@ -66,6 +77,10 @@ def _post(request: Request, token: str, view: CaseView) -> Response:
         logs.parent_step_refused(NAME, "already_done")  # Send pressed twice: the first counted
     except Refused as refused:
         logs.parent_step_refused(NAME, refused.why.value)
+        if refused.why == Why.TOO_MANY_REPLIES:
+            response = _page(request, 429, view, token, text, error=_TOO_MANY)
+            response.headers["Retry-After"] = str(_seconds_to_tomorrow())
+            return response
         now = view_case_status(token, wiring.dependencies()) or view  # it moved on since
         return _page(request, 409, now, token, text)
     except CaseNotFound:

@@ -11,7 +11,7 @@ from flask import Request, Response
 from functions import wiring
 from functions.domain.cases.models import OPEN_STATUSES
 from functions.domain.shared.signing import Purpose
-from functions.domain.shared.vocabulary import N_, CaseStatus
+from functions.domain.shared.vocabulary import N_
 from functions.entrypoints import page
 from functions.http.pages import NOINDEX, not_found_page, render_page
 from functions.http.parent import followup_forms as forms
@@ -28,7 +28,7 @@ def case_status(request: Request) -> Response:
         return not_found_page()
     case = view.case
     may_reply = case.status in OPEN_STATUSES
-    may_rate = case.status == CaseStatus.RESOLVED and case.rating is None
+    may_rate = case.awaiting_rating
     issued, nonce = forms.issue(request, Purpose.CASE_REPLY_FORM, Purpose.RATE_CASE_FORM)
     link = quote(token, safe="")
     reply_form = {"action": f"case_reply?token={link}",

@@ -17,7 +17,7 @@ from functions.domain.cases.lifecycle import Refused, Why
 from functions.domain.cases.models import Case
 from functions.domain.shared.signing import Purpose
 from functions.domain.shared.text import clean_text
-from functions.domain.shared.vocabulary import N_, CaseStatus
+from functions.domain.shared.vocabulary import N_
 from functions.entrypoints import page
 from functions.http.pages import NOINDEX, not_found_page, render_page
 from functions.http.parent import followup_forms as forms
@@ -62,11 +62,11 @@ def _form(request: Request, status: int, case: Case, urls: dict, chosen: int | N
 
 def _as_it_stands(case: Case, urls: dict, sent: bool = False) -> Response | None:
     """The page for a case that takes no rating now, or None when it does."""
+    if case.awaiting_rating:
+        return None
     if case.rating is not None:
         return _state(200, "thanks" if sent else "already", case, urls["status_url"])
-    if case.status != CaseStatus.RESOLVED:
-        return _state(409, "not_waiting", case, urls["status_url"])
-    return None
+    return _state(409, "not_waiting", case, urls["status_url"])
 
 
 def _post(request: Request, token: str, case: Case, urls: dict) -> Response:
