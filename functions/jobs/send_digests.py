@@ -16,53 +16,27 @@ take effect should not look as if it did. A time that is not ISO 8601 with an of
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
 from flask import Request, Response
 
 from functions import logs, wiring
-from functions.config import get_settings
 from functions.domain.shared.validation import FieldError
 from functions.entrypoints import job
+from functions.http import local_clock
 from functions.http.answers import json_errors, json_response, try_later_headers
 from functions.services.cases.digest import queue_digests
 from functions.services.errors import QueueUnavailable
 
 NAME = "send_digests"
-# A "+02:00" offset arrives as " 02:00" when the "+" was not encoded (%2B) in the query.
-_UNENCODED_PLUS = re.compile(r" (\d{2}(:?\d{2})?)$")
-
-
-class _BadTime(ValueError):
-    pass
-
-
-def simulated_time(raw: str) -> datetime:
-    """The local clock's time from ?now=: ISO 8601 with an offset (Z for UTC)."""
-    text = _UNENCODED_PLUS.sub(r"+\1", raw.strip())
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise _BadTime("Give now as an ISO 8601 time, e.g. 2026-11-24T07:10:00+02:00") from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise _BadTime("Give now with its offset, e.g. 2026-11-24T07:10:00+02:00 or ...Z")
-    return moment
 
 
 @job(NAME)
 def send_digests(request: Request) -> Response:
     """Queue one send_digest task per centre and region whose digest is due now."""
-    raw = request.args.get("now")
-    as_of = None
-    if raw is not None:
-        try:
-            if not get_settings().local_dev:
-                raise _BadTime("now is accepted under make run only (LOCAL_DEV)")
-            as_of = simulated_time(raw)
-        except _BadTime as error:
-            logs.input_rejected(NAME, 400, ["now"])
-            return json_errors(400, [FieldError("now", str(error))])
+    try:
+        as_of = local_clock.asked_time(request)
+    except local_clock.BadTime as error:
+        logs.input_rejected(NAME, 400, ["now"])
+        return json_errors(400, [FieldError("now", str(error))])
     deps = wiring.dependencies()
     try:
         counts = queue_digests(deps, as_of or deps.clock(), as_of)

@@ -18,8 +18,8 @@ from flask import Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from functions import logs, wiring
-from functions.config import get_settings
 from functions.entrypoints import task
+from functions.http import local_clock
 from functions.http.answers import json_response
 from functions.services.cases.digest import send_centre_digest, send_region_digest
 
@@ -45,12 +45,7 @@ class DigestPayload(BaseModel):
 def send_digest(request: Request, payload: DigestPayload) -> Response:
     """Send each recipient's digest of the day at most once; answer the counts."""
     deps = wiring.dependencies()
-    now = deps.clock()
-    if payload.as_of is not None:
-        if get_settings().local_dev:
-            now = payload.as_of
-        else:
-            logs.local_clock_ignored(NAME)
+    now = local_clock.task_time(payload.as_of, NAME) or deps.clock()
     if payload.centre_id is not None:
         scope, target = "centre", payload.centre_id
         outcome = send_centre_digest(target, payload.day, deps, now)

@@ -14,10 +14,10 @@ from flask import Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from functions import logs, wiring
-from functions.config import get_settings
 from functions.domain.cases.references import is_reference
 from functions.domain.cases.service_levels import Level, Stage
 from functions.entrypoints import task
+from functions.http import local_clock
 from functions.http.answers import json_response
 from functions.services.cases import nudge as nudges
 
@@ -36,12 +36,7 @@ class NudgePayload(BaseModel):
 @task(NAME, payload=NudgePayload)
 def send_nudge(request: Request, payload: NudgePayload) -> Response:
     """Nudge if the nudge still stands; answer what happened."""
-    now = None
-    if payload.as_of is not None:
-        if get_settings().local_dev:
-            now = payload.as_of
-        else:
-            logs.local_clock_ignored(NAME)
+    now = local_clock.task_time(payload.as_of, NAME)
     nudge = nudges.Nudge(payload.reference, payload.stage, payload.level, payload.due)
     outcome = nudges.send_nudge(nudge, wiring.dependencies(), now)
     # Only a reference is logged: anything else in its place may be any text.
