@@ -38,7 +38,7 @@ def load_service_levels() -> str:
     from functions.adapters.firestore.service_levels import policy_from_file
 
     policy = policy_from_file()
-    wiring.service_levels().save(policy)
+    wiring.service_levels().save(policy, wiring.utc_now().year)
     return policy.version
 
 

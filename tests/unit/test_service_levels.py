@@ -117,3 +117,40 @@ def test_a_paused_clock_has_no_nudge():
         stage=Stage.RESOLVE, due=sast(2026, 12, 1, 9), paused_at=sast(2026, 11, 30)
     )
     assert deadlines.next_nudge(clock) is None
+
+
+def test_holidays_loaded_with_the_policy_are_the_packages_and_are_used_without_it():
+    from functions.domain.cases.service_levels import KnownHolidays
+    from functions.domain.shared import calendar
+
+    known = KnownHolidays.work_out(range(2026, 2028))
+    assert "2026-12-16" in known.dates and "2027-03-22" in known.dates  # observed Monday
+    assert known.by_year()[2027] == calendar.public_holidays("ZA", 2027)
+    # What the policy document carries is what the calendar goes by for those years.
+    calendar.remember_holidays("ZA", {2091: frozenset({sast(2091, 5, 2).date()})})
+    assert not CALENDAR.is_working_day(sast(2091, 5, 2).date())  # a Wednesday, remembered
+    assert CALENDAR.is_working_day(sast(2091, 5, 3).date())
+
+
+def test_a_new_instance_counts_deadlines_without_importing_the_holidays_package(tmp_path):
+    """≈150 ms a parent would wait for on a new instance: the policy's holidays stand in."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from datetime import datetime, timezone
+from functions.adapters.firestore.service_levels import policy_from_file
+from functions.domain.cases.service_levels import KnownHolidays
+from functions.domain.shared.calendar import remember_holidays
+from functions.domain.cases.opening import deadlines_for
+holidays = {"country": "ZA", "years": [2026], "dates": ["2026-12-16", "2026-12-25"]}
+policy = policy_from_file().model_copy(update={"holidays": KnownHolidays(**holidays)})
+remember_holidays("ZA", policy.holidays.by_year())
+due = deadlines_for(policy, None, None, False).acknowledge_by(
+    datetime(2026, 12, 15, 15, tzinfo=timezone.utc))
+print(due.isoformat(), "holidays" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    due, imported = out.stdout.split()
+    assert imported == "False" and due.startswith("2026-12-17")

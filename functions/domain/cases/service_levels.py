@@ -10,12 +10,12 @@ two (urgent cases: an hour and two hours). The charter prints these same times.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import IntEnum, StrEnum
 
 from pydantic import Field, PositiveFloat, PositiveInt, model_validator
 
-from functions.domain.shared.calendar import WorkingCalendar
+from functions.domain.shared.calendar import WorkingCalendar, public_holidays
 from functions.domain.shared.records import Record
 from functions.domain.shared.vocabulary import Kind
 
@@ -58,10 +58,29 @@ class Escalation(Record):
         return self
 
 
+class KnownHolidays(Record):
+    """A country's public holidays for some years, worked out by the `holidays` package when
+    the policy was loaded (never typed in): see domain/shared/calendar.py."""
+
+    country: str = "ZA"
+    years: list[int]
+    dates: list[str]  # ISO dates (Firestore stores no plain dates)
+
+    def by_year(self) -> dict[int, frozenset[date]]:
+        days = [date.fromisoformat(text) for text in self.dates]
+        return {year: frozenset(d for d in days if d.year == year) for year in self.years}
+
+    @classmethod
+    def work_out(cls, years: range, country: str = "ZA") -> KnownHolidays:
+        dates = sorted(d for year in years for d in public_holidays(country, year))
+        return cls(country=country, years=list(years), dates=[d.isoformat() for d in dates])
+
+
 class ServiceLevelPolicy(Record):
     version: str
     targets: list[Target]
     escalation: Escalation = Field(default_factory=Escalation)
+    holidays: KnownHolidays | None = None  # added when loaded into Firestore
 
     @model_validator(mode="after")
     def _has_defaults(self):

@@ -4,6 +4,12 @@ Service levels (domain/cases/service_levels.py) count in working time: a complai
 Friday evening before a public holiday is due by working hours after the centre reopens, not
 by the clock. Public holidays come from the `holidays` package (observed days included:
 a holiday on a Sunday moves to the Monday), never from a list of our own.
+
+Importing that package takes ≈150 ms (it loads every country it knows), which a parent would
+wait for on a new instance. So the holidays of the years around now are worked out by the
+package when the service-level policy is loaded into Firestore, travel in the policy
+document, and are handed to this module with `remember_holidays` when the policy is read; a
+year outside them is worked out by the package on the spot, as before.
 """
 
 from __future__ import annotations
@@ -20,9 +26,26 @@ DEFAULT_OPENING_HOURS = {day: "07:00-17:00" for day in WEEKDAYS[:5]}
 _SEARCH_DAYS = 800
 
 
-@functools.cache
+# (country, year) -> its public holidays, as the policy document carries them.
+_KNOWN: dict[tuple[str, int], frozenset[date]] = {}
+
+
+def remember_holidays(country: str, by_year: dict[int, frozenset[date]]) -> None:
+    """Public holidays worked out earlier (by `public_holidays`), so that no request imports
+    the package for these years."""
+    for year, days in by_year.items():
+        _KNOWN[(country, year)] = frozenset(days)
+
+
 def _public_holidays(country: str, year: int) -> frozenset[date]:
-    import holidays  # ≈50 ms: only the functions that count working time pay for it
+    known = _KNOWN.get((country, year))
+    return known if known is not None else public_holidays(country, year)
+
+
+@functools.cache
+def public_holidays(country: str, year: int) -> frozenset[date]:
+    """A year's public holidays (observed days included), from the `holidays` package."""
+    import holidays  # ≈150 ms, loading every country: see the module's docstring
 
     return frozenset(holidays.country_holidays(country, years=year))
 
