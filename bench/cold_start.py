@@ -20,7 +20,6 @@ Exit code 0 whatever the ratio: a benchmark, not a test.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import os
@@ -30,13 +29,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-from _submission import SUBMISSION  # noqa: E402 (bench/ is on the path: a script)
+from _common import REPO_ROOT, main, verdict
+from _submission import SUBMISSION
 
-from functions.devtools.emulators import (  # noqa: E402
+from functions.devtools.emulators import (
     FirestoreEmulator,
     TasksEmulator,
     free_port,
@@ -176,9 +173,8 @@ def report(result: dict) -> None:
     print(f"  {'':24} {'median':>8} {'min':>8} {'max':>8}")
     for name, t in result["targets"].items():
         print(f"  {name:24} {t['median_ms']:8.1f} {t['min_ms']:8.1f} {t['max_ms']:8.1f}")
-    verdict = "PASS" if result["pass"] else "OVER"
     print(f"ratio submit_feedback / {FLOOR}: {result['ratio']:.2f} "
-          f"(target <= {TARGET_RATIO:.2f}) {verdict}")  # fmt: skip
+          f"{verdict(result['pass'], f'{TARGET_RATIO:.2f}', 'OVER')}")  # fmt: skip
     print(
         f"  (submit_feedback / {BARE}: {result['ratio_to_bare_write']:.2f}; "
         f"pydantic's share, floor / bare write: {result['floor_to_bare_write']:.2f})"
@@ -193,18 +189,5 @@ def report(result: dict) -> None:
     print(f"load average (1 min) at the end: {result['load_average_1min']}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=7, help="timed starts of each (default 7)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    args = parser.parse_args()
-    result = run(args.rounds)
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        report(result)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, run, report, rounds=(7, "timed starts of each")))

@@ -40,39 +40,27 @@ Exit code 0 whatever the result: a benchmark, not a test.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
 import statistics
 import sys
 import time
-import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-from functions.devtools.emulators import FirestoreEmulator  # noqa: E402
+from _common import Interceptor, counting_client, firestore_emulator, main, verdict, write_all
 
 TARGET_RATIO = 2.0
 CENTRES_PER_REGION = 20
 CHUNK = 20  # centres per side before switching
 WARMUP_CENTRES = 20
-BATCH = 500  # Firestore's most writes per batch
 SAST = ZoneInfo("Africa/Johannesburg")
 NOW = datetime(2026, 12, 15, 7, 10, tzinfo=SAST)  # a Tuesday: the digest hour of a working day
 
 
-def _interceptor_bases():
-    import grpc
-
-    return grpc.UnaryStreamClientInterceptor, grpc.UnaryUnaryClientInterceptor
-
-
-class ReadCounter(*_interceptor_bases()):
+class ReadCounter(Interceptor):
     """Documents read as Firestore bills them: each document a query yields, 1 for a query
     that yields none, 1 for each count aggregation; and the round trips."""
 
@@ -91,8 +79,7 @@ class ReadCounter(*_interceptor_bases()):
         return continuation(details, request)
 
     def intercept_unary_stream(self, continuation, details, request):
-        method = details.method.decode() if isinstance(details.method, bytes) else details.method
-        method = method.rsplit("/", 1)[-1]
+        method = self.method(details)
         self.round_trips += 1
         call = continuation(details, request)
         if method == "RunAggregationQuery":
@@ -100,43 +87,11 @@ class ReadCounter(*_interceptor_bases()):
             return call
         if method != "RunQuery":
             return call
-        return _CountedStream(call, self)
+        return self.counted(call, "document", self._query_done)
 
-
-class _CountedStream:
-    def __init__(self, call, counter: ReadCounter):
-        self._call, self._counter, self._found, self._done = call, counter, 0, False
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        try:
-            response = next(self._call)
-        except StopIteration:
-            if not self._done:
-                self._done = True
-                self._counter.documents += self._found
-                self._counter.empty_queries += self._found == 0
-            raise
-        if "document" in response:
-            self._found += 1
-        return response
-
-    def __getattr__(self, name):
-        return getattr(self._call, name)
-
-
-def counting_client(counter: ReadCounter, project: str):
-    """A Firestore client whose emulator channel goes through `counter`."""
-    import grpc
-    from google.cloud import firestore
-
-    class _CountingClient(firestore.Client):
-        def _emulator_channel(self, transport):
-            return grpc.intercept_channel(super()._emulator_channel(transport), counter)
-
-    return _CountingClient(project=project)
+    def _query_done(self, found: int) -> None:
+        self.documents += found
+        self.empty_queries += found == 0
 
 
 # ------------------------------------------------------------------------------- the network
@@ -212,15 +167,7 @@ def seed(client, centres, cases: int) -> None:
             "centre_name": centre.name, "region_id": centre.region_id, "open": False,
             "created_at": NOW - timedelta(hours=rng.uniform(1, 23)),
         }))  # fmt: skip
-    batch, in_batch = client.batch(), 0
-    for case in docs:
-        batch.set(client.collection(CASES).document(case.reference), dump(case))
-        in_batch += 1
-        if in_batch == BATCH:
-            batch.commit()
-            batch, in_batch = client.batch(), 0
-    if in_batch:
-        batch.commit()
+    write_all(client, CASES, ((case.reference, dump(case)) for case in docs))
 
 
 # ------------------------------------------------------------------------------- the two sides
@@ -272,7 +219,7 @@ def baseline_region(rows_by_centre: dict[str, list[dict]], centres, now: datetim
     return int(any(c[0] for c in counts.values()) or bool(late))
 
 
-def run(centres_n: int, staff: int, cases: int) -> dict:
+def run(centres: int, staff: int, cases: int) -> dict:
     from functions.adapters.firestore.cases import FirestoreCaseReader
     from functions.adapters.firestore.unit_of_work import FirestoreTransactions
     from functions.domain.cases.digests import digest_time, previous_digest_time
@@ -283,14 +230,15 @@ def run(centres_n: int, staff: int, cases: int) -> dict:
     )
 
     counter = ReadCounter()
-    regions, centres = network(centres_n, staff)
+    regions, centre_list = network(centres, staff)
     day = NOW.date()
-    by_region = {r.region_id: [c for c in centres if c.region_id == r.region_id] for r in regions}
-    with FirestoreEmulator() as emulator:
-        os.environ["FIRESTORE_EMULATOR_HOST"] = emulator.host
-        client = counting_client(counter, f"demo-bench-digests-{uuid.uuid4().hex[:8]}")
+    by_region = {
+        r.region_id: [c for c in centre_list if c.region_id == r.region_id] for r in regions
+    }
+    with firestore_emulator():
+        client = counting_client(counter, "digests")
         began = time.perf_counter()
-        seed(client, centres, cases)
+        seed(client, centre_list, cases)
         seed_seconds = time.perf_counter() - began
         deps = SimpleNamespace(cases=FirestoreCaseReader(client), network_name="Bench Network",
                                transactions=FirestoreTransactions(client), queue=_NoQueue(),
@@ -309,15 +257,15 @@ def run(centres_n: int, staff: int, cases: int) -> dict:
 
         # Warm-up, uncounted: the emulator's JVM, the client's channel, the templates of
         # pydantic's validators.
-        service(centres[:WARMUP_CENTRES])
-        baseline(centres[:WARMUP_CENTRES])
+        service(centre_list[:WARMUP_CENTRES])
+        baseline(centre_list[:WARMUP_CENTRES])
         counter.reset()
 
         times = {"service": 0.0, "baseline": 0.0}
         reads = {"service": 0, "baseline": 0}
         centre_days, baseline_rows, baseline_digests = [], {}, 0
-        for n, start in enumerate(range(0, len(centres), CHUNK)):
-            chunk = centres[start : start + CHUNK]
+        for n, start in enumerate(range(0, len(centre_list), CHUNK)):
+            chunk = centre_list[start : start + CHUNK]
             sides = [("service", service), ("baseline", baseline)]
             for name, side in sides[n % 2 :] + sides[: n % 2]:
                 before = counter.reads
@@ -376,7 +324,7 @@ def run(centres_n: int, staff: int, cases: int) -> dict:
     baseline_all = times["baseline"] + region_baseline_seconds
     sizes = [len(json.dumps(o.message.data, default=str)) for o in outgoing + region_mail]
     return {
-        "centres": centres_n, "staff_per_centre": staff, "open_cases": cases,
+        "centres": centres, "staff_per_centre": staff, "open_cases": cases,
         "regions": len(regions), "seed_seconds": round(seed_seconds, 1),
         "centre_digests": len(outgoing), "region_digests": len(region_mail),
         "baseline_centre_digests": baseline_digests, "baseline_region_digests": region_baseline,
@@ -429,10 +377,9 @@ def report(r: dict) -> None:
           f"round trips; {r['counted_directly']} centres counted directly); baseline "
           f"{r['region_baseline_seconds']:.4f} s in memory from the rows its centres "
           "read")  # fmt: skip
-    verdict = "PASS" if r["ratio"] <= TARGET_RATIO else "MISS"
     print(f"  all digests: service {r['service_seconds']:.3f} s, baseline "
-          f"{r['baseline_seconds']:.3f} s: ratio {r['ratio']:.2f} (target <= "
-          f"{TARGET_RATIO:.0f}) {verdict}")  # fmt: skip
+          f"{r['baseline_seconds']:.3f} s: ratio {r['ratio']:.2f} "
+          f"{verdict(r['ratio'] <= TARGET_RATIO, f'{TARGET_RATIO:.0f}')}")  # fmt: skip
     print(f"documents read per digest sent: {r['reads_per_digest']:.2f} ({r['reads']} reads / "
           f"{r['digests']} digests)")  # fmt: skip
     print(f"  floor: every open case is read once, for its centre's digests: "
@@ -450,20 +397,6 @@ def report(r: dict) -> None:
     print(f"load average (1 min) at the end: {r['load_average_1min']}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--centres", type=int, default=200)
-    parser.add_argument("--staff", type=int, default=10)
-    parser.add_argument("--cases", type=int, default=5000)
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    args = parser.parse_args()
-    result = run(args.centres, args.staff, args.cases)
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        report(result)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, run, report, centres=(200, "centres"), staff=(10, "staff per centre"),
+                  cases=(5000, "open cases")))  # fmt: skip

@@ -33,21 +33,16 @@ a benchmark, not a test.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
 import sys
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from types import SimpleNamespace
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-from functions.devtools.emulators import FirestoreEmulator  # noqa: E402
+from _common import REPO_ROOT, Interceptor, counting_client, firestore_emulator, main, verdict
 
 TARGET_READS = 1
 TARGET_WRITES = 2
@@ -68,12 +63,6 @@ HANDLER, BASELINE = "handler (deliver_email)", "baseline (render + SES send)"
 # design fixes those round trips, so this shows how much of the ratio they set by themselves.
 FLOOR = "floor (+ 1 read, 2 writes bare)"
 FLOOR_COLLECTION = "bench_floor"
-
-
-def _interceptor_bases():
-    import grpc
-
-    return grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor
 
 
 class _CountedStream:
@@ -99,7 +88,7 @@ class _CountedStream:
         return getattr(self._call, name)
 
 
-class RpcCounter(*_interceptor_bases()):
+class RpcCounter(Interceptor):
     """Counts Firestore RPCs by method, the documents they carry, and the time spent in them."""
 
     def __init__(self):
@@ -112,14 +101,8 @@ class RpcCounter(*_interceptor_bases()):
         self.documents_requested = self.documents_found = self.documents_written = 0
         self.seconds = 0.0
 
-    @staticmethod
-    def _name(details) -> str:
-        method = details.method
-        method = method.decode() if isinstance(method, bytes) else method
-        return method.rsplit("/", 1)[-1]
-
     def intercept_unary_unary(self, continuation, details, request):
-        name, self.calls = self._name(details), self.calls + 1
+        name, self.calls = self.method(details), self.calls + 1
         if self.counting:
             self.methods[name] += 1
             if name in WRITES:
@@ -131,7 +114,7 @@ class RpcCounter(*_interceptor_bases()):
             self.seconds += time.perf_counter() - began
 
     def intercept_unary_stream(self, continuation, details, request):
-        name, self.calls = self._name(details), self.calls + 1
+        name, self.calls = self.method(details), self.calls + 1
         if self.counting:
             self.methods[name] += 1
             if name == "BatchGetDocuments":
@@ -156,23 +139,6 @@ class RpcCounter(*_interceptor_bases()):
             ),
             "by_method": dict(self.methods),
         }
-
-
-def counting_client(counter: RpcCounter, project: str):
-    """A Firestore client whose emulator channel goes through `counter`.
-
-    The library builds its emulator channel in BaseClient._emulator_channel (insecure, with
-    its message-size options and an owner token) and hands it to FirestoreGrpcTransport; we
-    take that very channel and intercept it, so everything else stays the library's own.
-    """
-    import grpc
-    from google.cloud import firestore
-
-    class _CountingClient(firestore.Client):
-        def _emulator_channel(self, transport):
-            return grpc.intercept_channel(super()._emulator_channel(transport), counter)
-
-    return _CountingClient(project=project)
 
 
 def _messages(count: int, prefix: str) -> list:
@@ -218,7 +184,7 @@ def _summary(seconds: list[float]) -> dict:
             "min_ms": round(min(ms), 3), "max_ms": round(max(ms), 3)}  # fmt: skip
 
 
-def run(count: int, warmup: int = WARMUP) -> dict:
+def run(messages: int, warmup: int = WARMUP) -> dict:
     import boto3
     from moto import mock_aws
     from moto.core import DEFAULT_ACCOUNT_ID
@@ -238,9 +204,8 @@ def run(count: int, warmup: int = WARMUP) -> dict:
     def clock():
         return datetime.now(UTC)
 
-    with FirestoreEmulator() as emulator, mock_aws():
-        os.environ["FIRESTORE_EMULATOR_HOST"] = emulator.host
-        client = counting_client(counter, f"demo-bench-mail-{uuid.uuid4().hex[:8]}")
+    with firestore_emulator(), mock_aws():
+        client = counting_client(counter, "mail")
         outbox = FirestoreOutbox(client)
         ses = boto3.session.Session().client("sesv2", region_name=REGION)
         ses.create_email_identity(EmailIdentity=SENDER_DOMAIN)
@@ -248,7 +213,7 @@ def run(count: int, warmup: int = WARMUP) -> dict:
         transport = SesTransport(ses)
 
         # Set-up: neither timed nor counted.
-        measured = _messages(count, "m")
+        measured = _messages(messages, "m")
         warm_handler, warm_others = _messages(warmup, "wh"), _messages(warmup, "wo")
         everything = [*measured, *warm_handler, *warm_others]
         for start in range(0, len(everything), 400):  # committed in units, as changes write mail
@@ -328,21 +293,23 @@ def run(count: int, warmup: int = WARMUP) -> dict:
                 counter.counting = True
 
         sides = [run_handler, run_baseline, run_floor]
-        for n, start in enumerate(range(0, count, CHUNK)):
+        for n, start in enumerate(range(0, messages, CHUNK)):
             chunk = measured[start : start + CHUNK]
             for side in sides[n % 3 :] + sides[: n % 3]:  # each goes first in turn
                 side(chunk)
         ops = counter.totals()
 
-    if results != {DeliveryResult.SENT.value: count} or handler_sends != count:
-        raise RuntimeError(f"expected {count} sent, got {dict(results)}, moto {handler_sends}")
-    per_message = {key: round(value / count, 3) for key, value in ops.items() if key != "by_method"}
+    if results != {DeliveryResult.SENT.value: messages} or handler_sends != messages:
+        raise RuntimeError(f"expected {messages} sent, got {dict(results)}, moto {handler_sends}")
+    per_message = {
+        key: round(value / messages, 3) for key, value in ops.items() if key != "by_method"
+    }
     summary = {name: _summary(seconds) for name, seconds in times.items()}
     medians = {name: s["median_ms"] for name, s in summary.items()}
     ratio = medians[HANDLER] / medians[BASELINE]
     reads, writes = per_message["read_rpcs"], per_message["write_rpcs"]
     return {
-        "messages": count,
+        "messages": messages,
         "warmup": warmup,
         "results": dict(results),
         "moto_sends_by_handler": handler_sends,
@@ -379,9 +346,9 @@ def report(result: dict) -> None:
           f"requested, {per['documents_read']:.2f} found")  # fmt: skip
     print(f"  writes: {per['write_rpcs']:.2f} RPCs, {per['documents_written']:.2f} documents")
     print(f"  transactions: {per['transaction_rpcs']:.2f} RPCs; other: {per['other_rpcs']:.2f}")
-    verdict = "PASS" if result["ops_pass"] else "OVER"
+    ops_target = f"{TARGET_READS} and <= {TARGET_WRITES}"
     print(f"  judged by round trips: {per['read_rpcs']:.2f} read, {per['write_rpcs']:.2f} write "
-          f"(target <= {TARGET_READS} and <= {TARGET_WRITES}) {verdict}")  # fmt: skip
+          f"{verdict(result['ops_pass'], ops_target, 'OVER')}")  # fmt: skip
     print("time per message (ms)")
     print(f"  {'':32} {'median':>8} {'mean':>8} {'min':>8} {'max':>8}")
     rows = ((HANDLER, result["handler"]),
@@ -392,10 +359,10 @@ def report(result: dict) -> None:
     for name, t in rows:
         print(f"  {name:32} {t['median_ms']:8.2f} {t['mean_ms']:8.2f} {t['min_ms']:8.2f} "
               f"{t['max_ms']:8.2f}")  # fmt: skip
-    verdict = "PASS" if result["ratio_pass"] else "OVER"
     print(
         f"ratio handler / baseline (medians): {result['ratio']:.2f} "
-        f"(target <= {TARGET_RATIO:.2f}) {verdict}; by means {result['ratio_by_mean']:.2f}"
+        f"{verdict(result['ratio_pass'], f'{TARGET_RATIO:.2f}', 'OVER')}; "
+        f"by means {result['ratio_by_mean']:.2f}"
     )
     print(
         f"  of which the round trips' floor ({FLOOR.split(' (')[0]} / baseline): "
@@ -404,24 +371,6 @@ def report(result: dict) -> None:
     print(f"load average (1 min) at the end: {result['load_average_1min']}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--messages", type=int, default=1000, help="measured (default 1000)")
-    parser.add_argument(
-        "--warmup",
-        type=int,
-        default=WARMUP,
-        help=f"uncounted deliveries per side first (default {WARMUP})",
-    )
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    args = parser.parse_args()
-    result = run(args.messages, args.warmup)
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        report(result)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, run, report, messages=(1000, "measured"),
+                  warmup=(WARMUP, "uncounted deliveries per side first")))  # fmt: skip

@@ -19,20 +19,16 @@ benchmark, not a test.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import statistics
 import sys
 import time
 import uuid
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-from _submission import SUBMISSION  # noqa: E402 (bench/ is on the path: a script)
+from _common import REPO_ROOT, main, verdict
+from _submission import SUBMISSION
 
-from functions.devtools.emulators import (  # noqa: E402
+from functions.devtools.emulators import (
     FirestoreEmulator,
     TasksEmulator,
     queues_from_yaml,
@@ -194,10 +190,10 @@ def report(result: dict) -> None:
     print(f"  {'':16} {'p50':>8} {'p99':>8} {'mean':>8}")
     for name, t in result["latency"].items():
         print(f"  {name:16} {t['p50_ms']:8.2f} {t['p99_ms']:8.2f} {t['mean_ms']:8.2f}")
-    verdict = "PASS" if result["pass"] else "OVER"
     print(
         f"p50 ratio submit_feedback / raw commit: {result['p50_ratio']:.2f} "
-        f"(target <= {TARGET_P50_RATIO:.2f}) {verdict}; p99 ratio {result['p99_ratio']:.2f}"
+        f"{verdict(result['pass'], f'{TARGET_P50_RATIO:.2f}', 'OVER')}; "
+        f"p99 ratio {result['p99_ratio']:.2f}"
     )
     print(
         f"per request: {result['firestore_reads_per_request']} Firestore reads, "
@@ -206,15 +202,5 @@ def report(result: dict) -> None:
     print(f"load average (1 min) at the end: {result['load_average_1min']}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=300, help="timed rounds (default 300)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    args = parser.parse_args()
-    result = run(args.rounds)
-    print(json.dumps(result, indent=2)) if args.json else report(result)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, run, report, rounds=(300, "timed rounds")))

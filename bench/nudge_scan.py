@@ -27,48 +27,32 @@ whatever the result: a benchmark, not a test.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import statistics
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-from functions.devtools.emulators import FirestoreEmulator  # noqa: E402
+from _common import Interceptor, counting_client, firestore_emulator, main, verdict, write_all
 
 TARGET_RATIO = 1.5
 WARMUP = 10
-BATCH = 500  # Firestore's most writes per batch
 
 
-def _interceptor_bases():
-    import grpc
-
-    return grpc.UnaryStreamClientInterceptor, grpc.UnaryUnaryClientInterceptor
-
-
-class DocumentCounter(*_interceptor_bases()):
+class DocumentCounter(Interceptor):
     """Counts the documents that RunQuery and BatchGetDocuments streams yield to the client,
     and the queries that yield none (billed as one read each)."""
 
     def __init__(self):
         self.documents = self.empty_queries = self.queries = self.gets = 0
 
-    def intercept_unary_unary(self, continuation, details, request):
-        return continuation(details, request)
-
     def intercept_unary_stream(self, continuation, details, request):
-        method = details.method.decode() if isinstance(details.method, bytes) else details.method
-        method = method.rsplit("/", 1)[-1]
+        method = self.method(details)
         call = continuation(details, request)
         if method not in ("RunQuery", "BatchGetDocuments"):
             return call
-        return _CountedStream(call, self, method)
+        key = "document" if method == "RunQuery" else "found"
+        return self.counted(call, key, lambda found: self.finished(method, found))
 
     def finished(self, method: str, found: int) -> None:
         self.documents += found
@@ -84,45 +68,6 @@ class DocumentCounter(*_interceptor_bases()):
 
     def reset(self) -> None:
         self.documents = self.empty_queries = self.queries = self.gets = 0
-
-
-class _CountedStream:
-    """A server-streaming call that counts the documents it yields, told at its end."""
-
-    def __init__(self, call, counter: DocumentCounter, method: str):
-        self._call, self._counter, self._method = call, counter, method
-        self._found, self._done = 0, False
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        try:
-            response = next(self._call)
-        except StopIteration:
-            if not self._done:
-                self._done = True
-                self._counter.finished(self._method, self._found)
-            raise
-        if ("document" if self._method == "RunQuery" else "found") in response:
-            self._found += 1
-        return response
-
-    def __getattr__(self, name):  # cancel, code, add_callback...: the call's own
-        return getattr(self._call, name)
-
-
-def counting_client(counter: DocumentCounter, project: str):
-    """A Firestore client whose emulator channel goes through `counter` (as
-    bench/email_pipeline.py does: the library's own channel, intercepted)."""
-    import grpc
-    from google.cloud import firestore
-
-    class _CountingClient(firestore.Client):
-        def _emulator_channel(self, transport):
-            return grpc.intercept_channel(super()._emulator_channel(transport), counter)
-
-    return _CountingClient(project=project)
 
 
 def _template_case(now: datetime):
@@ -155,18 +100,13 @@ def seed(client, cases: int, due: int, now: datetime) -> list[str]:
         references.add(new_reference())
     ordered = sorted(references)
     due_refs = set(ordered[:: max(1, cases // due)][:due])  # spread over the collection
-    batch, in_batch = client.batch(), 0
+    docs = []
     for n, reference in enumerate(ordered):
         late = reference in due_refs
         when = now - timedelta(minutes=5 + n % 600) if late else now + timedelta(hours=1 + n % 900)
         case = template.model_copy(update={"reference": reference, "next_nudge_at": when})
-        batch.set(client.collection(CASES).document(reference), dump(case))
-        in_batch += 1
-        if in_batch == BATCH:
-            batch.commit()
-            batch, in_batch = client.batch(), 0
-    if in_batch:
-        batch.commit()
+        docs.append((reference, dump(case)))
+    write_all(client, CASES, docs)
     return sorted(due_refs)
 
 
@@ -182,15 +122,14 @@ def run(cases: int, due: int, rounds: int, warmup: int = WARMUP) -> dict:
 
     counter = DocumentCounter()
     now = datetime.now(UTC)
-    with FirestoreEmulator() as emulator:
-        os.environ["FIRESTORE_EMULATOR_HOST"] = emulator.host
-        client = counting_client(counter, f"demo-bench-nudges-{uuid.uuid4().hex[:8]}")
+    with firestore_emulator():
+        client = counting_client(counter, "nudges")
         began = time.perf_counter()
         due_refs = seed(client, cases, due, now)
         seed_seconds = time.perf_counter() - began
         reader = FirestoreCaseReader(client)
         refs = [client.collection(CASES).document(reference) for reference in due_refs]
-        only_due = counting_client(counter, f"demo-bench-nudges-{uuid.uuid4().hex[:8]}")
+        only_due = counting_client(counter, "nudges")
         seed(only_due, due, due, now)
         floor_reader = FirestoreCaseReader(only_due)
 
@@ -254,41 +193,25 @@ def run(cases: int, due: int, rounds: int, warmup: int = WARMUP) -> dict:
 
 
 def report(result: dict) -> None:
-    def verdict(ok: bool) -> str:
-        return "PASS" if ok else "MISS"
-
+    reads_target = f"due + 1 = {result['target_reads']}"
     print(f"{result['cases']} open cases, {result['due']} due for a nudge, Firestore "
           f"emulator (seeded in {result['seed_seconds']} s; {result['rounds']} rounds per "
           f"side)")  # fmt: skip
     print(f"documents read per scan (counted at the client): {result['scan_reads']} "
-          f"(target <= due + 1 = {result['target_reads']}) {verdict(result['reads_pass'])}; "
+          f"{verdict(result['reads_pass'], reads_target)}; "
           f"reading the due ones by reference: {result['baseline_reads']}")  # fmt: skip
     print(f"  a scan with nothing due reads {result['empty_scan_reads']} "
           f"(Firestore bills an empty query as 1)")  # fmt: skip
     print(f"time per scan (median): {result['scan_median_ms']:.2f} ms; the due documents by "
           f"reference (client.get_all): {result['baseline_median_ms']:.2f} ms")  # fmt: skip
-    print(f"ratio scan / by reference: {result['ratio']:.2f} (target <= {TARGET_RATIO:.2f}) "
-          f"{verdict(result['ratio_pass'])}")  # fmt: skip
+    print(f"ratio scan / by reference: {result['ratio']:.2f} "
+          f"{verdict(result['ratio_pass'], f'{TARGET_RATIO:.2f}')}")  # fmt: skip
     print(f"  floor, not a target: the same scan over only the {result['due']} due cases "
           f"{result['floor_median_ms']:.2f} ms, {result['floor_ratio']:.2f} x by reference "
           f"(the rest is the emulator reading every case: it has no indexes)")  # fmt: skip
     print(f"load average (1 min) at the end: {result['load_average_1min']}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cases", type=int, default=10_000, help="open cases (default 10000)")
-    parser.add_argument("--due", type=int, default=50, help="of which due (default 50)")
-    parser.add_argument("--rounds", type=int, default=30, help="measured per side (default 30)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    args = parser.parse_args()
-    result = run(args.cases, args.due, args.rounds)
-    if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        report(result)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, run, report, cases=(10_000, "open cases"), due=(50, "of which due"),
+                  rounds=(30, "measured per side")))  # fmt: skip
