@@ -179,7 +179,7 @@ def baseline_centre(client, centre, since: datetime, until: datetime) -> tuple[i
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     from functions.adapters.firestore.base import CASES
-    from functions.domain.cases.digests import FIELDS
+    from functions.domain.cases.digest_cases import FIELDS
 
     here = client.collection(CASES).where(filter=FieldFilter("centre_id", "==", centre.centre_id))
     rows = [d.to_dict() for d in
@@ -222,7 +222,7 @@ def baseline_region(rows_by_centre: dict[str, list[dict]], centres, now: datetim
 def run(centres: int, staff: int, cases: int) -> dict:
     from functions.adapters.firestore.cases import FirestoreCaseReader
     from functions.adapters.firestore.unit_of_work import FirestoreTransactions
-    from functions.domain.cases.digests import digest_time, previous_digest_time
+    from functions.domain.cases.digest_times import digest_time, previous_digest_time
     from functions.services.cases.digest import (
         centre_outgoing,
         commit_digests,

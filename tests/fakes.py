@@ -56,7 +56,7 @@ class FakeStore:
 
     # The digests' reads, over the same dicts (functions/adapters/firestore/digests.py).
     def _digest_rows(self, keep):
-        from functions.domain.cases.digests import DigestCase
+        from functions.domain.cases.digest_cases import DigestCase
 
         return [DigestCase.model_validate(c.model_dump()) for c in self.cases.values() if keep(c)]
 

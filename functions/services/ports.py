@@ -11,7 +11,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from functions.domain.cases.digests import CentreSummary, DigestCase
+    from functions.domain.cases.digest_cases import DigestCase
+    from functions.domain.cases.digest_summaries import CentreSummary
     from functions.domain.cases.google_forms import FormMapping
     from functions.domain.cases.models import Case, CaseEvent
     from functions.domain.cases.service_levels import ServiceLevelPolicy

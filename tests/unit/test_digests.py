@@ -10,6 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 from functions.domain.cases import digests as rules
+from functions.domain.cases.digest_summaries import WORST_MAX, CentreCounts
+from functions.domain.cases.digest_times import previous_digest_time
 from functions.domain.cases.models import OPEN_STATUSES, Consent, Person, Reporter
 from functions.domain.cases.opening import open_case
 from functions.domain.directory.models import Centre, Contact, Region
@@ -254,7 +256,7 @@ def test_compliments_since_the_previous_working_days_digest_only(day, previous):
     for message in sent(deps).values():
         assert sections(message) == {"compliments": ["FB-DDDD-002", "FB-DDDD-003",
                                                      "FB-DDDD-004"]}  # fmt: skip
-    assert rules.previous_digest_time(CENTRE.calendar(), day) == previous
+    assert previous_digest_time(CENTRE.calendar(), day) == previous
 
 
 # ------------------------------------------------------------------------------- the schedule
@@ -403,7 +405,7 @@ def test_the_region_digest_counts_each_centre_and_lists_the_worst_overdue(summed
         "open": 6, "overdue": 2, "unassigned_complaints": 2, "waiting": 1}  # fmt: skip
     assert region.data["totals"]["overdue"] == 14
     worst = [row["reference"] for row in region.data["worst"]]
-    assert len(worst) == rules.WORST_MAX and worst[0] == "FB-FFFF-011"
+    assert len(worst) == WORST_MAX and worst[0] == "FB-FFFF-011"
     assert region.data["reference"] == "FB-FFFF-011"
     assert all("escalate" not in row["actions"] for row in region.data["worst"])
     email = rendered(region)
@@ -437,7 +439,7 @@ def test_a_centre_task_sums_the_centre_up_for_its_region_even_when_it_sends_noth
     send_centre_digest("c1", now.date(), deps, now)
     mine = summary(deps)
     assert (mine.region_id, mine.date, mine.counted_at) == ("r1", "2026-12-15", now)
-    assert mine.counts == rules.CentreCounts(open=6, overdue=2, unassigned_complaints=2,
+    assert mine.counts == CentreCounts(open=6, overdue=2, unassigned_complaints=2,
                                              waiting=1)  # fmt: skip
     # The longest overdue first; waiting on a parent (a paused clock) is never overdue.
     assert [c.reference for c in mine.worst] == ["FB-AAAA-002", "FB-AAAA-006"]
@@ -446,7 +448,7 @@ def test_a_centre_task_sums_the_centre_up_for_its_region_even_when_it_sends_noth
     quiet = world(now)
     assert send_centre_digest("c1", now.date(), quiet, now).sent == 0
     assert quiet.transactions.outbox == {}
-    assert summary(quiet).counts == rules.CentreCounts() and summary(quiet).worst == []
+    assert summary(quiet).counts == CentreCounts() and summary(quiet).worst == []
 
 
 def test_a_centre_keeps_its_ten_worst_the_region_may_show_them_all():

@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from functions.adapters.firestore import digests
 from functions.adapters.firestore.base import CASES, EVENTS, FirestoreAdapter, query, storage_errors
-from functions.domain.cases.digests import CentreSummary, DigestCase
+from functions.domain.cases.digest_cases import DigestCase
+from functions.domain.cases.digest_summaries import CentreSummary
 from functions.domain.cases.models import Case, CaseEvent
 from functions.domain.cases.references import is_reference
 

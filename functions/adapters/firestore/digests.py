@@ -13,7 +13,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from functions.adapters.firestore.base import CASES, DIGEST_SUMMARIES, query, storage_errors
-from functions.domain.cases.digests import FIELDS, CentreSummary, DigestCase
+from functions.domain.cases.digest_cases import FIELDS, DigestCase
+from functions.domain.cases.digest_summaries import CentreSummary
 from functions.domain.shared.vocabulary import Kind
 
 

@@ -12,9 +12,10 @@ the date, the mail's delivery queued while committing: a task run twice sends no
 The centre's task also writes, in its digests' first commit, the centre's summary of the
 day (its counts and worst overdue cases; written even when nobody gets a digest). The
 region's task is queued to run REGION_AFTER its centres' and composes the regional
-administrator's digest from those summaries: one query, a document per centre. A centre
-without one (its task failed or is still retrying, or it is not the centre's digest hour or
-working day) is counted from its open cases then, as its own task would have.
+administrator's digest from those summaries (domain/cases/digest_summaries.py): one query,
+a document per centre. A centre without one (its task failed or is still retrying, or it is
+not the centre's digest hour or working day) is counted from its open cases then, as its own
+task would have.
 """
 
 from __future__ import annotations
@@ -25,19 +26,19 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from functions import logs
-from functions.domain.cases.digests import (
+from functions.domain.cases.digest_summaries import (
     CentreSummary,
-    Digest,
-    centre_digest_message,
-    centre_digests,
-    digest_day,
-    digest_time,
-    previous_digest_time,
-    region_calendar,
     region_digest_message,
     region_figures,
     summarise,
 )
+from functions.domain.cases.digest_times import (
+    digest_day,
+    digest_time,
+    previous_digest_time,
+    region_calendar,
+)
+from functions.domain.cases.digests import Digest, centre_digest_message, centre_digests
 from functions.domain.directory.models import Centre, Region
 from functions.domain.mail.outbox import OutboxMessage, new_message_id
 from functions.services.errors import QueueUnavailable
