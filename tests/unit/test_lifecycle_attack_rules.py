@@ -15,7 +15,8 @@ from functions.domain.cases.parent_answers import reply_received_message
 from functions.domain.shared.vocabulary import Category, Kind, Source, StaffAction
 from functions.rendering import render_email
 from functions.services.cases import act
-from functions.services.cases.act import Given, LinkProblem, LinkRefused
+from functions.services.cases.acting import LinkProblem, LinkRefused
+from functions.services.cases.action_steps import Given
 from tests.fakes import FixedServiceLevels
 from tests.unit.test_staff_actions import (
     ADMIN,

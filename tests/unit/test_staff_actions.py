@@ -26,7 +26,8 @@ from functions.domain.shared.vocabulary import (
 from functions.http.staff.case_action import clean
 from functions.rendering import render_email
 from functions.services.cases import act
-from functions.services.cases.act import Given, LinkProblem, LinkRefused, NotAChoice
+from functions.services.cases.acting import LinkProblem, LinkRefused
+from functions.services.cases.action_steps import Given, NotAChoice
 from functions.services.intake.submit_feedback import submit_feedback
 from tests.builders import SETUP, SIGNER, service_deps, submission, tampered
 from tests.fakes import FakeCentreDirectory, FakeStore, RecordingQueue

@@ -32,7 +32,8 @@ from functions.http.staff.case_action_page import (
     link_problem_page,
 )
 from functions.services.cases import act
-from functions.services.cases.act import ActionContext, Given, LinkProblem, LinkRefused
+from functions.services.cases.acting import LinkProblem, LinkRefused
+from functions.services.cases.action_steps import ActionContext, Given, NotAChoice
 
 COOKIE_NAME = "case_action_form"
 # 5,000 characters of the widest UTF-8, percent-encoded (12 bytes each), and the token.
@@ -133,7 +134,7 @@ def _post(request: Request, token: str, context: ActionContext) -> Response:
         if fresh.refusal is None:  # it moved on, and back: show the form again
             return _form_page(request, fresh, token, 409, values=values)
         return _refused_page(fresh, token, 409)
-    except act.NotAChoice as wrong:
+    except NotAChoice as wrong:
         errors = {wrong.field: "Choose who should take the case." if wrong.field == "to"
                   else _TEXT_NEEDED.get(context.link.action, "Write something first.")}  # fmt: skip
         logs.input_rejected(ENTRY_POINT, 422, errors)

@@ -11,7 +11,8 @@ from flask import Response
 from functions.domain.cases.parent_updates import reachable
 from functions.domain.shared.calendar import DEFAULT_TIMEZONE
 from functions.http.pages import NOINDEX, render_page
-from functions.services.cases.act import ActionContext, LinkProblem
+from functions.services.cases.acting import LinkProblem
+from functions.services.cases.action_steps import ActionContext
 
 ENTRY_POINT = "case_action"
 TEXT_MAX = 5_000  # characters, for every text a staff member writes here
