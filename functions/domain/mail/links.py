@@ -25,13 +25,16 @@ class MailLinks(NamedTuple):
         """status_url and reply_url for the case the message is about; unsubscribe_url for
         notifications; privacy_url always (every email says how to reach us and how we keep
         information); for staff, `action_links` {reference: {action: URL}} for each case in
-        data["actionable"], signed for the recipient; for a resolution, `rating_urls` (1-5)."""
+        data["actionable"], signed for the recipient; for a resolution, `rating_urls` (1-5).
+        A parent's page opens in the language of the mail that links to it (`lang`)."""
+        lang = f"&lang={message.language}" if message.language != "en" else ""
+        privacy = f"{self.privacy_page}?{lang[1:]}" if lang else self.privacy_page
         links: dict = {"status_url": None, "reply_url": None, "unsubscribe_url": None,
-                       "privacy_url": self.privacy_page or None}  # fmt: skip
+                       "privacy_url": privacy or None}  # fmt: skip
         if message.case_reference:
             token = self.signer.sign(Purpose.CASE_STATUS, message.case_reference)
-            links["status_url"] = f"{self.status_page}?token={token}"
-            links["reply_url"] = f"{self.case_reply_page}?token={token}"
+            links["status_url"] = f"{self.status_page}?token={token}{lang}"
+            links["reply_url"] = f"{self.case_reply_page}?token={token}{lang}"
         if message.data.get("actionable"):
             from functions.domain.cases.staff_links import action_urls
             from functions.domain.directory.models import person_key
@@ -45,7 +48,7 @@ class MailLinks(NamedTuple):
             }
         if message.template == "case_resolved" and message.case_reference:
             token = self.signer.sign(Purpose.CASE_RATING, message.case_reference, expires=True)
-            links["rating_urls"] = [f"{self.rate_case_page}?token={token}&score={score}"
+            links["rating_urls"] = [f"{self.rate_case_page}?token={token}&score={score}{lang}"
                                     for score in range(1, 6)]  # fmt: skip
         if message.kind == MessageKind.NOTIFICATION:
             token = unsubscribe_token(message.to, self.signer)
