@@ -22,6 +22,9 @@ _ENTRY_POINTS = {
     "rate_case": "functions.http.parent.rate_case",
     # Centre staff, from the signed links in their mail (no login)
     "case_action": "functions.http.staff.case_action",
+    # Administrators (a Google identity on the allow-list)
+    "admin": "functions.http.admin.pages",
+    "admin_api": "functions.http.admin.api",
     # Other systems
     "submit_feedback": "functions.http.api.submit_feedback",
     "intake_google_form": "functions.http.integrations.intake_google_form",

@@ -58,6 +58,18 @@ class Settings(BaseModel):
     allowed_origins: list[str] = Field(default_factory=list)
     # True only under `make run`: enables the local-only entry points.
     local_dev: bool = False
+    # Under LOCAL_DEV only: `Authorization: Bearer <this>` (or the admin pages' local sign-in)
+    # stands for the demo network administrator, LOCAL_ADMIN_EMAIL.
+    local_admin_token: SecretStr = SecretStr("local-admin-token")
+    local_admin_email: str = "admin@ecd.example.org"
+    # Google-signed ID tokens: where Google publishes its signing certificates, the audiences
+    # an administrator's token may carry (the OAuth client id of the admin sign-in, and of
+    # any tool that calls the admin API), and the service accounts of the scheduler (whose
+    # tokens carry the called function's URL as audience; the tasks one is below).
+    google_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
+    google_oauth_client_id: str | None = None
+    admin_audiences: list[str] = Field(default_factory=list)
+    scheduler_invoker_email: str | None = None
 
     # Mail: "ses" (Amazon SES v2), "smtp" (STARTTLS) or "local" (the dev_mailbox sink).
     mail_transport: str = "local"
@@ -104,7 +116,7 @@ class Settings(BaseModel):
         # Secrets pasted with `echo` into Secret Manager carry a trailing newline.
         return value.strip() if isinstance(value, str) else value
 
-    @field_validator("allowed_origins", "sns_topic_arns", mode="before")
+    @field_validator("allowed_origins", "sns_topic_arns", "admin_audiences", mode="before")
     @classmethod
     def _origin_list(cls, value):
         return _text_list(value) if isinstance(value, str) else value

@@ -167,10 +167,12 @@ def _json_parser(model: type[BaseModel] | None, json_only: bool):
 
 
 def page(name: str, *, methods: tuple[str, ...] = ("GET",), max_body: Limit = SMALL_BODY,
-         unavailable: str = N_("We could not load this just now. Nothing was lost.")):  # fmt: skip
+         unavailable: str = N_("We could not load this just now. Nothing was lost."),
+         authenticate: Authenticate | None = None):  # fmt: skip
     """An HTML page, in the parent's language; handler(request) -> Response. Refusals and
     outages are pages too. `unavailable` is English marked with N_ (shown translated)."""
-    entry = _entry(name, methods, max_body, lambda: _page_refusals(unavailable), None, None)
+    entry = _entry(name, methods, max_body, lambda: _page_refusals(unavailable), authenticate,
+                   None)  # fmt: skip
 
     def decorate(handler):
         handle = entry(handler)
@@ -211,3 +213,42 @@ def task(name: str, *, payload: type[BaseModel], authenticate: Authenticate | No
 def job(name: str, *, authenticate: Authenticate | None = None):
     """A Cloud Scheduler job: POST, no body to speak of; handler(request)."""
     return _entry(name, ("POST",), SMALL_BODY, lambda: JSON_REFUSALS, authenticate, None)
+
+
+# ------------------------------------------------------------------------- administrators
+
+
+def _administrator_only(name: str, as_page: bool) -> Authenticate:
+    """Let through an administrator (functions/http/callers.py), or answer 401/403."""
+
+    def authenticate(request: Request) -> Response | None:
+        from functions import wiring
+        from functions.http import callers
+
+        token = callers.bearer(request) or request.cookies.get(callers.ADMIN_COOKIE)
+        found = callers.identify_administrator(token, wiring.dependencies())
+        if isinstance(found, callers.Refusal):
+            logs.input_rejected(name, found.status, ["Authorization"])
+            if as_page:
+                from functions.http.admin.signin import refused_page
+
+                return refused_page(request, found)
+            headers = {"WWW-Authenticate": "Bearer"} if found.status == 401 else {}
+            return json_errors(found.status, [FieldError("Authorization", found.message)], headers)
+        callers.remember(request, found)
+        return None
+
+    return authenticate
+
+
+def admin_page(name: str, *, methods: tuple[str, ...] = ("GET",), max_body: Limit = SMALL_BODY):
+    """An administrator's page (English); handler(request), the caller in callers.caller()."""
+    return page(name, methods=methods, max_body=max_body,
+                authenticate=_administrator_only(name, as_page=True))  # fmt: skip
+
+
+def admin_api(name: str, *, body: type[BaseModel] | None, methods: tuple[str, ...] = ("POST",),
+              max_body: Limit = SMALL_BODY, json_only: bool = True):  # fmt: skip
+    """An administrator's JSON endpoint (the `ecd` tool); handler(request, parsed)."""
+    return json_api(name, body=body, methods=methods, max_body=max_body, json_only=json_only,
+                    authenticate=_administrator_only(name, as_page=False))  # fmt: skip

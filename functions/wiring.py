@@ -45,6 +45,13 @@ def case_reader():
 
 
 @functools.cache
+def administrators():
+    from functions.adapters.firestore.administrators import FirestoreAdministrators
+
+    return _firestore(FirestoreAdministrators)
+
+
+@functools.cache
 def service_levels():
     from functions.adapters.firestore.service_levels import FirestoreServiceLevels
 
@@ -138,6 +145,7 @@ class Wired:
     directory = property(lambda self: centre_directory())
     cases = property(lambda self: case_reader())
     service_levels = property(lambda self: service_levels())
+    administrators = property(lambda self: administrators())
     transactions = property(lambda self: transactions())
     form_mappings = property(lambda self: form_mappings())
     outbox = property(lambda self: outbox())
@@ -161,6 +169,7 @@ _FACTORIES = (
     centre_directory,
     case_reader,
     service_levels,
+    administrators,
     transactions,
     form_mappings,
     outbox,

@@ -42,3 +42,8 @@ class CaseNotFound(ServiceError):
 class AlreadyDone(ServiceError):
     """What was asked was done before (a used link, a second reply from the same form): the
     first time counted, and nothing changed now."""
+
+
+class InvalidToken(ServiceError):
+    """Not a valid Google ID token for us (signature, issuer, audience, expiry); the text says
+    which, and holds nothing of the token."""

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from functions.domain.cases.google_forms import FormMapping
     from functions.domain.cases.models import Case, CaseEvent
     from functions.domain.cases.service_levels import ServiceLevelPolicy
+    from functions.domain.directory.administrators import Administrator
     from functions.domain.directory.models import Centre, Region
     from functions.domain.mail.email import OutgoingEmail, RenderedEmail
     from functions.domain.mail.links import MailLinks
@@ -176,6 +177,11 @@ class ServiceLevels(Protocol):
         """The policy in force (kept briefly by each instance)."""
 
 
+class AdministratorStore(Protocol):
+    def get(self, email: str) -> Administrator | None:
+        """The active administrator of this address, or None."""
+
+
 class FormMappingStore(Protocol):
     def get(self, form_id: str) -> FormMapping | None: ...
 
@@ -242,6 +248,7 @@ class Dependencies(Protocol):
     """Everything a service may use, handed over as one."""
 
     directory: CentreDirectory
+    administrators: AdministratorStore
     cases: CaseReader
     service_levels: ServiceLevels
     transactions: Transactions

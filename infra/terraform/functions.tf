@@ -19,6 +19,9 @@ locals {
     case_reply         = { public = true, memory = "256Mi", timeout = 60 }
     rate_case          = { public = true, memory = "256Mi", timeout = 60 }
     case_action        = { public = true, memory = "256Mi", timeout = 60 }
+    # Public at the network level: they verify the caller's Google ID token themselves.
+    admin              = { public = true, memory = "512Mi", timeout = 300 }
+    admin_api          = { public = true, memory = "512Mi", timeout = 300 }
     run_nudges         = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
     send_digests       = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
     send_nudge         = { public = false, memory = "256Mi", timeout = 60, invoker = "tasks" }

@@ -158,6 +158,8 @@ METHODS = {
     "case_reply": "GET, HEAD, POST",
     "rate_case": "GET, HEAD, POST",
     "case_action": "GET, HEAD, POST",
+    "admin": "GET, HEAD, POST",
+    "admin_api": "GET, HEAD, POST",
     "deliver_email": "POST",
     "sweep_outbox": "POST",
     "run_nudges": "POST",

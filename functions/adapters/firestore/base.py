@@ -20,6 +20,7 @@ INTAKE_KEYS = "intake_keys"
 FORM_MAPPINGS = "form_mappings"
 OUTBOX = "outbox"
 SUPPRESSIONS = "suppressions"  # keyed by a hash of the address: no address is stored
+ADMINISTRATORS = "administrators"  # the allow-list: id = person key of the address
 SETTINGS = "settings"  # network-wide settings: the service-level policy
 ONCE = "once"  # keys of things done once (a used link, a digest sent): hashed, with a TTL
 # A centre's figures of a day for its region's digest, id "<centre_id>:<date>", with a TTL

@@ -1,0 +1,32 @@
+"""/admin_api/<operation>: the administrators' JSON API, for the `ecd` tool and scripts.
+
+Each operation is a handler in its own module of this package, looked up by the path after
+the entry point (Cloud Functions and `make run` both pass it: /admin_api/triage → "/triage");
+the decorator has already identified the administrator (callers.caller(request)). Bodies
+are JSON (parsed, not yet validated: each handler validates its own model).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Request, Response
+
+from functions.domain.shared.validation import FieldError
+from functions.entrypoints import admin_api as admin_endpoint
+from functions.http.answers import json_errors
+
+NAME = "admin_api"
+MAX_BODY = 2 * 1024 * 1024  # a directory CSV of a few thousand people, as JSON text
+# "METHOD /path" -> "module:function" (handler(request, body) -> Response), in this package
+OPERATIONS: dict[str, str] = {}
+
+
+@admin_endpoint(NAME, body=None, methods=("GET", "POST"), max_body=MAX_BODY, json_only=False)
+def admin_api(request: Request, body) -> Response:
+    target = OPERATIONS.get(f"{request.method} {request.path.rstrip('/') or '/'}")
+    if target is None:
+        known = ", ".join(sorted(OPERATIONS)) or "none yet"
+        return json_errors(404, [FieldError("path", f"No such operation; known: {known}")])
+    module, function = target.split(":")
+    return getattr(import_module(f"functions.http.admin.{module}"), function)(request, body)
