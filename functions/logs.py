@@ -250,3 +250,22 @@ def digest_centres_counted_directly(region_id: str, day: str, centres: list[str]
     _emit("INFO", "digest centres counted without their summary", region_id=region_id[:200],
           day=day, centres=[centre[:200] for centre in centres[:50]],
           count=len(centres))  # fmt: skip
+
+
+# ------------------------------------------------------------------------- administrators
+
+
+def triage_placed(reference: str, centre_id: str, region_id: str | None, alerted: int,
+                  already: bool, administrator_key: str) -> None:  # fmt: skip
+    """A case waiting for triage placed at a centre (or found placed already): ids and a
+    count; the administrator by person key, never by address."""
+    _emit("INFO", "triage case already placed" if already else "triage case placed",
+          reference=reference, centre_id=centre_id[:200], region_id=region_id,
+          alerted=alerted, administrator=administrator_key)  # fmt: skip
+
+
+def admin_refused(entry_point: str, status: int, reason: str, administrator_key: str) -> None:
+    """An administrator asked for something outside their scope, or that is not there:
+    `reason` is one of our own words (out_of_scope, unknown_centre, ...)."""
+    _emit("INFO", "administrator refused", entry_point=entry_point, status=status,
+          reason=reason, administrator=administrator_key)  # fmt: skip

@@ -71,6 +71,17 @@ class FakeStore:
         return [s for s in self.summaries.values()
                 if s.region_id == region_id and s.date == day.isoformat()]  # fmt: skip
 
+    # The administrators' reads (functions/services/admin/); region_id None: the network.
+    def open_cases(self, region_id, limit):
+        return self._digest_rows(lambda c: c.open and region_id in (None, c.region_id))[:limit]
+
+    def waiting_for_triage(self, region_id, limit):
+        return [c for c in self.cases.values() if c.triage and not c.triage.resolved
+                and region_id in (None, c.region_id)][:limit]  # fmt: skip
+
+    def regions_of(self, references):
+        return {r: self.cases[r].region_id for r in references if r in self.cases}
+
 
 class _Conflict(Exception):
     pass

@@ -171,6 +171,16 @@ class CaseReader(Protocol):
     def digest_summaries(self, region_id: str, day: date) -> list[CentreSummary]:
         """The summaries the region's centres wrote for `day` (one query)."""
 
+    # The administrators' pages (functions/services/admin/); region_id None: the network.
+    def open_cases(self, region_id: str | None, limit: int) -> list[DigestCase]:
+        """The scope's open cases, as a digest knows them (one projected query)."""
+
+    def waiting_for_triage(self, region_id: str | None, limit: int) -> list[Case]:
+        """The scope's cases flagged for triage and not yet placed (one query)."""
+
+    def regions_of(self, references: list[str]) -> dict[str, str | None]:
+        """Each existing case's region (one batched read of that field)."""
+
 
 class ServiceLevels(Protocol):
     def current(self) -> ServiceLevelPolicy:
@@ -204,6 +214,16 @@ class StuckMessage(NamedTuple):
     version: Any
 
 
+class FailedMessage(NamedTuple):
+    """A message that failed for good, as an administrator sees it: never the address."""
+
+    template: str
+    at: datetime | None  # when it failed (its last update)
+    last_error: str | None  # our own words or an error type (services/mail/deliver.py)
+    case_reference: str | None
+    recipient_role: str | None  # principal, staff, administrator; None for a parent's
+
+
 class Outbox(Protocol):
     def load(self, message_id: str, recipient_key: str | None) -> LoadedMessage | None: ...
 
@@ -215,6 +235,12 @@ class Outbox(Protocol):
     def list_stuck(self, now: datetime, pending_grace: timedelta,
                    limit: int) -> list[StuckMessage]: ...  # fmt: skip
     def record_dispatch(self, message_id: str, dispatches: int, now: datetime) -> None: ...
+
+    def count_failed(self) -> int:
+        """How many messages failed for good (a count aggregation)."""
+
+    def newest_failed(self, limit: int) -> list[FailedMessage]:
+        """The latest failures, newest first, without their addresses."""
 
 
 class SuppressionList(Protocol):

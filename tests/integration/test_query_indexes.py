@@ -47,6 +47,12 @@ def test_every_query_shape_has_its_index(firestore_emulator):
     cases.digest_summaries("r1", date(2026, 12, 15))
     cases.received_between("c1", datetime(2026, 1, 1, tzinfo=UTC), datetime.now(UTC))
     FirestoreOutbox(client).list_stuck(datetime.now(UTC), timedelta(minutes=10), 10)
+    for region_id in ("r1", None):  # the admin home: a region's, or the network's
+        cases.open_cases(region_id, 10)
+        cases.waiting_for_triage(region_id, 10)
+    cases.regions_of(["FB-AAAA-BBB"])
+    FirestoreOutbox(client).newest_failed(5)
+    FirestoreOutbox(client).count_failed()
     assert QUERY_SHAPES, "the adapters recorded no query"
     for collection, filters, order in QUERY_SHAPES:
         fields = (*filters, *(f for f in order if f not in filters))

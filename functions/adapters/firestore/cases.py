@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from functions.adapters.firestore import digests
 from functions.adapters.firestore.base import CASES, EVENTS, FirestoreAdapter, query, storage_errors
-from functions.domain.cases.digest_cases import DigestCase
+from functions.domain.cases.digest_cases import FIELDS, DigestCase
 from functions.domain.cases.digest_summaries import CentreSummary
 from functions.domain.cases.models import Case, CaseEvent
 from functions.domain.cases.references import is_reference
@@ -61,3 +61,33 @@ class FirestoreCaseReader(FirestoreAdapter):
 
     def digest_summaries(self, region_id: str, day: date) -> list[CentreSummary]:
         return digests.digest_summaries(self._db, self._t, region_id, day)
+
+    # The administrators' pages (functions/services/admin/): a scope's open cases and the
+    # cases waiting for triage; region_id None is the whole network.
+    def open_cases(self, region_id: str | None, limit: int) -> list[DigestCase]:
+        """The scope's open cases as a digest knows them (a projection: never the parent's
+        words), in one query: `open` alone, or with region_id (composite index)."""
+        filters = {"open": True} | ({"region_id": region_id} if region_id else {})
+        found = query(self._db.collection(CASES), CASES, filters).limit(limit)
+        with storage_errors():
+            docs = list(found.select(FIELDS).stream(**self._t))
+        return [DigestCase.model_validate(d.to_dict()) for d in docs]
+
+    def waiting_for_triage(self, region_id: str | None, limit: int) -> list[Case]:
+        """Cases flagged for triage and not yet placed (whatever their status): one query on
+        `triage.resolved` (a case never flagged has no such field), with region_id when
+        given (composite index); a case of no known region is in the network's only."""
+        filters = {"triage.resolved": False} | ({"region_id": region_id} if region_id else {})
+        found = query(self._db.collection(CASES), CASES, filters).limit(limit)
+        with storage_errors():
+            docs = list(found.stream(**self._t))
+        return [Case.model_validate(d.to_dict()) for d in docs]
+
+    def regions_of(self, references: list[str]) -> dict[str, str | None]:
+        """Each existing case's region (None: not known), in one batched read of that field."""
+        refs = [self._case_ref(r) for r in dict.fromkeys(references) if is_reference(r)]
+        if not refs:
+            return {}
+        with storage_errors():
+            docs = list(self._db.get_all(refs, field_paths=["region_id"], **self._t))
+        return {d.id: (d.to_dict() or {}).get("region_id") for d in docs if d.exists}

@@ -13,6 +13,7 @@ from typing import Any
 
 from functions.adapters.firestore.base import (
     OUTBOX,
+    QUERY_SHAPES,
     SUPPRESSIONS,
     FirestoreAdapter,
     call_options,
@@ -22,7 +23,7 @@ from functions.adapters.firestore.base import (
 )
 from functions.domain.mail.outbox import DeliveryState, OutboxMessage
 from functions.domain.mail.suppression import address_key
-from functions.services.ports import LoadedMessage, StuckMessage
+from functions.services.ports import FailedMessage, LoadedMessage, StuckMessage
 
 
 class FirestoreOutbox(FirestoreAdapter):
@@ -107,6 +108,36 @@ class FirestoreOutbox(FirestoreAdapter):
         """Count a re-enqueue, which names its task; `updated_at` restarts the pending grace."""
         with storage_errors():
             self._ref(message_id).update({"dispatches": dispatches, "updated_at": now}, **self._t)
+
+    # For the administrators' home (functions/services/admin/home.py): mail that failed.
+    def count_failed(self) -> int:
+        """How many messages failed for good (a count aggregation: one read per thousand)."""
+        failed = query(self._db.collection(OUTBOX), OUTBOX, {"state": DeliveryState.FAILED})
+        with storage_errors():
+            result = failed.count(alias="n").get(**self._t)
+        return int(result[0][0].value) if result and result[0] else 0
+
+    def newest_failed(self, limit: int) -> list[FailedMessage]:
+        """The latest failures, newest first, read without the address (a projection)."""
+        from google.cloud.firestore_v1 import Query
+
+        QUERY_SHAPES.add((OUTBOX, ("state",), ("updated_at",)))  # state ==, updated_at desc
+        failed = query(self._db.collection(OUTBOX), OUTBOX, {"state": DeliveryState.FAILED})
+        failed = failed.order_by("updated_at", direction=Query.DESCENDING).limit(limit)
+        fields = ["template", "updated_at", "last_error", "case_reference", "data.recipient_role"]
+        with storage_errors():
+            docs = list(failed.select(fields).stream(**self._t))
+        return [_failed(doc) for doc in docs]
+
+
+def _failed(snapshot) -> FailedMessage:
+    data = snapshot.to_dict() or {}
+    role = (data.get("data") or {}).get("recipient_role")
+    return FailedMessage(
+        template=str(data.get("template") or ""), at=data.get("updated_at"),
+        last_error=data.get("last_error"), case_reference=data.get("case_reference"),
+        recipient_role=role if isinstance(role, str) else None,
+    )  # fmt: skip
 
 
 def _stuck(snapshot) -> StuckMessage:

@@ -19,7 +19,11 @@ from functions.http.answers import json_errors
 NAME = "admin_api"
 MAX_BODY = 2 * 1024 * 1024  # a directory CSV of a few thousand people, as JSON text
 # "METHOD /path" -> "module:function" (handler(request, body) -> Response), in this package
-OPERATIONS: dict[str, str] = {}
+OPERATIONS: dict[str, str] = {
+    "GET /triage": "triage_api:list_triage",
+    "POST /triage/assign": "triage_api:assign",
+    "GET /region": "triage_api:region",
+}
 
 
 @admin_endpoint(NAME, body=None, methods=("GET", "POST"), max_body=MAX_BODY, json_only=False)

@@ -19,6 +19,7 @@ MAX_BODY = 2 * 1024 * 1024  # a directory CSV of a few thousand people
 # page name -> "module:function" (handler(request) -> Response), in this package
 PAGES = {
     "home": "home:home_page",
+    "triage": "triage:triage_page",
 }
 
 

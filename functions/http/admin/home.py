@@ -1,0 +1,39 @@
+"""GET /admin (page home): what an administrator can do, and the state of their scope: open
+and overdue cases per region and centre, mail that failed, and the cases waiting for
+triage, the first few with the form that places each at a centre (POSTed to the triage
+page, functions/http/admin/triage.py)."""
+
+from __future__ import annotations
+
+from flask import Request, Response
+
+from functions import wiring
+from functions.http.admin.session import csrf_field
+from functions.http.callers import caller
+from functions.http.pages import NOINDEX, render_page
+from functions.services.admin import home, scope
+
+TRIAGE_ON_HOME = 5  # the rest are on the triage page
+
+
+def home_page(request: Request) -> Response:
+    administrator = caller(request)
+    deps = wiring.dependencies()
+    state = home.scope_state(administrator, deps)
+    return render_page(
+        "admin/home.html", headers=NOINDEX, english_only=True, keep_query=False,
+        page_title="Administration", admin=administrator, state=state,
+        scope_name=scope_name(administrator, state.regions),
+        centres=scope.centres_in_scope(administrator, deps),
+        region_names={line.region_id: line.name for line in state.regions},
+        shown=state.triage.cases[:TRIAGE_ON_HOME], open_read_max=home.OPEN_READ_MAX, values={},
+        csrf_field=csrf_field(request),
+    )  # fmt: skip
+
+
+def scope_name(administrator, regions) -> str:
+    """'the whole network', or the region's name."""
+    if administrator.whole_network:
+        return "the whole network"
+    return next((r.name for r in regions if r.region_id == administrator.region_id),
+                administrator.region_id or "")  # fmt: skip
