@@ -15,6 +15,7 @@ TASKS_EMULATOR_VERSION := 0.6.2
 CHROMIUM := /usr/bin/chromium
 
 VENV_STAMP := $(VENV)/.installed
+ECD := $(VENV)/bin/ecd
 TASKS_STAMP := $(VENV_TASKS)/.installed-$(TASKS_EMULATOR_VERSION)
 
 .PHONY: help setup chromium firestore-emulator run test test-quick lint bench \
@@ -35,7 +36,7 @@ help:
 	@echo "             and merge them into every language's messages.po (then translate the new ones)"
 	@echo "make clean   caches and build output (make distclean also removes the virtualenvs)"
 
-setup: $(VENV_STAMP) $(TASKS_STAMP) chromium firestore-emulator
+setup: $(VENV_STAMP) $(ECD) $(TASKS_STAMP) chromium firestore-emulator
 
 # Re-installed whenever a requirements file changes.
 $(VENV_STAMP): requirements.txt requirements-dev.txt
@@ -44,6 +45,14 @@ $(VENV_STAMP): requirements.txt requirements-dev.txt
 	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+# The administrators' `ecd` tool (functions/cli). The repository is not packaged, so a
+# launcher runs it from here; -P keeps the working directory off sys.path.
+$(ECD): $(VENV_STAMP)
+	printf '%s\n' '#!/bin/sh' '# `ecd`: functions/cli of $(CURDIR) (written by its Makefile).' \
+		'PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" exec "$(CURDIR)/$(PY)" -P -m functions.cli "$$@"' \
+		> $@
+	chmod +x $@
 
 $(TASKS_STAMP):
 	@echo "Installing gcloud-tasks-emulator $(TASKS_EMULATOR_VERSION) into $(VENV_TASKS) ..."
@@ -76,7 +85,7 @@ chromium:
 		fi; \
 	fi
 
-run: $(VENV_STAMP) $(TASKS_STAMP) firestore-emulator
+run: $(VENV_STAMP) $(ECD) $(TASKS_STAMP) firestore-emulator
 	$(PY) -m functions.devtools.run
 
 test: setup

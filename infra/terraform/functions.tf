@@ -83,8 +83,9 @@ locals {
 
   # What is deployed: the code main.py needs, and nothing else (no tests, bench, infra but
   # the default service-level policy,
-  # virtualenvs, git, or functions/devtools, the local-only code). Text files only: the
-  # archive is built from file() contents.
+  # virtualenvs, git, functions/devtools, the local-only code, or functions/cli, the `ecd`
+  # tool administrators run on their own machines). Text files only: the archive is built
+  # from file() contents.
   source_files = sort([
     for f in setunion(
       fileset(local.repo_root, "main.py"),
@@ -93,7 +94,7 @@ locals {
       fileset(local.repo_root, "templates/**"),
       # The service-level policy that applies until one is loaded into Firestore.
       fileset(local.repo_root, "infra/service_levels.json")
-    ) : f if !strcontains(f, "__pycache__") && !endswith(f, ".pyc") && !startswith(f, "functions/devtools/")
+    ) : f if !strcontains(f, "__pycache__") && !endswith(f, ".pyc") && !startswith(f, "functions/devtools/") && !startswith(f, "functions/cli/")
   ])
 }
 

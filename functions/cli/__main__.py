@@ -1,0 +1,5 @@
+"""`python -m functions.cli ...`: what `.venv/bin/ecd` runs."""
+
+from functions.cli.app import main
+
+main()
