@@ -45,6 +45,16 @@ class Settings(BaseModel):
     # well under Firestore's 1 MiB document limit, well over any form a parent fills in.
     max_form_response_bytes: int = 512 * 1024
     form_token_max_age_seconds: int = 4 * 60 * 60
+    # The flood limit on the feedback form's POST and submit_feedback (functions/http/
+    # flood_limit.py, README "Floods"): each client address may send FLOOD_LIMIT_SUBMISSIONS
+    # at once, then FLOOD_LIMIT_SUBMISSIONS per FLOOD_LIMIT_WINDOW_SECONDS (by default 60 at
+    # once, then one a minute), counted in each instance's memory. 0 turns the limit off.
+    flood_limit_submissions: int = Field(default=60, ge=0)
+    flood_limit_window_seconds: float = Field(default=3600.0, gt=0)
+    # Entries of X-Forwarded-For to pass over from the right to reach the client's address:
+    # 0 on the functions' own URLs (Google's front end appends the address it saw); 1 behind
+    # an external Application Load Balancer (it appends its own address after the client's).
+    forwarded_for_skip: int = Field(default=0, ge=0)
     # Longest a request waits on Firestore (retries included) before answering 503.
     firestore_timeout_seconds: float = 10.0
     # How long an instance keeps a centre or region it read (0: read every time).

@@ -69,6 +69,13 @@ def honeypot_tripped() -> None:
     _emit("INFO", "feedback form honeypot filled; nothing stored")
 
 
+def flood_held(entry_point: str, retry_after: int, client: str) -> None:
+    """A client reached the flood limit (logged once per hold, not per refusal); `client` is
+    a short tag of the address's hash, salted per instance: never the address."""
+    _emit("WARNING", "submissions held by the flood limit", entry_point=entry_point,
+          retry_after=retry_after, client=client)  # fmt: skip
+
+
 def unknown_form(form_id: str) -> None:
     _emit("WARNING", "google form has no field mapping", form_id=form_id[:200])
 
@@ -119,6 +126,11 @@ def delivery_outcome(message_id: str, result: str) -> None:
         message_id=message_id,
         result=result,
     )
+
+
+def acknowledgement_capped(message_id: str) -> None:
+    """A parent's acknowledgement not sent: its address had its hourly share already."""
+    _emit("NOTICE", "acknowledgement suppressed by the hourly cap", message_id=message_id)
 
 
 def outbox_swept(stuck: int, requeued: int, given_up: int) -> None:

@@ -116,6 +116,17 @@ def signer():
 
 
 @functools.cache
+def flood_limiter():
+    """The per-instance flood limit of intake (functions/http/flood_limit.py); None: off."""
+    from functions.domain.shared.rate_limit import RateLimiter
+
+    settings = get_settings()
+    if settings.flood_limit_submissions == 0:
+        return None
+    return RateLimiter(settings.flood_limit_submissions, settings.flood_limit_window_seconds)
+
+
+@functools.cache
 def mail_setup():
     from datetime import timedelta
 
@@ -178,6 +189,7 @@ _FACTORIES = (
     mail_transport,
     signer,
     mail_setup,
+    flood_limiter,
 )
 
 

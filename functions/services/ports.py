@@ -227,6 +227,10 @@ class FailedMessage(NamedTuple):
 class Outbox(Protocol):
     def load(self, message_id: str, recipient_key: str | None) -> LoadedMessage | None: ...
 
+    def take_acknowledgement_place(self, address: str, message_id: str, now: datetime) -> bool:
+        """Count an acknowledgement towards its address's hourly cap, once per message
+        (domain/mail/acknowledgement_cap.py); False when the cap is full."""
+
     def update_if_unchanged(self, message_id: str, version: Any, fields: dict,
                             after_send: bool = False) -> Any | None:  # fmt: skip
         """Apply fields only if nobody wrote the message since `version`; the new version,

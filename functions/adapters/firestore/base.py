@@ -20,6 +20,8 @@ INTAKE_KEYS = "intake_keys"
 FORM_MAPPINGS = "form_mappings"
 OUTBOX = "outbox"
 SUPPRESSIONS = "suppressions"  # keyed by a hash of the address: no address is stored
+# Acknowledgements each address was sent within the hour (the cap), by address hash, with a TTL
+ACKNOWLEDGEMENT_TALLIES = "acknowledgement_tallies"
 ADMINISTRATORS = "administrators"  # the allow-list: id = person key of the address
 SETTINGS = "settings"  # network-wide settings: the service-level policy
 ONCE = "once"  # keys of things done once (a used link, a digest sent): hashed, with a TTL

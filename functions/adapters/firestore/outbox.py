@@ -1,9 +1,11 @@
 """The mail outbox in Firestore (the suppression list it reads is kept by suppressions.py).
 
 A delivery costs one read (the message and its recipient's suppression entry, fetched
-together) and two writes (the claim, then the outcome). The claim is a write conditioned on
-the update time that was read, so of two concurrent deliveries exactly one wins. Recording
-that a message was sent waits out a longer outage than other calls: losing it sends again.
+together) and two writes (the claim, then the outcome); a parent's acknowledgement, one read
+and one write more (its address's tally: acknowledgement_cap.py). The claim is a write
+conditioned on the update time that was read, so of two concurrent deliveries exactly one
+wins. Recording that a message was sent waits out a longer outage than other calls: losing
+it sends again.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from functions.adapters.firestore.acknowledgement_cap import AcknowledgementTallies
 from functions.adapters.firestore.base import (
     OUTBOX,
     QUERY_SHAPES,
@@ -26,7 +29,7 @@ from functions.domain.mail.suppression import address_key
 from functions.services.ports import FailedMessage, LoadedMessage, StuckMessage
 
 
-class FirestoreOutbox(FirestoreAdapter):
+class FirestoreOutbox(AcknowledgementTallies, FirestoreAdapter):
     def __init__(self, client, timeout: float = 10.0, after_send_timeout: float | None = None):
         super().__init__(client, timeout)
         self._after_send = call_options(after_send_timeout or timeout)

@@ -10,6 +10,7 @@ from functions.domain.cases.submission import FeedbackSubmission
 from functions.domain.shared.validation import FieldError, logged_fields
 from functions.domain.shared.vocabulary import Source
 from functions.entrypoints import json_api
+from functions.http import flood_limit
 from functions.http.answers import json_errors, json_response
 from functions.services.errors import IdempotencyKeyReused, UnknownCentre
 from functions.services.intake.submit_feedback import submit_feedback as submit
@@ -25,6 +26,7 @@ def _cors_headers(request: Request) -> dict[str, str]:
             "Access-Control-Allow-Origin": origin,
             "Access-Control-Allow-Methods": "POST",
             "Access-Control-Allow-Headers": "Content-Type, Idempotency-Key",
+            "Access-Control-Expose-Headers": "Retry-After",  # a page may wait out a 429
             "Access-Control-Max-Age": "3600",
             "Vary": "Origin",
         }
@@ -39,11 +41,14 @@ def _rejected(status: int, error: FieldError) -> Response:
 @json_api(NAME, body=FeedbackSubmission, max_body=lambda: get_settings().max_body_bytes,
           cors=_cors_headers)  # fmt: skip
 def submit_feedback(request: Request, command: FeedbackSubmission) -> Response:
-    """Create a case from a JSON submission: 201 {reference, status_url}."""
+    """Create a case from a JSON submission: 201 {reference, status_url}; 429 when its
+    client is over the flood limit (functions/http/flood_limit.py)."""
     key = request.headers.get("Idempotency-Key")
     if key is not None and not (0 < len(key) <= IDEMPOTENCY_KEY_MAX):
         limit = f"Use 1 to {IDEMPOTENCY_KEY_MAX} characters"
         return _rejected(422, FieldError("Idempotency-Key", limit))
+    if (wait := flood_limit.held_for(request, NAME, Source.API, key)) is not None:
+        return flood_limit.too_many_json(wait)
     try:
         receipt = submit(command, Source.API, wiring.dependencies(), key)
     except UnknownCentre:

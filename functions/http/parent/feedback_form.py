@@ -11,6 +11,7 @@ from functions.domain.cases.submission import FeedbackSubmission
 from functions.domain.shared.validation import field_errors
 from functions.domain.shared.vocabulary import N_, Language, ReporterRole, Source
 from functions.entrypoints import page
+from functions.http import flood_limit
 from functions.http.pages import NOINDEX, not_found_page, render_page
 from functions.http.parent import form_tokens as tokens
 from functions.http.parent.feedback_form_page import form_page
@@ -33,6 +34,9 @@ _WHEN_EMPTY = {
     "category": N_("Choose a topic"),
     "consent.given": N_("Tick the box to agree, so that we can accept your feedback"),
 }
+# The flood limit held this connection (functions/http/flood_limit.py).
+_HELD = N_("Many messages came from your connection just now, so yours was not sent yet. "
+           "Your answers are still here: please send them again in a minute.")  # fmt: skip
 
 
 def _submission_data(values: dict) -> dict:
@@ -98,10 +102,14 @@ def _post(request: Request) -> Response:
         errors = _errors_by_field(error, values)
         logs.input_rejected(NAME, 422, errors)
         return form_page(request, 422, values, errors)
+    # One form instance (nonce) with the same answers is one case: a double tap or a
+    # refresh shows the first; going back and changing the answers sends a new one.
+    key = f"{nonce}:{fingerprint(command)}"
+    if (wait := flood_limit.held_for(request, NAME, Source.WEB_FORM, key)) is not None:
+        response = form_page(request, 429, values, {}, _HELD)  # the answers are kept
+        response.headers.update(flood_limit.retry_after(wait))
+        return response
     try:
-        # One form instance (nonce) with the same answers is one case: a double tap or a
-        # refresh shows the first; going back and changing the answers sends a new one.
-        key = f"{nonce}:{fingerprint(command)}"
         receipt = submit_feedback(command, Source.WEB_FORM, wiring.dependencies(), key)
     except UnknownCentre:
         errors = {"centre_id": N_("That centre is not taking feedback here; choose another")}

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from functions import logs
+from functions.domain.mail import acknowledgement_cap
 from functions.domain.mail.email import MailProblem, OutgoingEmail
 from functions.domain.mail.outbox import (
     MAX_ATTEMPTS,
@@ -72,7 +74,8 @@ def deliver_batch(
 
 def deliver_email(message_id: str, recipient_key: str | None,
                   deps: Dependencies) -> DeliveryResult:  # fmt: skip
-    """Claim the message, render and send it, record the outcome: one read, two writes."""
+    """Claim the message, render and send it, record the outcome: one read, two writes (and
+    a read and a write more for a parent's acknowledgement: its address's hourly cap)."""
     outbox, clock, setup = deps.outbox, deps.clock, deps.mail
     loaded = outbox.load(message_id, recipient_key)
     if loaded is None:
@@ -104,6 +107,9 @@ def deliver_email(message_id: str, recipient_key: str | None,
         reason = _reason(problem, "while composing")
         return end(DeliveryState.FAILED, DeliveryResult.FAILED, last_error=reason)
 
+    if _over_cap(message, outbox, now):
+        reason = acknowledgement_cap.REASON
+        return end(DeliveryState.SUPPRESSED, DeliveryResult.SUPPRESSED, last_error=reason)
     version = outbox.update_if_unchanged(message_id, loaded.version, claimed(message, now))
     if version is None:
         return DeliveryResult.IN_PROGRESS
@@ -125,6 +131,17 @@ def deliver_email(message_id: str, recipient_key: str | None,
         DeliveryState.SENT, DeliveryResult.SENT, version, after_send=True,
         provider_message_id=provider_id, subject=email.subject, sent_at=clock(), last_error=None,
     )  # fmt: skip
+
+
+def _over_cap(message: OutboxMessage, outbox, now: datetime) -> bool:
+    """Whether a parent's acknowledgement finds its address's hourly cap full; otherwise it
+    takes a place in it (once per message: a retried delivery has its place already)."""
+    if not acknowledgement_cap.capped(message.template):
+        return False
+    if outbox.take_acknowledgement_place(message.to, message.message_id, now):
+        return False
+    logs.acknowledgement_capped(message.message_id)
+    return True
 
 
 def _compose(message: OutboxMessage, render: Renderer, setup: MailSetup) -> OutgoingEmail:
