@@ -281,3 +281,13 @@ def admin_refused(entry_point: str, status: int, reason: str, administrator_key:
     `reason` is one of our own words (out_of_scope, unknown_centre, ...)."""
     _emit("INFO", "administrator refused", entry_point=entry_point, status=status,
           reason=reason, administrator=administrator_key)  # fmt: skip
+
+
+def directory_changed(source: str, outcome: str, counts: dict[str, int],
+                      administrator_key: str) -> None:  # fmt: skip
+    """A directory import or a centre's page edit (`source`: import, page), as a dry run,
+    applied, refused (errors) or stale (the directory changed since the dry run): counts of
+    rows, changes and cases handed back only, never a name, address or cell."""
+    _emit("NOTICE" if outcome == "applied" else "INFO", f"directory {outcome}", source=source,
+          administrator=administrator_key,
+          **{key: int(value) for key, value in counts.items()})  # fmt: skip

@@ -44,13 +44,16 @@ def load_service_levels() -> str:
 
 def seed_demo_data(path: Path = DEMO_DATA) -> dict[str, int | str]:
     """Write the demo regions, centres, form mappings and service levels (set by id, so
-    re-running is safe)."""
+    re-running is safe). A region or centre already there is left as it is: what an
+    administrator imported or edited under `make run` survives the next start."""
     data = json.loads(path.read_text(encoding="utf-8"))
     directory = wiring.centre_directory()
     for region in data["regions"]:
-        directory.save_region(Region.model_validate(region))
+        if directory.get_region(region["region_id"]) is None:
+            directory.save_region(Region.model_validate(region))
     for centre in data["centres"]:
-        directory.save_centre(Centre.model_validate(centre))
+        if directory.get_centre(centre["centre_id"]) is None:
+            directory.save_centre(Centre.model_validate(centre))
     mappings = load_form_mappings()
     return {
         "regions": len(data["regions"]),

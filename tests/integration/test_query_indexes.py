@@ -53,6 +53,9 @@ def test_every_query_shape_has_its_index(firestore_emulator):
     cases.regions_of(["FB-AAAA-BBB"])
     FirestoreOutbox(client).newest_failed(5)
     FirestoreOutbox(client).count_failed()
+    directory.all_centres()  # the directory's import and pages (services/directory)
+    directory.all_centres("r1")
+    directory.open_cases_held(["a" * 20])
     assert QUERY_SHAPES, "the adapters recorded no query"
     for collection, filters, order in QUERY_SHAPES:
         fields = (*filters, *(f for f in order if f not in filters))

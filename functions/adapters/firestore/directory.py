@@ -14,6 +14,8 @@ import threading
 from cachetools import TTLCache
 
 from functions.adapters.firestore.base import (
+    ADMINISTRATORS,
+    CASES,
     CENTRES,
     REGIONS,
     FirestoreAdapter,
@@ -22,8 +24,12 @@ from functions.adapters.firestore.base import (
     storage_errors,
     valid_id,
 )
+from functions.domain.directory.administrators import Administrator
 from functions.domain.directory.models import Centre, Region
 
+# Firestore takes at most 500 writes in one batch.
+BATCH_WRITES = 500
+IN_LIMIT = 30  # values in one "in" filter
 # More than a network has centres and regions; ids that exist only are kept (an unknown id is
 # read each time: a stranger's made-up ids never fill the cache).
 _CACHE_ENTRIES = 4096
@@ -109,3 +115,65 @@ class FirestoreCentreDirectory(FirestoreAdapter):
         with storage_errors():
             self._db.collection(CENTRES).document(centre.centre_id).set(dump(centre), **self._t)
         self._changed(CENTRES, centre.centre_id, centre)
+
+    # The administrators' reads and writes (functions/services/directory/): never cached, so
+    # an import compares with what is stored now, closed centres included.
+    def all_centres(self, region_id: str | None = None) -> list[Centre]:
+        """Every centre (active or not), of one region when given (single-field index)."""
+        found = query(self._db.collection(CENTRES), CENTRES,
+                      {"region_id": region_id} if region_id else {})  # fmt: skip
+        with storage_errors():
+            docs = list(found.stream(**self._t))
+        return sorted((Centre.model_validate(d.to_dict()) for d in docs),
+                      key=lambda c: (c.region_id, c.name))  # fmt: skip
+
+    def read_centre(self, centre_id: str) -> Centre | None:
+        """The centre as stored now (the admin pages show what they change)."""
+        if not valid_id(centre_id):
+            return None
+        with storage_errors():
+            snapshot = self._db.collection(CENTRES).document(centre_id).get(**self._t)
+        return Centre.model_validate(snapshot.to_dict()) if snapshot.exists else None
+
+    def all_regions(self) -> list[Region]:
+        with storage_errors():
+            docs = list(self._db.collection(REGIONS).stream(**self._t))
+        return sorted((Region.model_validate(d.to_dict()) for d in docs),
+                      key=lambda r: r.name)  # fmt: skip
+
+    def write_all(self, regions: list[Region], centres: list[Centre],
+                  administrators: list[Administrator]) -> int:  # fmt: skip
+        """Set each document whole, BATCH_WRITES a batch (each batch all or nothing; a
+        directory write repeated writes the same). Returns the number of batches."""
+        writes = [(REGIONS, r.region_id, r) for r in regions]
+        writes += [(CENTRES, c.centre_id, c) for c in centres]
+        writes += [(ADMINISTRATORS, a.key, a) for a in administrators]
+        batches = 0
+        for start in range(0, len(writes), BATCH_WRITES):
+            batch = self._db.batch()
+            for collection, doc_id, value in writes[start : start + BATCH_WRITES]:
+                batch.set(self._db.collection(collection).document(doc_id), dump(value))
+            with storage_errors():
+                batch.commit(**self._t)
+            batches += 1
+        for collection, doc_id, value in writes:
+            if collection != ADMINISTRATORS:
+                self._changed(collection, doc_id, value)
+        return batches
+
+    def open_cases_held(self, person_keys: list[str]) -> list[tuple[str, str, str | None]]:
+        """(reference, person key, centre id) of each open case assigned to one of these
+        people: a query on open and assignee.key (composite index) per IN_LIMIT people,
+        reading those two fields only."""
+        found = []
+        for start in range(0, len(person_keys), IN_LIMIT):
+            keys = person_keys[start : start + IN_LIMIT]
+            held = query(self._db.collection(CASES), CASES, {"open": True},
+                         ranges={"assignee.key": ("in", keys)})  # fmt: skip
+            with storage_errors():
+                docs = list(held.select(["centre_id", "assignee.key"]).stream(**self._t))
+            for doc in docs:
+                data = doc.to_dict() or {}
+                found.append((doc.id, (data.get("assignee") or {}).get("key"),
+                              data.get("centre_id")))  # fmt: skip
+        return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from functions.domain.shared.calendar import (
     DEFAULT_OPENING_HOURS,
@@ -14,7 +14,7 @@ from functions.domain.shared.calendar import (
     parse_hours,
 )
 from functions.domain.shared.records import Record
-from functions.domain.shared.vocabulary import StaffRole
+from functions.domain.shared.vocabulary import Language, StaffRole
 
 
 def person_key(email: str) -> str:
@@ -29,6 +29,9 @@ class Contact(Record):
     name: str
     email: str
     role: StaffRole = StaffRole.STAFF
+    # False: left the centre (deactivated, never deleted: histories still name them). Kept in
+    # Centre.former_staff, never among the members who get mail or act on cases.
+    active: bool = True
 
     @property
     def key(self) -> str:
@@ -53,6 +56,43 @@ class Centre(Record):
     opening_hours: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_OPENING_HOURS))
     # Whether parents see which staff member acted on their case (else: "the centre").
     share_staff_names: bool = False
+    address: str | None = None
+    languages: list[Language] = Field(default_factory=list)  # spoken with parents
+    phone: str | None = None  # E.164
+    email: str | None = None  # the centre's own address (parents' questions), not staff's
+    whatsapp: str | None = None  # E.164
+    # People who left (active False): kept for the administrators, never mailed, never acting.
+    former_staff: list[Contact] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _leavers_apart(cls, data):
+        """Whoever is not active is a former member, wherever given: `staff` holds only the
+        active, so every reader of `staff` or `members()` reaches the current team."""
+        if not isinstance(data, dict):
+            return data
+
+        def active(person) -> bool:
+            if isinstance(person, Contact):
+                return person.active
+            return person.get("active", True) is not False if isinstance(person, dict) else True
+
+        def gone(person):
+            if isinstance(person, Contact):
+                return person.model_copy(update={"active": False})
+            return {**person, "active": False} if isinstance(person, dict) else person
+
+        staff = list(data.get("staff") or [])
+        former = [gone(p) for p in [*(data.get("former_staff") or []),
+                                    *(p for p in staff if not active(p))]]  # fmt: skip
+        return {**data, "staff": [p for p in staff if active(p)], "former_staff": former}
+
+    @field_validator("principal")
+    @classmethod
+    def _active_principal(cls, principal: Contact) -> Contact:
+        if not principal.active:
+            raise ValueError("a centre's principal is active: name another principal first")
+        return principal
 
     @field_validator("opening_hours")
     @classmethod
@@ -77,8 +117,9 @@ class Centre(Record):
         return WorkingCalendar(self.timezone, self.opening_hours)
 
     def members(self) -> list[Contact]:
-        """The principal first, then the staff: everyone a complaint belongs to."""
-        return [self.principal, *self.staff]
+        """The principal first, then the staff: everyone a complaint belongs to (active
+        people only: former staff get no mail and cannot act)."""
+        return [person for person in (self.principal, *self.staff) if person.active]
 
     def member(self, key: str) -> Contact | None:
         return next((person for person in self.members() if person.key == key), None)

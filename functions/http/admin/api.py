@@ -23,6 +23,9 @@ OPERATIONS: dict[str, str] = {
     "GET /triage": "triage_api:list_triage",
     "POST /triage/assign": "triage_api:assign",
     "GET /region": "triage_api:region",
+    "POST /directory/import": "directory_api:import_directory",
+    "GET /directory/template": "directory_api:template",
+    "GET /directory/export": "directory_api:export",
 }
 
 

@@ -20,6 +20,10 @@ MAX_BODY = 2 * 1024 * 1024  # a directory CSV of a few thousand people
 PAGES = {
     "home": "home:home_page",
     "triage": "triage:triage_page",
+    "directory": "directory:directory_page",
+    "import": "directory:import_page",
+    "template": "directory:template_download",
+    "centre": "directory_centre:centre_page",
 }
 
 
