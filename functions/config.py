@@ -80,6 +80,11 @@ class Settings(BaseModel):
     google_oauth_client_id: str | None = None
     admin_audiences: list[str] = Field(default_factory=list)
     scheduler_invoker_email: str | None = None
+    # True where the job and task functions are deployed private (Terraform, cloudbuild):
+    # Cloud Run then verifies their callers' tokens and removes the signature before the
+    # function sees them, so they check the account, audience and expiry that are left.
+    # Never true where anyone may call a job or task function (adapters/google_oidc.py).
+    cloud_run_invoker_check: bool = False
 
     # Mail: "ses" (Amazon SES v2), "smtp" (STARTTLS) or "local" (the dev_mailbox sink).
     mail_transport: str = "local"

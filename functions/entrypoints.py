@@ -6,8 +6,9 @@ what is left, calls one service and answers:
 - read at most `max_body` bytes (413 at once when the declared length is over it; 400 when
   the body cannot be read), and make those bytes the request's data, so nothing else reads
   more (functions_framework reads the body again after every request);
-- bind the trace id for the logs; authenticate the caller where `authenticate` is given (the
-  place for caller checks: the Apps Script signature today, tokens next);
+- bind the trace id for the logs; authenticate the caller (the Apps Script signature, an
+  administrator's Google identity, and by default for jobs and tasks the ID token of the
+  scheduler's or the queue's service account: functions/http/callers.py);
 - parse a JSON body into its pydantic model: 400 when it is not JSON, 415 when it is not sent
   as JSON, 422 with each field's error;
 - answer a storage outage with 503 and Retry-After (a page for pages), and anything else that
@@ -147,6 +148,8 @@ def _read_bounded_body(request: Request, limit: int) -> None:
 
 def _json_parser(model: type[BaseModel] | None, json_only: bool):
     def parse(request: Request):
+        if request.method in ("GET", "HEAD") and not request.get_data():
+            return None  # a GET (the admin API's reads) has no body to parse
         if json_only and request.mimetype != "application/json":
             raise _Refused(415, [FieldError("Content-Type", "Send application/json")])
         try:
@@ -205,14 +208,39 @@ def json_api(name: str, *, body: type[BaseModel] | None, methods: tuple[str, ...
 
 def task(name: str, *, payload: type[BaseModel], authenticate: Authenticate | None = None):
     """A Cloud Tasks handler: POST of a JSON payload (ids only); handler(request, payload).
-    A 2xx settles the task; anything else makes Cloud Tasks retry it with backoff."""
+    A 2xx settles the task; anything else makes Cloud Tasks retry it with backoff. Only the
+    tasks' service account (TASKS_INVOKER_EMAIL) may call it, unless `authenticate` says
+    otherwise."""
+    authenticate = authenticate or _invoker_only(name, lambda s: s.tasks_invoker_email)
     return _entry(name, ("POST",), SMALL_BODY, lambda: JSON_REFUSALS, authenticate,
                   _json_parser(payload, json_only=False))  # fmt: skip
 
 
 def job(name: str, *, authenticate: Authenticate | None = None):
-    """A Cloud Scheduler job: POST, no body to speak of; handler(request)."""
+    """A Cloud Scheduler job: POST, no body to speak of; handler(request). Only the
+    scheduler's service account (SCHEDULER_INVOKER_EMAIL) may call it, unless `authenticate`
+    says otherwise."""
+    authenticate = authenticate or _invoker_only(name, lambda s: s.scheduler_invoker_email)
     return _entry(name, ("POST",), SMALL_BODY, lambda: JSON_REFUSALS, authenticate, None)
+
+
+def _invoker_only(name: str, account: Callable[[Any], str | None]) -> Authenticate:
+    """Let through an ID token of the invoking service account for this function's own URL
+    (functions/http/callers.py identify_invoker), or answer 401/403 and change nothing."""
+
+    def authenticate(request: Request) -> Response | None:
+        from functions.http import callers
+
+        settings = get_settings()
+        found = callers.identify_invoker(callers.bearer(request), account(settings),
+                                         settings.url_for(name))  # fmt: skip
+        if not isinstance(found, callers.Refusal):
+            return None
+        logs.caller_refused(name, found.status, found.message)
+        headers = {"WWW-Authenticate": "Bearer"} if found.status == 401 else {}
+        return json_errors(found.status, [FieldError("Authorization", found.message)], headers)
+
+    return authenticate
 
 
 # ------------------------------------------------------------------------- administrators
@@ -228,7 +256,7 @@ def _administrator_only(name: str, as_page: bool) -> Authenticate:
         token = callers.bearer(request) or request.cookies.get(callers.ADMIN_COOKIE)
         found = callers.identify_administrator(token, wiring.dependencies())
         if isinstance(found, callers.Refusal):
-            logs.input_rejected(name, found.status, ["Authorization"])
+            logs.caller_refused(name, found.status, found.message)
             if as_page:
                 from functions.http.admin.signin import refused_page
 

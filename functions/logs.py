@@ -283,6 +283,27 @@ def admin_refused(entry_point: str, status: int, reason: str, administrator_key:
           reason=reason, administrator=administrator_key)  # fmt: skip
 
 
+# ------------------------------------------------------------------------------ callers
+
+
+def caller_refused(entry_point: str, status: int, reason: str) -> None:
+    """A call without the identity it needs (401) or with the wrong one (403); `reason` is
+    one of our fixed phrases (functions/http/callers.py), never the token or its claims."""
+    _emit("WARNING" if status == 403 else "INFO", "caller refused", entry_point=entry_point,
+          status=status, reason=reason[:200])  # fmt: skip
+
+
+def admin_signed_in(administrator_key: str, region_id: str | None, local: bool) -> None:
+    """An administrator signed in to the admin pages: their person key and scope."""
+    _emit("NOTICE", "administrator signed in", administrator=administrator_key,
+          scope=region_id or "network", development_token=local or None)  # fmt: skip
+
+
+def admin_signin_refused(reason: str) -> None:
+    """A sign-in refused: a fixed phrase (the form, the token, the allow-list)."""
+    _emit("WARNING", "administrator sign-in refused", reason=reason[:200])
+
+
 def directory_changed(source: str, outcome: str, counts: dict[str, int],
                       administrator_key: str) -> None:  # fmt: skip
     """A directory import or a centre's page edit (`source`: import, page), as a dry run,

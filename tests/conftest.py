@@ -25,6 +25,16 @@ def firestore_emulator():
 
 
 @pytest.fixture(scope="session")
+def google_idp():
+    """Google's ID tokens, stood in for (tests/oidc.py): a test key whose certificate is
+    served on loopback as Google's v1 certs, and .mint(email, audience, ...) for tokens."""
+    from tests.oidc import IdentityProvider
+
+    with IdentityProvider() as provider:
+        yield provider
+
+
+@pytest.fixture(scope="session")
 def tasks_emulator():
     """The Cloud Tasks emulator with the queues of infra/queues.yaml ("email"...) for project
     demo-test, location "local"; a failing task is tried 4 times (3 retries) at most."""

@@ -179,17 +179,25 @@ SCHEDULE = {"sweep_outbox": 60, "run_nudges": 15 * 60, "send_digests": 60 * 60}
 
 
 def _start_scheduler(url: str, every: int) -> None:
-    """Call a job over HTTP every `every` seconds, as Cloud Scheduler does in production."""
+    """Call a job over HTTP every `every` seconds, as Cloud Scheduler does in production. It
+    sends the development token where Cloud Scheduler sends its account's ID token (jobs
+    take it, or no token, under LOCAL_DEV only: functions/http/callers.py)."""
     import contextlib
     import threading
     import urllib.request
+
+    from functions.config import get_settings  # after _export_env: reads settings
+
+    token = get_settings().local_admin_token.get_secret_value()
+    headers = {"Authorization": f"Bearer {token}"}
 
     def loop() -> None:
         while True:
             time.sleep(every)
             # The server is stopping, or the job answered 503: try again next time.
             with contextlib.suppress(OSError):
-                urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=30)
+                request = urllib.request.Request(url, method="POST", headers=headers)
+                urllib.request.urlopen(request, timeout=30)
 
     threading.Thread(target=loop, name=f"scheduler {url}", daemon=True).start()
 

@@ -1,5 +1,5 @@
-"""Loads demo centres and regions, the Google Forms field mappings and the service-level
-policy, idempotently.
+"""Loads demo centres and regions, their administrators, the Google Forms field mappings and
+the service-level policy, idempotently.
 
 `python -m functions.devtools.seed` loads them all into the Firestore that the environment
 points at (the emulator under `make run`); `--form-mappings-only` loads just the mappings,
@@ -42,6 +42,28 @@ def load_service_levels() -> str:
     return policy.version
 
 
+def seed_demo_administrators(regions: list[dict]) -> int:
+    """The demo allow-list: the local administrator (LOCAL_ADMIN_EMAIL, whom the development
+    token stands for) over the whole network, and each demo region's administrator over
+    their region. One already listed (perhaps changed or deactivated by an import) is left
+    as it is. Returns how many the demo lists."""
+    from functions.config import get_settings
+    from functions.domain.directory.administrators import Administrator
+
+    store = wiring.administrators()
+    listed = [Administrator(email=get_settings().local_admin_email,
+                            name="Demo network administrator")]  # fmt: skip
+    for region in map(Region.model_validate, regions):
+        listed.append(Administrator(email=region.administrator.email,
+                                    name=region.administrator.name,
+                                    region_id=region.region_id))  # fmt: skip
+    known = {administrator.key for administrator in store.list()}
+    for administrator in listed:
+        if administrator.key not in known:
+            store.save(administrator)
+    return len(listed)
+
+
 def seed_demo_data(path: Path = DEMO_DATA) -> dict[str, int | str]:
     """Write the demo regions, centres, form mappings and service levels (set by id, so
     re-running is safe). A region or centre already there is left as it is: what an
@@ -55,9 +77,11 @@ def seed_demo_data(path: Path = DEMO_DATA) -> dict[str, int | str]:
         if directory.get_centre(centre["centre_id"]) is None:
             directory.save_centre(Centre.model_validate(centre))
     mappings = load_form_mappings()
+    administrators = seed_demo_administrators(data["regions"])
     return {
         "regions": len(data["regions"]),
         "centres": len(data["centres"]),
+        "administrators": administrators,
         "forms": len(mappings),
         "service_levels": load_service_levels(),
     }

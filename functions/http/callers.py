@@ -6,6 +6,14 @@ or in the admin pages' session cookie (set at sign-in). 401: no token, or one th
 valid; 403: a valid token of someone who is not an administrator. Nothing is changed either
 way. The decorators in functions/entrypoints.py (`admin_page`, `admin_api`) call these before
 the handler, which then reads `caller(request)`.
+
+Cloud Scheduler and Cloud Tasks carry an ID token of their own service account
+(SCHEDULER_INVOKER_EMAIL, TASKS_INVOKER_EMAIL) for the called function's URL:
+`identify_invoker` (the `job` and `task` decorators) accepts that account's token and no
+other (401 without a valid token, 403 with one of another account). Under `make run` only
+(LOCAL_DEV), a call with no token, or with the development token, is let through: the Cloud
+Tasks emulator sends no token (only X-CloudTasks-* headers), nor does the local scheduler
+loop (functions/devtools/run.py sends the development token), nor `curl` in the README.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from functions.domain.directory.administrators import Administrator
 from functions.domain.shared.signing import same_signature
 from functions.services.errors import InvalidToken
 
-ADMIN_COOKIE = "admin_session"
+ADMIN_COOKIE = "admin_session"  # the administrator's ID token itself (functions/http/admin)
 _CALLER = "ecd.caller"  # where the decorator leaves the caller, in the request's environ
 
 
@@ -72,3 +80,33 @@ def remember(request: Request, administrator: Administrator) -> None:
 def caller(request: Request) -> Administrator:
     """The administrator the decorator identified for this request."""
     return request.environ[_CALLER]
+
+
+def identified(request: Request) -> Administrator | None:
+    """The administrator identified for this request, if any (pages shown to anyone)."""
+    return request.environ.get(_CALLER)
+
+
+def session_token(request: Request) -> str | None:
+    """The token this request is signed in with: the Bearer header's, else the cookie's."""
+    return bearer(request) or request.cookies.get(ADMIN_COOKIE) or None
+
+
+def identify_invoker(token: str | None, account: str | None, audience: str) -> str | Refusal:
+    """The service account a scheduled job's or task's ID token stands for (`account`, for
+    this function's URL `audience`), or why not. Under LOCAL_DEV, no token or the
+    development token stands for the local emulators ("local")."""
+    settings = get_settings()
+    if settings.local_dev and (not token or is_local_token(token)):
+        return "local"
+    if not token:
+        return Refusal(401, "Only Google Cloud calls this: send the caller's ID token")
+    from functions.adapters.google_oidc import verify_service_token
+
+    try:
+        email = verify_service_token(token, audience, settings.cloud_run_invoker_check)
+    except InvalidToken as problem:
+        return Refusal(401, f"The ID token is not valid here ({problem})")
+    if not account or email != account.strip().lower():
+        return Refusal(403, "This account may not call this: only its scheduler or task queue")
+    return email

@@ -73,6 +73,17 @@ locals {
     # Spelled out, not .email, so it is known at plan time (the filter below needs that).
     TASKS_INVOKER_EMAIL = "${google_service_account.tasks_invoker.account_id}@${var.project_id}.iam.gserviceaccount.com"
 
+    # Who may call what (functions/http/callers.py). The jobs take only ID tokens of the
+    # scheduler's account (scheduler.tf), the task handlers only the tasks account's, each for
+    # its own URL. Those functions are private, so Cloud Run verifies the token first and
+    # passes it on with its signature removed: CLOUD_RUN_INVOKER_CHECK says so (never set it
+    # where a job or task function is public). Administrators' tokens are verified in full:
+    # for the admin sign-in's OAuth client, or one of ADMIN_AUDIENCES.
+    SCHEDULER_INVOKER_EMAIL = "${google_service_account.scheduler_invoker.account_id}@${var.project_id}.iam.gserviceaccount.com"
+    CLOUD_RUN_INVOKER_CHECK = "true"
+    GOOGLE_OAUTH_CLIENT_ID  = var.google_oauth_client_id
+    ADMIN_AUDIENCES         = var.admin_audiences
+
     # Cloud Functions adds this itself (functions-framework then labels each JSON log line
     # with its execution id); declaring it avoids a permanent diff.
     LOG_EXECUTION_ID = "true"

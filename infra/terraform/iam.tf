@@ -8,13 +8,15 @@ resource "google_service_account" "backend" {
   display_name = "ECD feedback backend (function runtime)"
 }
 
-# Cloud Tasks signs its calls to deliver_email with an OIDC token of this account.
+# Cloud Tasks signs its calls to the task handlers (deliver_email, send_nudge, send_digest)
+# with an OIDC token of this account; they take no other (TASKS_INVOKER_EMAIL, functions.tf).
 resource "google_service_account" "tasks_invoker" {
   account_id   = "ecd-tasks-invoker"
   display_name = "ECD feedback: Cloud Tasks -> task handlers"
 }
 
-# Cloud Scheduler signs its calls to scheduled jobs (sweep_outbox) with this account.
+# Cloud Scheduler signs its calls to scheduled jobs (sweep_outbox, run_nudges, send_digests)
+# with this account; the jobs take no other (SCHEDULER_INVOKER_EMAIL, functions.tf).
 resource "google_service_account" "scheduler_invoker" {
   account_id   = "ecd-scheduler-invoker"
   display_name = "ECD feedback: Cloud Scheduler -> jobs"

@@ -36,15 +36,17 @@ resource "google_cloud_scheduler_job" "job" {
     min_backoff_duration = "30s"
   }
 
+  # The function's public_base_url address, which is also the token's audience: the URL the
+  # job checks its caller's token is for (Settings.url_for, as the tasks' tokens carry).
   http_target {
     http_method = "POST"
-    uri         = google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri
+    uri         = "${local.public_base_url}/${each.value.function}"
 
     oidc_token {
       service_account_email = google_service_account.scheduler_invoker.email
-      audience              = google_cloudfunctions2_function.fn[each.value.function].service_config[0].uri
+      audience              = "${local.public_base_url}/${each.value.function}"
     }
   }
 
-  depends_on = [google_project_service.api]
+  depends_on = [google_project_service.api, google_cloudfunctions2_function.fn]
 }

@@ -69,6 +69,18 @@ variable "allowed_origins" {
   default     = []
 }
 
+variable "google_oauth_client_id" {
+  description = "GOOGLE_OAUTH_CLIENT_ID: the OAuth client (type Web application) of the admin pages' \"Sign in with Google\"; its authorised JavaScript origin is the functions' base URL (README, \"Administrators: signing in\"). Empty: no browser sign-in."
+  type        = string
+  default     = ""
+}
+
+variable "admin_audiences" {
+  description = "ADMIN_AUDIENCES: comma-separated OAuth client ids whose ID tokens administrators may also bring (the ecd tool), e.g. 32555940559.apps.googleusercontent.com for `gcloud auth print-identity-token`. Empty: the sign-in's client only."
+  type        = string
+  default     = ""
+}
+
 variable "max_instances" {
   description = "Upper bound on instances per function: the public endpoints' cost ceiling under abuse."
   type        = number

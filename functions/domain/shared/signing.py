@@ -38,6 +38,9 @@ class Purpose(StrEnum):
     CASE_ACTION_FORM = "case-action-form"
     CASE_REPLY_FORM = "case-reply-form"
     RATE_CASE_FORM = "rate-case-form"
+    # CSRF tokens of the admin pages' forms, bound to the sign-in they were shown under
+    # (functions/http/admin/session.py); expire like the others.
+    ADMIN_FORM = "admin-form"
 
 
 class Signer:

@@ -23,6 +23,7 @@ OPERATIONS: dict[str, str] = {
     "GET /triage": "triage_api:list_triage",
     "POST /triage/assign": "triage_api:assign",
     "GET /region": "triage_api:region",
+    "GET /whoami": "whoami:whoami",
     "POST /directory/import": "directory_api:import_directory",
     "GET /directory/template": "directory_api:template",
     "GET /directory/export": "directory_api:export",

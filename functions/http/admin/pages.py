@@ -20,6 +20,8 @@ MAX_BODY = 2 * 1024 * 1024  # a directory CSV of a few thousand people
 PAGES = {
     "home": "home:home_page",
     "triage": "triage:triage_page",
+    "signin": "signin:signin",
+    "signout": "session:signout",
     "directory": "directory:directory_page",
     "import": "directory:import_page",
     "template": "directory:template_download",
