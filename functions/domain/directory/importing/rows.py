@@ -304,7 +304,18 @@ def _check_administrators(
     found: DirectoryFile, current: Directory, caller: Administrator, errors: list[RowError]
 ) -> None:
     for admin in found.administrators.values():
-        if admin.region_id is None and not caller.whole_network:
+        stored = current.administrators.get(admin.key)
+        if stored is not None and not caller.sees(stored.region_id):
+            # A network administrator, or another region's: not the caller's to move or end.
+            errors.append(
+                RowError(
+                    admin.row,
+                    "email",
+                    "This administrator is not in your region: "
+                    "their access is changed by a network administrator",
+                )  # fmt: skip
+            )
+        elif admin.region_id is None and not caller.whole_network:
             errors.append(
                 RowError(
                     admin.row, "region", "Only a network administrator names network administrators"
