@@ -163,6 +163,8 @@ def _identity(payload) -> Identity:
     email = payload.get("email")
     if not isinstance(email, str) or "@" not in email or len(email) > 254:
         raise InvalidToken("no email address")
+    if not email.isascii():  # lower() would fold some (K, İ) into an allow-listed address
+        raise InvalidToken("an email address Google does not give")
     if payload.get("email_verified") not in (True, "true"):
         raise InvalidToken("the email address is not verified by Google")
     return Identity(email=email.strip().lower(), audience=payload["aud"],
