@@ -253,7 +253,11 @@ def _administrator_only(name: str, as_page: bool) -> Authenticate:
         from functions import wiring
         from functions.http import callers
 
-        token = callers.bearer(request) or request.cookies.get(callers.ADMIN_COOKIE)
+        # The session cookie opens the pages only (their forms carry a CSRF token); the API
+        # takes a Bearer token, so no other site's form can post to it as a signed-in browser.
+        token = callers.bearer(request) or (
+            request.cookies.get(callers.ADMIN_COOKIE) if as_page else None
+        )
         found = callers.identify_administrator(token, wiring.dependencies())
         if isinstance(found, callers.Refusal):
             logs.caller_refused(name, found.status, found.message)

@@ -57,3 +57,16 @@ def test_a_regional_administrator_cannot_change_an_administrator_outside_their_r
         assert answer.status_code == 422, answer.get_json()
         assert any(e["column"] in ("email", "region") for e in answer.get_json()["errors"])
     assert stored_admin(email) == before
+
+
+def test_the_admin_api_takes_no_session_cookie_so_no_other_site_can_post_to_it(
+    api, project, google_idp
+):
+    """The pages' cookie is the sign-in of a browser: a form of another site could post a
+    text/plain "JSON" body with it. The API is for the ecd tool, which sends a Bearer token."""
+    token = google_idp.mint("admin.gauteng@ecd.example.org", oidc.OAUTH_CLIENT_ID)
+    api.set_cookie("admin_session", token)
+    body = '{"csv": "kind\\r\\nregion", "apply": true, "full": true}'
+    answer = api.post("/directory/import", data=body, content_type="text/plain")
+    assert answer.status_code == 401
+    assert api.get("/whoami").status_code == 401
