@@ -181,3 +181,15 @@ def test_a_parent_may_reply_ten_times_a_day_and_again_the_next():
     assert (
         lifecycle.parent_replied(case, "next day", deadlines, at(2, 9)).case.replies_that_day == 1
     )
+
+
+def test_a_case_given_back_to_the_centre_is_the_whole_centres_again():
+    from functions.domain.cases.models import Actor
+
+    case, deadlines = new()
+    case = lifecycle.acknowledge(case, LERATO, STAFF, deadlines, at(1, 10)).case
+    admin = Actor(role=ActorRole.ADMINISTRATOR, display_name="Nomsa", key="c" * 20)
+    back = lifecycle.back_to_centre(case, admin, "Lerato left", deadlines, at(2, 9))
+    assert back.case.assignee is None and back.case.next_nudge_at == case.next_nudge_at
+    assert back.event.type == EventType.REASSIGNED and not back.event.public
+    assert back.event.actor == admin and back.event.summary == "Lerato left"

@@ -168,6 +168,15 @@ def reassign(case: Case, by: Person, role: ActorRole, to: Person, deadlines: Dea
     return Change(_changed(case, deadlines, now, assignee=to), event)
 
 
+def back_to_centre(case: Case, by: Actor, reason: str, deadlines: Deadlines,
+                   now: datetime) -> Change:  # fmt: skip
+    """Nobody owns the case any more (its owner left the centre): it is the whole centre's
+    again, as a new case is (internal; `reason` for the history)."""
+    _must_be_open(case)
+    event = _event(EventType.REASSIGNED, by, now, False, summary=reason)
+    return Change(_changed(case, deadlines, now, assignee=None), event)
+
+
 def escalate(case: Case, by: Person, role: ActorRole, to: Person | None, level: Level,
              deadlines: Deadlines, now: datetime, reason: str | None = None) -> Change:  # fmt: skip
     """Hand the case up (staff to the principal, the principal to the regional

@@ -8,12 +8,14 @@ events they wrote stay as they are: a history names its actors itself.
 
 from __future__ import annotations
 
+from functions.domain.cases import lifecycle
 from functions.domain.cases.lifecycle import Change
-from functions.domain.cases.models import Actor, Case, CaseEvent, new_event_id
+from functions.domain.cases.models import Actor, Case
+from functions.domain.cases.service_levels import Deadlines
 from functions.domain.directory.administrators import Administrator
 from functions.domain.directory.changes import Leaver
-from functions.domain.shared.vocabulary import ActorRole, EventType
-from functions.services.cases.changing import change_case
+from functions.domain.shared.vocabulary import ActorRole
+from functions.services.cases.changing import change_case, deadlines_of
 from functions.services.errors import CaseNotFound
 
 BACK_TO_CENTRE = "{name} has left the centre: the case is back with the whole centre."
@@ -23,19 +25,14 @@ class NotTheirs(Exception):
     """The case was closed or handed on since it was found: nothing to do."""
 
 
-def handed_back(case: Case, leaver: Leaver, by: Administrator, now) -> Change:
+def handed_back(case: Case, leaver: Leaver, by: Administrator, deadlines: Deadlines,
+                now) -> Change:  # fmt: skip
     """The case with nobody assigned (the whole centre), and the event that says so."""
     if not case.open or case.assignee is None or case.assignee.key != leaver.key:
         raise NotTheirs()
-    event = CaseEvent(
-        event_id=new_event_id(),
-        type=EventType.REASSIGNED,
-        at=now,
-        actor=Actor(role=ActorRole.ADMINISTRATOR, display_name=by.name, key=by.key),
-        public=False,
-        summary=BACK_TO_CENTRE.format(name=leaver.name),
-    )
-    return Change(case.model_copy(update={"assignee": None, "updated_at": now}), event)
+    actor = Actor(role=ActorRole.ADMINISTRATOR, display_name=by.name, key=by.key)
+    return lifecycle.back_to_centre(case, actor, BACK_TO_CENTRE.format(name=leaver.name),
+                                    deadlines, now)  # fmt: skip
 
 
 def held_by(leavers: list[Leaver], directory) -> dict[str, list[str]]:
@@ -57,7 +54,7 @@ def hand_back(leavers: list[Leaver], by: Administrator, deps) -> int:
         for reference in held[leaver.key]:
 
             def decide(case: Case, leaver: Leaver = leaver) -> tuple[Change, list]:
-                return handed_back(case, leaver, by, deps.clock()), []
+                return handed_back(case, leaver, by, deadlines_of(case, deps), deps.clock()), []
 
             try:
                 change_case(reference, decide, deps)
