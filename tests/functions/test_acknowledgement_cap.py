@@ -52,7 +52,7 @@ def stored(message_id: str) -> OutboxMessage:
 
 def tally_of(address: str) -> dict | None:
     ref = wiring.firestore_client().collection("acknowledgement_tallies")
-    return ref.document(address_key(address)).get().to_dict()
+    return ref.document(cap.mailbox_key(address)).get().to_dict()
 
 
 def acknowledgements(count: int, to: str = STRANGER) -> list[OutboxMessage]:

@@ -1,7 +1,8 @@
 """The acknowledgement cap's tallies in Firestore (the rule: domain/mail/acknowledgement_cap.py).
 
-One small document per address that was sent an acknowledgement within the hour, keyed by
-the address's hash (no address is stored), deleted by Firestore's TTL once it says nothing.
+One small document per mailbox that was sent an acknowledgement within the hour, keyed by
+its mailbox_key (a hash: no address is stored; one mailbox however written), deleted by
+Firestore's TTL once it says nothing.
 A place is taken with a write conditioned on the tally read (created only if still absent,
 else updated only if unchanged): when two deliveries to one address run at once, one write
 fails, and that delivery reads the tally again and decides again, so they never both take
@@ -14,8 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from functions.adapters.firestore.base import ACKNOWLEDGEMENT_TALLIES, storage_errors
-from functions.domain.mail.acknowledgement_cap import decide, tally
-from functions.domain.mail.suppression import address_key
+from functions.domain.mail.acknowledgement_cap import decide, mailbox_key, tally
 from functions.services.errors import StorageUnavailable
 
 # Each try loses only to a delivery that took a place meanwhile; after CAP of those the tally
@@ -34,7 +34,7 @@ class AcknowledgementTallies:
         message already counted is allowed again, uncounted)."""
         from google.api_core.exceptions import Conflict, FailedPrecondition, NotFound
 
-        ref = self._db.collection(ACKNOWLEDGEMENT_TALLIES).document(address_key(address))
+        ref = self._db.collection(ACKNOWLEDGEMENT_TALLIES).document(mailbox_key(address))
         for _ in range(MAX_TRIES):
             with storage_errors():
                 snapshot = ref.get(**self._t)

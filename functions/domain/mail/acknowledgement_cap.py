@@ -13,10 +13,23 @@ again; the tally is written with a precondition on what was read, so of two deli
 once only one takes the last place (functions/adapters/firestore/acknowledgement_cap.py).
 A claim counts whether or not the send then succeeds: the cap bounds attempts to mail the
 address, which errs on the side of the stranger.
+
+The tally is kept per mailbox, not per spelling (mailbox_key), so the cap cannot be escaped
+by writing one stranger's address many ways: case and the domain's forms (full-width, IDNA
+Unicode or xn--, a trailing dot) are one; a "+tag" after the local part is dropped (Gmail,
+Outlook, iCloud, Fastmail and most others deliver a+anything to a); and for Gmail
+(gmail.com, googlemail.com) dots in the local part are dropped too, as Gmail ignores them.
+Two distinct mailboxes this merges (a provider where "+" is a literal character) only share
+a cap of CAP an hour. Not merged: "-" tags (qmail, Yahoo's disposable addresses) and
+catch-all domains, which no rule can see; the per-client flood limit at intake
+(functions/http/flood_limit.py) bounds those.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -43,6 +56,23 @@ class Verdict(NamedTuple):
 def capped(template: str) -> bool:
     """Whether mail of this template counts towards the cap."""
     return template == ACKNOWLEDGEMENT
+
+
+_GMAIL = {"gmail.com", "googlemail.com"}
+
+
+def mailbox_key(address: str) -> str:
+    """The key of the mailbox an address reaches, for its tally (see the module's notes):
+    a hash, so no address is stored; not the suppression list's address_key."""
+    local, _, domain = unicodedata.normalize("NFKC", address).strip().rpartition("@")
+    domain = domain.lower().rstrip(".")
+    if not domain.isascii():  # intake stores xn--; a domain IDNA refuses is kept as it is
+        with contextlib.suppress(UnicodeError):
+            domain = domain.encode("idna").decode("ascii")
+    local = local.lower().split("+", 1)[0] or local.lower()
+    if domain in _GMAIL:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return hashlib.sha256(f"mailbox:{local}@{domain}".encode()).hexdigest()
 
 
 def tally(stored: dict[str, Any] | None) -> dict[str, datetime]:

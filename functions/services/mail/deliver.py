@@ -24,7 +24,11 @@ from functions.domain.mail.outbox import (
     released,
 )
 from functions.domain.mail.suppression import blocks
-from functions.services.errors import PermanentDeliveryError, TransientDeliveryError
+from functions.services.errors import (
+    PermanentDeliveryError,
+    StorageUnavailable,
+    TransientDeliveryError,
+)
 from functions.services.ports import Dependencies, MailSetup, Renderer
 
 # A batch stops starting new sends after this long and leaves the rest to the task's retry:
@@ -107,7 +111,11 @@ def deliver_email(message_id: str, recipient_key: str | None,
         reason = _reason(problem, "while composing")
         return end(DeliveryState.FAILED, DeliveryResult.FAILED, last_error=reason)
 
-    if _over_cap(message, outbox, now):
+    try:
+        over_cap = _over_cap(message, outbox, now)
+    except StorageUnavailable:  # the tally cannot be read or written for now: this message
+        return DeliveryResult.RETRY  # only (unclaimed, untouched); the batch goes on
+    if over_cap:
         reason = acknowledgement_cap.REASON
         return end(DeliveryState.SUPPRESSED, DeliveryResult.SUPPRESSED, last_error=reason)
     version = outbox.update_if_unchanged(message_id, loaded.version, claimed(message, now))
