@@ -4,7 +4,7 @@ Read as spreadsheets write CSV: UTF-8 with or without a byte-order mark, CRLF or
 ends, a line break inside a quoted cell (the row keeps one number, as the spreadsheet shows
 it), commas or semicolons (a South African Excel saves with semicolons), rows shorter than
 the header (the empty cells at their end left out). A cell the export escaped against formula
-injection ('=…) is read back as it was written.
+injection ('=…, escape below) is read back as it was stored.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from functions.domain.directory.importing.columns import COLUMNS, RowError, head
 
 MAX_BYTES = 1_500_000  # a network of thousands of people; the admin pages take 2 MiB
 MAX_ROWS = 20_000
-# What a spreadsheet takes for a formula at the start of a cell (and tab and CR, which some
-# strip before looking): exports put an apostrophe before them; imports take it away.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet takes for a formula at the start of a cell (OWASP's list: = + - @, tab,
+# CR), with LF and the full-width forms (Japanese and Chinese Excel read ＝ as =); a cell is
+# looked at after any leading space, which some spreadsheets trim before they look. Exports
+# put an apostrophe before such a cell; imports take one away.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 class Row(NamedTuple):
@@ -33,13 +35,21 @@ class Table(NamedTuple):
     rows: list[Row]
 
 
+def _formula_like(cell: str) -> bool:
+    return cell.startswith(FORMULA_STARTS) or cell.lstrip().startswith(FORMULA_STARTS)
+
+
 def unescape(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") and cell[1:2] in FORMULA_STARTS else cell
+    """A cell as the export meant it: one apostrophe before a formula-like cell (or before
+    another apostrophe) is taken away; any other apostrophe ('t Hooft) is the text's own."""
+    rest = cell[1:]
+    return rest if cell.startswith("'") and (_formula_like(rest) or rest.startswith("'")) else cell
 
 
 def escape(cell: str) -> str:
-    """A cell as an export writes it: one a spreadsheet would run as a formula is text."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """A cell as an export writes it: one a spreadsheet would run as a formula is text, and
+    one whose own apostrophe the import would take away keeps it (unescape(escape(x)) == x)."""
+    return "'" + cell if _formula_like(cell) or unescape(cell) != cell else cell
 
 
 def decode(data: bytes | str) -> str:

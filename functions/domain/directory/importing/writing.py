@@ -1,16 +1,17 @@
 """Directory files written: the template (the header and a row of each kind) and the export
 of a scope's directory, which imports back as "no changes".
 
-Every cell a spreadsheet would take for a formula (= + - @, tab, CR first) is written with an
-apostrophe before it (reading.escape), so a name someone typed as =HYPERLINK(…) opens as
-text; the import takes the apostrophe away again. Files start with a UTF-8 byte-order mark
+Every cell a spreadsheet would take for a formula (= + - @, tab, CR, LF or a full-width
+＝ ＋ － ＠ first, after any spaces) is written with an apostrophe before it (reading.escape),
+so a name someone typed as =HYPERLINK(…) opens as text; the import takes the apostrophe away
+again, and a value that itself starts with an apostrophe before such a cell ('=… typed on a
+page) is written with one more, so it comes back as it was. A cell holding a comma,
+semicolon, quote, tab or line break is quoted, so a spreadsheet that splits at ';' cannot
+start a formula mid-cell (OWASP's CSV injection advice). Files start with a UTF-8 byte-order mark
 so that Excel reads their accents, and end their lines with CRLF as spreadsheets do.
 """
 
 from __future__ import annotations
-
-import csv
-import io
 
 from functions.domain.directory.administrators import Administrator
 from functions.domain.directory.importing.columns import COLUMNS, RowKind
@@ -64,13 +65,20 @@ TEMPLATE_ROWS = [
 ]
 
 
+def _quoted(cell: str) -> str:
+    """A cell as CSV text: in quotes (its own doubled) when it holds a comma, a semicolon
+    (South African Excel splits cells at ';': OWASP's 'new cell mid-text'), a quote, a tab
+    or a line break."""
+    if any(char in cell for char in ',;"\t\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
 def write_csv(rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    lines = [",".join(COLUMNS)]
     for row in rows:
-        writer.writerow([escape(row.get(column, "")) for column in COLUMNS])
-    return "\ufeff" + out.getvalue()
+        lines.append(",".join(_quoted(escape(row.get(column, ""))) for column in COLUMNS))
+    return "\ufeff" + "".join(line + "\r\n" for line in lines)
 
 
 def template() -> str:
