@@ -11,26 +11,14 @@ from __future__ import annotations
 
 from functions.domain.directory.administrators import Administrator
 from functions.domain.directory.changes import Leaver
-from functions.domain.directory.importing.columns import RowError
+from functions.domain.directory.importing.columns import COLUMNS, RowError
 from functions.domain.directory.importing.reading import Row, Table
 from functions.domain.directory.models import Centre, Contact
 from functions.services.directory.importing import Applied, Planned, apply_rows
 from functions.services.directory.leavers import hand_back, held_by
 
-# The centre's fields a page edits, as the file names them.
-CENTRE_COLUMNS = (
-    "name",
-    "region",
-    "email",
-    "phone",
-    "whatsapp",
-    "address",
-    "hours",
-    "timezone",
-    "languages",
-    "share_staff_names",
-    "active",
-)
+# The centre's fields a page edits, as the file names them: all but what names the row.
+CENTRE_COLUMNS = tuple(column for column in COLUMNS if column not in {"kind", "id", "centre"})
 
 
 def _table(*rows: dict[str, str]) -> Table:
