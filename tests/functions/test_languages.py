@@ -211,7 +211,8 @@ def test_hostile_text_in_a_translated_form_and_its_mail(form, client_for, tasks,
     for message in mail.values():
         assert message.subject.isprintable() and "evil@attacker.org" not in str(message.headers)
         assert "Bcc" not in message.headers and "<script>" not in message.html
-        assert "49" not in message.subject
+        # {{ 7*7 }} never evaluated (the random reference itself may hold a "49")
+        assert "49" not in re.sub(r"FB-[0-9A-Z]{4}-[0-9A-Z]{3}", "", message.subject)
     acknowledgement = mail["zodwa@example.org"]
     assert acknowledgement.subject.startswith(
         in_(language, "We received your feedback (reference %(reference)s)").split("%")[0]
