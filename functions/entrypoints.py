@@ -80,7 +80,10 @@ def _page_refusals(unavailable: str) -> Refusals:
     )
 
 
-class _Refused(Exception):
+class Refused(Exception):
+    """Raised by a parser or a handler: the decorator answers it (status, each field's error)
+    as JSON or as a page, and logs the fields, never their values."""
+
     def __init__(self, status: int, errors: list[FieldError], headers: dict | None = None):
         self.status, self.errors, self.headers = status, errors, headers or {}
 
@@ -101,7 +104,7 @@ def _entry(name: str, methods: tuple[str, ...], max_body: Limit, refusals: Calla
             try:
                 if request.method not in allowed:
                     request._cached_data = b""  # never wait for the body of a refused request
-                    raise _Refused(405, [FieldError("method", f"Use {allow_header}")],
+                    raise Refused(405, [FieldError("method", f"Use {allow_header}")],
                                    {"Allow": allow_header})  # fmt: skip
                 _read_bounded_body(request, max_body() if callable(max_body) else max_body)
                 if request.method == "OPTIONS" and headers:  # a browser's CORS preflight
@@ -109,7 +112,7 @@ def _entry(name: str, methods: tuple[str, ...], max_body: Limit, refusals: Calla
                 if authenticate and (refused := authenticate(request)) is not None:
                     return refused
                 response = handler(request, parse(request)) if parse else handler(request)
-            except _Refused as refused:
+            except Refused as refused:
                 logs.input_rejected(name, refused.status, logged_fields(refused.errors))
                 return refusals().refuse(refused.status, refused.errors,
                                          {**extra, **refused.headers})  # fmt: skip
@@ -138,11 +141,11 @@ def _read_bounded_body(request: Request, limit: int) -> None:
         data = b"" if too_long else request.stream.read(limit + 1)
     except (OSError, ValueError, HTTPException):  # broken chunking, client gone
         request._cached_data = b""
-        raise _Refused(400, [FieldError("body", "The body could not be read")]) from None
+        raise Refused(400, [FieldError("body", "The body could not be read")]) from None
     if too_long or len(data) > limit:
         request._cached_data = b""
         message = f"The body must be at most {max(1, limit // 1024)} KiB"
-        raise _Refused(413, [FieldError("body", message)])
+        raise Refused(413, [FieldError("body", message)])
     request._cached_data = data
 
 
@@ -151,19 +154,22 @@ def _json_parser(model: type[BaseModel] | None, json_only: bool):
         if request.method in ("GET", "HEAD") and not request.get_data():
             return None  # a GET (the admin API's reads) has no body to parse
         if json_only and request.mimetype != "application/json":
-            raise _Refused(415, [FieldError("Content-Type", "Send application/json")])
+            raise Refused(415, [FieldError("Content-Type", "Send application/json")])
         try:
             value = parse_json(request.get_data())
         except ValueError:
-            raise _Refused(400, [FieldError("body", "The body is not valid JSON")]) from None
-        if model is None:
-            return value
-        try:
-            return model.model_validate(value)
-        except ValidationError as error:
-            raise _Refused(422, field_errors(error)) from None
+            raise Refused(400, [FieldError("body", "The body is not valid JSON")]) from None
+        return value if model is None else validated(model, value)
 
     return parse
+
+
+def validated(model: type[BaseModel], value):
+    """`value` as `model`, or Refused(422) with each field's error."""
+    try:
+        return model.model_validate(value)
+    except ValidationError as error:
+        raise Refused(422, field_errors(error)) from None
 
 
 # ------------------------------------------------------------------------------ the four kinds

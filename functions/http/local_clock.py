@@ -13,34 +13,33 @@ from flask import Request
 
 from functions import logs
 from functions.config import get_settings
+from functions.domain.shared.validation import FieldError
+from functions.entrypoints import Refused
 
 # A "+02:00" offset arrives as " 02:00" when the "+" was not encoded (%2B) in the query.
 _UNENCODED_PLUS = re.compile(r" (\d{2}(:?\d{2})?)$")
 
 
-class BadTime(ValueError):
-    """?now= given where it is not taken, or not a time with its offset; the text says which."""
+def _bad_time(message: str) -> Refused:
+    """?now= given where it is not taken, or not a time with its offset: a 400 the job's
+    decorator answers."""
+    return Refused(400, [FieldError("now", message)])
 
 
 def asked_time(request: Request) -> datetime | None:
-    """The time ?now= asks for (None: none asked), or BadTime."""
+    """The time ?now= asks for (None: none asked), or Refused (400)."""
     raw = request.args.get("now")
     if raw is None:
         return None
     if not get_settings().local_dev:
-        raise BadTime("now is accepted under make run only (LOCAL_DEV)")
-    return parse_time(raw)
-
-
-def parse_time(raw: str) -> datetime:
-    """ISO 8601 with an offset (Z for UTC), or BadTime."""
+        raise _bad_time("now is accepted under make run only (LOCAL_DEV)")
     text = _UNENCODED_PLUS.sub(r"+\1", raw.strip())
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise BadTime("Give now as an ISO 8601 time, e.g. 2026-12-15T07:10:00+02:00") from None
+        raise _bad_time("Give now as an ISO 8601 time, e.g. 2026-12-15T07:10:00+02:00") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise BadTime("Give now with its offset, e.g. 2026-12-15T07:10:00+02:00 or ...Z")
+        raise _bad_time("Give now with its offset, e.g. 2026-12-15T07:10:00+02:00 or ...Z")
     return moment
 
 

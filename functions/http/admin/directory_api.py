@@ -19,13 +19,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from flask import Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from functions import logs, wiring
 from functions.domain.directory.importing import writing
 from functions.domain.directory.importing.reading import MAX_BYTES
-from functions.domain.shared.validation import field_errors, logged_fields
-from functions.http.answers import json_errors, json_response
+from functions.entrypoints import validated
+from functions.http.answers import json_response
 from functions.http.callers import caller
 from functions.services.directory.importing import (
     Applied,
@@ -80,12 +80,7 @@ def _answer(planned: Planned, applied: Applied | None) -> dict:
 
 
 def import_directory(request: Request, body) -> Response:
-    try:
-        asked = ImportBody.model_validate(body)
-    except ValidationError as error:
-        errors = field_errors(error)
-        logs.input_rejected(NAME, 422, logged_fields(errors))
-        return json_errors(422, errors)
+    asked = validated(ImportBody, body)
     administrator, deps = caller(request), wiring.dependencies()
     if asked.apply:
         applied = apply_import(asked.csv, administrator, deps, asked.full, asked.expect)

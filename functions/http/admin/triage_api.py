@@ -16,12 +16,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from flask import Request, Response
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from functions import logs, wiring
 from functions.domain.cases.models import Case
 from functions.domain.shared.text import cut
-from functions.domain.shared.validation import FieldError, field_errors, logged_fields
+from functions.domain.shared.validation import FieldError
+from functions.entrypoints import validated
 from functions.http.answers import json_errors, json_response
 from functions.http.callers import caller
 from functions.services.admin import home, triage
@@ -66,12 +67,7 @@ def list_triage(request: Request, body) -> Response:
 
 def assign(request: Request, body) -> Response:
     """200 {reference, centre_id, centre_name, region_id, already, alerted}."""
-    try:
-        asked = AssignBody.model_validate(body)
-    except ValidationError as error:
-        errors = field_errors(error)
-        logs.input_rejected(NAME, 422, logged_fields(errors))
-        return json_errors(422, errors)
+    asked = validated(AssignBody, body)
     administrator = caller(request)
     try:
         placed = triage.place(asked.reference, asked.centre_id, administrator,
