@@ -25,9 +25,9 @@ from functions.domain.directory.importing.columns import PEOPLE, RowError
 from functions.domain.directory.importing.reading import MAX_BYTES, decode
 from functions.domain.directory.models import person_key
 from functions.http.admin.pages import MAX_BODY
-from functions.http.admin.session import check_csrf, csrf_field
+from functions.http.admin.session import admin_view, check_csrf
 from functions.http.callers import caller
-from functions.http.pages import NOINDEX, render_page
+from functions.http.pages import NOINDEX
 from functions.services.directory.importing import (
     Planned,
     apply_import,
@@ -53,13 +53,10 @@ def directory_page(request: Request) -> Response:
         ),
     )
     done = _DONE.fullmatch(request.args.get("imported", ""))
-    return render_page(
-        "admin/directory.html",
-        headers=NOINDEX,
-        english_only=True,
-        keep_query=False,
-        page_title="Centres, staff and regions",
-        admin=administrator,
+    return admin_view(
+        request,
+        "directory.html",
+        "Centres, staff and regions",
         regions=regions,
         centres=centres,
         imported=[int(n) for n in done.groups()] if done else None,
@@ -116,17 +113,13 @@ def import_page(request: Request) -> Response:
 def _import_form(
     request: Request, status: int = 200, errors: list[RowError] | None = None
 ) -> Response:
-    return render_page(
-        "admin/directory_import.html",
+    return admin_view(
+        request,
+        "directory_import.html",
+        "Import the directory",
         status,
-        NOINDEX,
-        keep_query=False,
-        english_only=True,
-        page_title="Import the directory",
-        admin=caller(request),
         step="upload",
         errors=errors or [],
-        csrf_field=csrf_field(request),
         max_bytes=MAX_BYTES,
     )
 
@@ -142,14 +135,11 @@ def _plan_page(
         groups[entry.action].append(entry)
         if planned.held.get(person_key(entry.id)) and entry.kind in PEOPLE:
             held[entry.id] = planned.held[person_key(entry.id)]
-    return render_page(
-        "admin/directory_import.html",
+    return admin_view(
+        request,
+        "directory_import.html",
+        "Check the import",
         status,
-        NOINDEX,
-        keep_query=False,
-        english_only=True,
-        page_title="Check the import",
-        admin=caller(request),
         step="plan",
         planned=planned,
         errors=planned.errors,
@@ -159,7 +149,6 @@ def _plan_page(
         csv_text=text,
         full=full,
         stale=stale,
-        csrf_field=csrf_field(request),
         max_bytes=MAX_BYTES,
     )
 

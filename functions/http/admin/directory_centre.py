@@ -20,9 +20,9 @@ from flask import Request, Response
 from functions import logs, wiring
 from functions.domain.directory.importing.values import centre_texts, stored_fields
 from functions.domain.directory.models import Centre
-from functions.http.admin.session import check_csrf, csrf_field
+from functions.http.admin.session import admin_view, check_csrf
 from functions.http.callers import caller
-from functions.http.pages import NOINDEX, error_page, not_found_page, render_page
+from functions.http.pages import error_page, not_found_page
 from functions.services.directory import editing
 from functions.services.directory.importing import Applied, counts
 
@@ -92,19 +92,15 @@ def _page(request: Request, centre: Centre | None, status: int = 200, **context)
     stored = centre_texts(stored_fields(centre)) if centre else _NEW
     failed, typed = context.pop("failed", None), context.pop("values", None)
     forms = {"save": stored, "create": stored} | ({failed: typed} if failed and typed else {})
-    return render_page(
-        "admin/directory_centre.html",
+    return admin_view(
+        request,
+        "directory_centre.html",
+        centre.name if centre else "Add a centre",
         status,
-        NOINDEX,
-        keep_query=False,
-        english_only=True,
-        page_title=centre.name if centre else "Add a centre",
-        admin=administrator,
         centre=centre,
         regions=regions,
         forms=forms,
         failed=failed,
-        csrf_field=csrf_field(request),
         errors=context.pop("errors", {}),
         **context,
     )

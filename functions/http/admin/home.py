@@ -8,9 +8,8 @@ from __future__ import annotations
 from flask import Request, Response
 
 from functions import wiring
-from functions.http.admin.session import csrf_field
+from functions.http.admin.session import admin_view
 from functions.http.callers import caller
-from functions.http.pages import NOINDEX, render_page
 from functions.services.admin import home, scope
 
 TRIAGE_ON_HOME = 5  # the rest are on the triage page
@@ -20,14 +19,12 @@ def home_page(request: Request) -> Response:
     administrator = caller(request)
     deps = wiring.dependencies()
     state = home.scope_state(administrator, deps)
-    return render_page(
-        "admin/home.html", headers=NOINDEX, english_only=True, keep_query=False,
-        page_title="Administration", admin=administrator, state=state,
+    return admin_view(
+        request, "home.html", "Administration", state=state,
         scope_name=scope_name(administrator, state.regions),
         centres=scope.centres_in_scope(administrator, deps),
         region_names={line.region_id: line.name for line in state.regions},
         shown=state.triage.cases[:TRIAGE_ON_HOME], open_read_max=home.OPEN_READ_MAX, values={},
-        csrf_field=csrf_field(request),
     )  # fmt: skip
 
 

@@ -134,3 +134,15 @@ def signout(request: Request) -> Response:
     if session_token(request) and (refused := check_csrf(request)) is not None:
         return refused
     return end_session(see_home())
+
+
+def admin_view(request: Request, template: str, title: str, status: int = 200,
+               **context) -> Response:  # fmt: skip
+    """An admin page from templates/pages/admin/<template>: English, not indexed, its language
+    links not repeating the query, with the signed-in administrator and the CSRF field."""
+    from functions.http.callers import caller
+    from functions.http.pages import NOINDEX, render_page
+
+    return render_page(f"admin/{template}", status, NOINDEX, keep_query=False,
+                       english_only=True, page_title=title, admin=caller(request),
+                       csrf_field=csrf_field(request), **context)  # fmt: skip

@@ -15,9 +15,8 @@ from flask import Request, Response
 from functions import logs, wiring
 from functions.domain.cases.references import is_reference
 from functions.domain.directory.models import Centre
-from functions.http.admin.session import check_csrf, csrf_field
+from functions.http.admin.session import admin_view, check_csrf
 from functions.http.callers import caller
-from functions.http.pages import NOINDEX, render_page
 from functions.services.admin import scope, triage
 from functions.services.admin.scope import OutOfScope
 from functions.services.errors import CaseNotFound, UnknownCentre
@@ -47,11 +46,10 @@ def _list(request: Request, status: int = 200, notice: tuple[str, str] | None = 
     if notice:
         case = deps.cases.get(notice[1])
         placed = case if case is not None and administrator.sees(case.region_id) else None
-    return render_page(
-        "admin/triage.html", status, NOINDEX, keep_query=False, english_only=True,
-        page_title="Cases waiting for triage", admin=administrator, waiting=waiting,
+    return admin_view(
+        request, "triage.html", "Cases waiting for triage", status, waiting=waiting,
         centres=centres, region_names=_region_names(centres, deps), notice=notice,
-        placed=placed, error=error, values=values or {}, csrf_field=csrf_field(request),
+        placed=placed, error=error, values=values or {},
     )  # fmt: skip
 
 
