@@ -45,6 +45,13 @@ def case_reader():
 
 
 @functools.cache
+def forum_reader():
+    from functions.adapters.firestore.forums import FirestoreForumReader
+
+    return _firestore(FirestoreForumReader)
+
+
+@functools.cache
 def administrators():
     from functions.adapters.firestore.administrators import FirestoreAdministrators
 
@@ -155,6 +162,7 @@ class Wired:
 
     directory = property(lambda self: centre_directory())
     cases = property(lambda self: case_reader())
+    forums = property(lambda self: forum_reader())
     service_levels = property(lambda self: service_levels())
     administrators = property(lambda self: administrators())
     transactions = property(lambda self: transactions())
@@ -179,6 +187,7 @@ _FACTORIES = (
     firestore_client,
     centre_directory,
     case_reader,
+    forum_reader,
     service_levels,
     administrators,
     transactions,

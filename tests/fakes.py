@@ -21,10 +21,10 @@ class FakeStore:
 
     # Transactions: like the Firestore unit of work, a commit that would create something
     # that exists fails as a whole and the work runs again (a few times).
-    def run(self, work, while_committing=None, if_refused=None):
+    def run(self, work, while_committing=None, if_refused=None, attempts=5):
         if self.unavailable:
             raise StorageUnavailable("ServiceUnavailable")
-        for attempt in range(5):
+        for attempt in range(attempts):
             unit = _Unit(self, attempt)
             result = work(unit)
             if while_committing and unit.messages:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from functions.domain.cases.service_levels import ServiceLevelPolicy
     from functions.domain.directory.administrators import Administrator
     from functions.domain.directory.models import Centre, Region
+    from functions.domain.forums.models import Forum, Registration, RegistrationState
     from functions.domain.mail.email import OutgoingEmail, RenderedEmail
     from functions.domain.mail.links import MailLinks
     from functions.domain.mail.outbox import OutboxMessage
@@ -110,12 +111,33 @@ class DigestSummaries(Protocol):
         """Write it; the commit fails if one is there (written since, or before, unread)."""
 
 
+class ForumStore(Protocol):
+    """Forums inside a unit of work."""
+
+    def get(self, forum_id: str) -> Forum | None: ...
+    def add(self, forum: Forum) -> None: ...  # the commit fails if the id is taken
+    def save(self, forum: Forum) -> None: ...  # read in this unit; unchanged since
+
+
+class RegistrationStore(Protocol):
+    """Forum registrations inside a unit of work."""
+
+    def get(self, registration_id: str) -> Registration | None: ...
+    def add(self, registration: Registration) -> None: ...
+    def save(self, registration: Registration) -> None: ...
+
+    def first_waitlisted(self, forum_id: str) -> Registration | None:
+        """The forum's longest-waiting person (read in this unit), or None."""
+
+
 class UnitOfWork(Protocol):
     cases: CaseStore
     markers: MarkerStore
     outbox: OutboxWriter
     once: OnceKeys
     summaries: DigestSummaries
+    forums: ForumStore
+    registrations: RegistrationStore
     # 0 on the first run; more when another writer committed first and the work runs again.
     attempt: int
 
@@ -126,6 +148,7 @@ class Transactions(Protocol):
         work: Callable[[UnitOfWork], T],
         while_committing: Callable[[list[OutboxMessage]], object] | None = None,
         if_refused: Callable[[list[OutboxMessage]], object] | None = None,
+        attempts: int = ...,
     ) -> tuple[T, list[OutboxMessage]]:
         """Run `work` and commit everything it wrote at once. When another writer got there
         first, run it again on what is there now (as Firestore transactions do). Returns its
@@ -136,7 +159,9 @@ class Transactions(Protocol):
         when this returns; what it raises, this raises. Its messages may not exist yet when
         it runs, or ever (a commit that fails): whoever acts on them must allow for that.
         `if_refused(messages)` runs when a commit was refused (another writer first): those
-        messages will never exist. Not after an outage: that commit may have landed."""
+        messages will never exist. Not after an outage: that commit may have landed.
+        `attempts`: how many runs before giving up with StorageUnavailable (a few by default;
+        more where many writers race for one document, as for a forum's last places)."""
 
 
 # ----------------------------------------------------------------------------- reading
@@ -180,6 +205,22 @@ class CaseReader(Protocol):
 
     def regions_of(self, references: list[str]) -> dict[str, str | None]:
         """Each existing case's region (one batched read of that field)."""
+
+
+class ForumReader(Protocol):
+    """Forums and their registrations outside a unit of work (pages, jobs, reports)."""
+
+    def get(self, forum_id: str) -> Forum | None: ...
+
+    def in_month(self, month: str) -> list[Forum]:
+        """The forums of a month ("YYYY-MM"), cancelled ones included, soonest first."""
+
+    def starting_between(self, start: datetime, end: datetime) -> list[Forum]:
+        """Forums starting from `start` (included) to `end` (not), soonest first."""
+
+    def registrations(self, forum_id: str,
+                      state: RegistrationState | None = None) -> list[Registration]:  # fmt: skip
+        """The forum's registrations (in one state, if given), oldest first."""
 
 
 class ServiceLevels(Protocol):
@@ -280,6 +321,7 @@ class Dependencies(Protocol):
     directory: CentreDirectory
     administrators: AdministratorStore
     cases: CaseReader
+    forums: ForumReader
     service_levels: ServiceLevels
     transactions: Transactions
     form_mappings: FormMappingStore

@@ -27,6 +27,9 @@ SETTINGS = "settings"  # network-wide settings: the service-level policy
 ONCE = "once"  # keys of things done once (a used link, a digest sent): hashed, with a TTL
 # A centre's figures of a day for its region's digest, id "<centre_id>:<date>", with a TTL
 DIGEST_SUMMARIES = "digest_summaries"
+# The monthly forums: a forum, and each person's registration for it (id: forum + person)
+FORUMS = "forums"
+FORUM_REGISTRATIONS = "forum_registrations"
 
 # Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
 # that every shape needing a composite index is declared in infra/firestore.indexes.json.

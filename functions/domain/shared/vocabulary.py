@@ -133,6 +133,57 @@ class ActorRole(StrEnum):
     SYSTEM = "system"
 
 
+# ------------------------------------------------------------------------ the monthly forums
+
+
+class ForumFormat(StrEnum):
+    ZOOM_WEBINAR = "zoom_webinar"
+    WHATSAPP_LIVE_AUDIO = "whatsapp_live_audio"
+    GOOGLE_MEET_BREAKOUTS = "google_meet_breakouts"
+    IN_PERSON = "in_person"
+
+
+class ForumTopic(StrEnum):
+    """The programme's discussion topics (the March 2025 forums covered all six)."""
+
+    RIGHTS_OF_PARENTS_AND_CHILDREN = "rights_of_parents_and_children"
+    COMPLAINTS_AND_COMMUNICATION_DELAYS = "complaints_and_communication_delays"
+    FEEDBACK_TOOLS_AND_CASE_REPORTING = "feedback_tools_and_case_reporting"
+    CHILD_CENTRED_RESPECTFUL_SERVICE = "child_centred_respectful_service"
+    STAFF_TRAINING_NEEDS = "staff_training_needs"
+    COMPLIMENTS_AND_COMPLAINTS = "compliments_and_complaints"
+
+
+class Audience(StrEnum):
+    """Who a forum is for: the network's own people, and from now on its partners too."""
+
+    PARENTS = "parents"
+    STAFF = "staff"
+    COMMUNITY_LEADERS = "community_leaders"
+    DISTRICT_OFFICIALS = "district_officials"
+    SERVICE_PARTNERS = "service_partners"
+
+
+class ParticipantRole(StrEnum):
+    """The role a forum participant registers or attends as (attendance is counted by it)."""
+
+    PARENT = "parent"
+    STAFF = "staff"
+    COMMUNITY_LEADER = "community_leader"
+    DISTRICT_OFFICIAL = "district_official"
+    SERVICE_PARTNER = "service_partner"
+
+
+# Which audience a role belongs to: a forum takes registrations from its audiences' roles.
+AUDIENCE_OF_ROLE: dict[ParticipantRole, Audience] = {
+    ParticipantRole.PARENT: Audience.PARENTS,
+    ParticipantRole.STAFF: Audience.STAFF,
+    ParticipantRole.COMMUNITY_LEADER: Audience.COMMUNITY_LEADERS,
+    ParticipantRole.DISTRICT_OFFICIAL: Audience.DISTRICT_OFFICIALS,
+    ParticipantRole.SERVICE_PARTNER: Audience.SERVICE_PARTNERS,
+}
+
+
 def N_(message: str) -> str:
     """Marks English text for translation: `make translations` extracts it, and templates
     show it through gettext (rendering/filters.py) in the reader's language."""
@@ -212,6 +263,38 @@ LABELS: dict[StrEnum, str] = {
     StaffAction.ASK_PARENT: N_("Ask the parent"),
     ClockChange.PAUSED: N_("The response clock is paused until the parent replies"),
     ClockChange.RESUMED: N_("The response clock runs again"),
+    ForumFormat.ZOOM_WEBINAR: N_("Zoom webinar"),
+    ForumFormat.WHATSAPP_LIVE_AUDIO: N_("WhatsApp with live audio"),
+    ForumFormat.GOOGLE_MEET_BREAKOUTS: N_("Google Meet with breakout rooms"),
+    ForumFormat.IN_PERSON: N_("In person"),
+    ForumTopic.RIGHTS_OF_PARENTS_AND_CHILDREN: N_(
+        "Understanding the rights of parents and children in service delivery"
+    ),
+    ForumTopic.COMPLAINTS_AND_COMMUNICATION_DELAYS: N_(
+        "Common complaints and delays in communication"
+    ),
+    ForumTopic.FEEDBACK_TOOLS_AND_CASE_REPORTING: N_(
+        "Using the feedback tools and digital case reporting"
+    ),
+    ForumTopic.CHILD_CENTRED_RESPECTFUL_SERVICE: N_(
+        "Building a child-centred, respect-based service environment"
+    ),
+    ForumTopic.STAFF_TRAINING_NEEDS: N_(
+        "Staff training needs in emotional intelligence and conflict resolution"
+    ),
+    ForumTopic.COMPLIMENTS_AND_COMPLAINTS: N_(
+        "Recognising and responding to compliments and complaints"
+    ),
+    Audience.PARENTS: N_("Parents"),
+    Audience.STAFF: N_("Centre staff"),
+    Audience.COMMUNITY_LEADERS: N_("Community leaders"),
+    Audience.DISTRICT_OFFICIALS: N_("District education officials"),
+    Audience.SERVICE_PARTNERS: N_("Local service partners"),
+    ParticipantRole.PARENT: N_("Parent or guardian"),
+    ParticipantRole.STAFF: N_("Centre staff member"),
+    ParticipantRole.COMMUNITY_LEADER: N_("Community leader"),
+    ParticipantRole.DISTRICT_OFFICIAL: N_("District education official"),
+    ParticipantRole.SERVICE_PARTNER: N_("Local service partner"),
 }
 
 KIND_HINTS: dict[Kind, str] = {

@@ -1,0 +1,1 @@
+"""The monthly digital forums: forums, registrations, attendance and the post-forum survey."""
