@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 import re
 import tempfile
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +33,20 @@ class StoredMessage:
     text: str
     headers: dict[str, str]
     sent_at: str  # ISO 8601, UTC
+    # Each file sent with it: filename, content_type, size, calendar_method (or None) and
+    # content (base64). Messages kept before attachments existed have none.
+    attachments: list[dict] = field(default_factory=list)
+
+    def attachment(self, index: int) -> tuple[str, str, bytes] | None:
+        """The file at this place as (filename, content type, content), or None."""
+        if not 0 <= index < len(self.attachments):
+            return None
+        kept = self.attachments[index]
+        try:
+            content = base64.b64decode(kept["content"], validate=True)
+            return str(kept["filename"]), str(kept["content_type"]), content
+        except (KeyError, TypeError, binascii.Error):
+            return None
 
 
 class LocalMailbox:
@@ -49,6 +65,16 @@ class LocalMailbox:
             text=email.text,
             headers={name: str(value) for name, value in message.items()},
             sent_at=datetime.now(UTC).isoformat(),
+            attachments=[
+                {
+                    "filename": attachment.filename,
+                    "content_type": attachment.content_type,
+                    "size": len(attachment.content),
+                    "calendar_method": attachment.inline_calendar_method,
+                    "content": base64.b64encode(attachment.content).decode("ascii"),
+                }
+                for attachment in email.attachments
+            ],
         )
         self._directory.mkdir(parents=True, exist_ok=True)
         # Written aside and renamed: a reader never sees half a message.

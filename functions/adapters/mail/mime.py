@@ -1,4 +1,4 @@
-"""MIME for outgoing mail: both parts, our own headers, and List-* headers kept readable."""
+"""MIME for outgoing mail: both parts, attachments, our own headers, List-* kept readable."""
 
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def bare_address(header_value: str) -> str:
 
 
 def build_mime(email: OutgoingEmail, now: datetime | None = None) -> EmailMessage:
-    """The email as multipart/alternative (text/plain, then text/html), UTF-8, ready to send.
+    """The email as multipart/alternative (text/plain, then text/html), UTF-8, ready to send;
+    with attachments, that alternative inside a multipart/mixed (see _attach).
 
     The Message-ID is the outbox id at the sender's domain when the email has one, so every
     sending of one outbox message carries the same Message-ID.
@@ -79,6 +80,32 @@ def build_mime(email: OutgoingEmail, now: datetime | None = None) -> EmailMessag
     # Quoted-printable keeps both parts 7-bit: safe through any relay, lines within 76 columns.
     message.set_content(email.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(email.html, subtype="html", charset="utf-8", cte="quoted-printable")
-    for part in message.iter_parts():
-        del part["MIME-Version"]  # add_alternative repeats it on the part; it belongs on top
+    if email.attachments:
+        _attach(message, email.attachments)
+    for part in message.walk():
+        if part is not message:
+            del part["MIME-Version"]  # add_* repeats it on each part; it belongs on top
     return message
+
+
+def _attach(message: EmailMessage, attachments) -> None:
+    """multipart/mixed: the alternative first, then each file.
+
+    An invitation is also the alternative's last part, text/calendar with its METHOD, as
+    Google Calendar and Outlook send theirs: that part is what mail clients read to offer
+    Accept/Decline or to update or remove the event; the attached file is for the others.
+    """
+    for attachment in attachments:
+        if attachment.inline_calendar_method:
+            # base64 carries the file byte for byte (its CRLFs and folded lines) through any relay.
+            message.add_alternative(
+                attachment.content, maintype="text", subtype="calendar", cte="base64",
+                params={"charset": "UTF-8", "method": attachment.inline_calendar_method},
+            )  # fmt: skip
+    message.make_mixed()
+    for attachment in attachments:
+        maintype, subtype = attachment.content_type.split("/")
+        message.add_attachment(
+            attachment.content, maintype=maintype, subtype=subtype,
+            filename=attachment.filename, params={"name": attachment.filename},
+        )  # fmt: skip

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from functions import logs
 from functions.domain.mail import acknowledgement_cap
-from functions.domain.mail.email import MailProblem, OutgoingEmail
+from functions.domain.mail.email import Attachment, MailProblem, OutgoingEmail
 from functions.domain.mail.outbox import (
     MAX_ATTEMPTS,
     DeliveryState,
@@ -153,13 +153,43 @@ def _over_cap(message: OutboxMessage, outbox, now: datetime) -> bool:
 
 
 def _compose(message: OutboxMessage, render: Renderer, setup: MailSetup) -> OutgoingEmail:
+    data, attachments = dict(message.data), ()
+    if data.get("calendar") is not None:  # checked first: the template sees the cleaned invite
+        invite, attachments = _invitation(message, setup)
+        data["calendar"] = invite.to_data()
     links = setup.links.for_message(message)
-    rendered = render(message.template, {**message.data, **links}, message.language)
+    rendered = render(message.template, {**data, **links}, message.language)
     return OutgoingEmail(
         sender=setup.sender, to=message.to, subject=rendered.subject, html=rendered.html,
         text=rendered.text, headers=setup.links.headers(message, links["unsubscribe_url"]),
-        reply_to=setup.reply_to, message_id=message.message_id,
+        reply_to=setup.reply_to, message_id=message.message_id, attachments=attachments,
     )  # fmt: skip
+
+
+def _invitation(message: OutboxMessage, setup: MailSetup):
+    """The message's CalendarInvite and its .ics as an invitation attachment (a MailProblem
+    when the stored calendar is not one). The organizer defaults to the address replies go
+    to, the attendee to the recipient. DTSTAMP is the message's creation: a retried delivery
+    sends the same file."""
+    from email.utils import parseaddr
+
+    from functions.domain.mail.calendar import CalendarInvite
+    from functions.rendering.calendar_invite import CONTENT_TYPE, FILENAME, ics_bytes
+
+    stored = message.data["calendar"]
+    organizer_name, organizer_email = parseaddr(setup.reply_to or setup.sender)
+    defaults = {
+        "organizer_email": organizer_email or None,
+        "organizer_name": organizer_name or None,
+        "attendee_email": parseaddr(message.to)[1] or None,
+    }
+    if not isinstance(stored, dict):
+        raise MailProblem("calendar invite: not a mapping")
+    given = {key: value for key, value in stored.items() if value is not None}
+    invite = CalendarInvite.from_data({**defaults, **given})
+    ics = ics_bytes(invite, stamp=message.created_at)
+    attachment = Attachment(FILENAME, CONTENT_TYPE, ics, inline_calendar_method=invite.method)
+    return invite, (attachment,)
 
 
 def _reason(error: Exception, stage: str) -> str:
