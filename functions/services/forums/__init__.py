@@ -1,0 +1,1 @@
+"""Use cases of the monthly digital forums: setting up, registering, reminding, attendance."""
