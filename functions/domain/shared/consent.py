@@ -20,3 +20,15 @@ CONSENT_TEXTS: dict[str, str] = {
 
 def is_known_version(version: str) -> bool:
     return version in CONSENT_TEXTS
+
+
+# What a forum registration agrees to (a version of its own: forums are not feedback).
+FORUM_CONSENT_VERSION = "forum-2026-11"
+FORUM_CONSENT_TEXTS: dict[str, str] = {
+    "forum-2026-11": N_(
+        "I agree that %(network)s may keep my registration (my name, role, centre, contact "
+        "details and what I wrote here) to organise the forum, send me its invitation, "
+        "reminders and joining details, and count attendance. I can cancel, or ask to see or "
+        "delete my information, at any time."
+    ),
+}

@@ -41,6 +41,11 @@ class Purpose(StrEnum):
     # CSRF tokens of the admin pages' forms, bound to the sign-in they were shown under
     # (functions/http/admin/session.py); expire like the others.
     ADMIN_FORM = "admin-form"
+    # A forum registration form's CSRF token (and its cancel page's): a nonce; expires.
+    FORUM_REGISTRATION_FORM = "forum-registration-form"
+    # The cancel link in every forum confirmation: the registration id; no expiry (the
+    # registration can only be cancelled before its forum ends).
+    FORUM_CANCEL = "forum-cancel"
 
 
 class Signer:
