@@ -198,3 +198,9 @@ def test_a_missing_field_or_not_a_mapping_is_refused():
         CalendarInvite.from_data(without_uid)
     with pytest.raises(MailProblem, match="not a mapping"):
         CalendarInvite.from_data("BEGIN:VCALENDAR")
+
+
+def test_lines_are_folded_at_75_octets_without_splitting_a_character():
+    _, event = parsed(stored(summary="👶" * 150, description="Ŋ✓👶 " * 500))
+    assert str(event["SUMMARY"]) == "👶" * 150
+    assert str(event["DESCRIPTION"]).startswith("Ŋ✓👶 Ŋ✓👶")
