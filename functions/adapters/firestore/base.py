@@ -30,6 +30,9 @@ DIGEST_SUMMARIES = "digest_summaries"
 # The monthly forums: a forum, and each person's registration for it (id: forum + person)
 FORUMS = "forums"
 FORUM_REGISTRATIONS = "forum_registrations"
+# Who attended a forum (id: forum + person) and their survey answers (id: the attendee's)
+FORUM_ATTENDANCE = "forum_attendance"
+FORUM_SURVEY_RESPONSES = "forum_survey_responses"
 
 # Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
 # that every shape needing a composite index is declared in infra/firestore.indexes.json.
