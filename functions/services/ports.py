@@ -222,6 +222,8 @@ class ForumReader(Protocol):
                       state: RegistrationState | None = None) -> list[Registration]:  # fmt: skip
         """The forum's registrations (in one state, if given), oldest first."""
 
+    def registration(self, registration_id: str) -> Registration | None: ...
+
 
 class ServiceLevels(Protocol):
     def current(self) -> ServiceLevelPolicy:

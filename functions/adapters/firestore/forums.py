@@ -43,6 +43,14 @@ class FirestoreForumReader(FirestoreAdapter):
             docs = list(found.stream(**self._t))
         return [Registration.model_validate(doc.to_dict()) for doc in docs]
 
+    def registration(self, registration_id: str) -> Registration | None:
+        if not valid_id(registration_id):
+            return None
+        with storage_errors():
+            ref = self._db.collection(FORUM_REGISTRATIONS).document(registration_id)
+            snapshot = ref.get(**self._t)
+        return Registration.model_validate(snapshot.to_dict()) if snapshot.exists else None
+
     def _forums(self, found) -> list[Forum]:
         with storage_errors():
             docs = list(found.stream(**self._t))
