@@ -145,6 +145,7 @@ def mail_setup():
         settings.url_for("case_status"), settings.url_for("unsubscribe"), signer(),
         settings.url_for("privacy"), settings.url_for("case_action"),
         settings.url_for("case_reply"), settings.url_for("rate_case"),
+        forum_survey_page=settings.url_for("forum_survey"),
     )  # fmt: skip
     retention = timedelta(days=settings.outbox_retention_days)
     return MailSetup(settings.sender(), settings.reply_to(), retention, links)

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from functions.domain.cases.service_levels import ServiceLevelPolicy
     from functions.domain.directory.administrators import Administrator
     from functions.domain.directory.models import Centre, Region
+    from functions.domain.forums.attendance import Attendance, RoleFigures, SurveyState
     from functions.domain.forums.models import Forum, Registration, RegistrationState
+    from functions.domain.forums.survey import SurveyResponse
     from functions.domain.mail.email import OutgoingEmail, RenderedEmail
     from functions.domain.mail.links import MailLinks
     from functions.domain.mail.outbox import OutboxMessage
@@ -130,6 +132,26 @@ class RegistrationStore(Protocol):
         """The forum's longest-waiting person (read in this unit), or None."""
 
 
+class AttendanceStore(Protocol):
+    """Forum attendance inside a unit of work (services/forums/attendance.py)."""
+
+    def get(self, attendee_id: str) -> Attendance | None: ...
+
+    def get_many(self, attendee_ids: list[str]) -> dict[str, Attendance]:
+        """Those that exist, read in one round trip (each one's version kept)."""
+
+    def add(self, attendance: Attendance) -> None: ...  # the commit fails if it exists
+    def save(self, attendance: Attendance) -> None: ...  # new, or read in this unit
+    def remove(self, attendance: Attendance) -> None: ...  # read in this unit
+
+
+class SurveyStore(Protocol):
+    """Post-forum survey responses inside a unit of work (services/forums/survey.py)."""
+
+    def get(self, attendee_id: str) -> SurveyResponse | None: ...
+    def save(self, response: SurveyResponse) -> None: ...  # new, or replacing the one read
+
+
 class UnitOfWork(Protocol):
     cases: CaseStore
     markers: MarkerStore
@@ -138,6 +160,8 @@ class UnitOfWork(Protocol):
     summaries: DigestSummaries
     forums: ForumStore
     registrations: RegistrationStore
+    attendance: AttendanceStore
+    surveys: SurveyStore
     # 0 on the first run; more when another writer committed first and the work runs again.
     attempt: int
 
@@ -223,6 +247,30 @@ class ForumReader(Protocol):
         """The forum's registrations (in one state, if given), oldest first."""
 
     def registration(self, registration_id: str) -> Registration | None: ...
+
+    # Attendance and the post-forum survey (adapters/firestore/forum_attendance.py, ...).
+    def attendance(self, forum_id: str) -> list[Attendance]:
+        """Everyone who attended the forum (one query), by name."""
+
+    def attendees(self, attendee_ids: list[str]) -> dict[str, Attendance]:
+        """These attendance records, those that exist (one batched read)."""
+
+    def survey_due(self, forum_id: str, state: SurveyState, limit: int,
+                   sent_before: datetime | None = None) -> list[str]:  # fmt: skip
+        """Ids of attendees whose survey is in `state` (sent before `sent_before`)."""
+
+    def count_survey_due(self, forum_id: str, state: SurveyState,
+                         sent_before: datetime | None = None) -> int: ...  # fmt: skip
+
+    def attendance_by_role(self, forum_id: str) -> dict[Any, RoleFigures]:
+        """Registered, attended, walk-ins and no-shows by ParticipantRole (aggregations)."""
+
+    def ended_between(self, start: datetime, end: datetime) -> list[Forum]:
+        """Forums that ended from `start` (included) to `end` (not), cancelled ones too."""
+
+    def survey_responses(self, forum_id: str) -> list[SurveyResponse]: ...
+    def survey_response(self, attendee_id: str) -> SurveyResponse | None: ...
+    def count_survey_responses(self, forum_id: str) -> int: ...  # a count aggregation
 
 
 class ServiceLevels(Protocol):

@@ -12,10 +12,14 @@ from functions.adapters.firestore.base import (
     storage_errors,
     valid_id,
 )
+from functions.adapters.firestore.forum_attendance import AttendanceReading
+from functions.adapters.firestore.forum_survey import SurveyReading
 from functions.domain.forums.models import Forum, Registration, RegistrationState
 
 
-class FirestoreForumReader(FirestoreAdapter):
+class FirestoreForumReader(AttendanceReading, SurveyReading, FirestoreAdapter):
+    """Forums, registrations, and (the mixins) attendance and survey responses."""
+
     def get(self, forum_id: str) -> Forum | None:
         if not valid_id(forum_id):
             return None

@@ -38,6 +38,8 @@ from functions.adapters.firestore.base import (
     valid_id,
 )
 from functions.adapters.firestore.digests import summary_id
+from functions.adapters.firestore.forum_attendance import AttendanceStore
+from functions.adapters.firestore.forum_survey import SurveyStore
 from functions.domain.cases.models import Case, CaseEvent
 from functions.domain.cases.references import is_reference
 from functions.domain.forums.models import Forum, Registration, RegistrationState
@@ -68,6 +70,8 @@ class _Unit:
         self.once = _Once(self)
         self.summaries = _Summaries(self)
         self.forums, self.registrations = _Forums(self), _Registrations(self)
+        # Forum attendance and survey responses (adapters/firestore/forum_attendance.py, ...)
+        self.attendance, self.surveys = AttendanceStore(self), SurveyStore(self)
 
     def read(self, ref) -> dict | None:
         with storage_errors():
@@ -83,6 +87,12 @@ class _Unit:
             raise RuntimeError("a unit of work changes only what it read")
         self.writes.append(("set", ref, data, self.versions[ref.path]))
 
+    def delete(self, ref) -> None:
+        """Delete what this unit read, provided nobody changed it since."""
+        if ref.path not in self.versions:
+            raise RuntimeError("a unit of work changes only what it read")
+        self.writes.append(("delete", ref, {}, self.versions[ref.path]))
+
     def commit(self) -> None:
         from google.api_core.exceptions import Conflict, FailedPrecondition, NotFound
 
@@ -90,6 +100,9 @@ class _Unit:
         for kind, ref, data, version in self.writes:
             if kind == "create":
                 batch.create(ref, data)
+            elif kind == "delete":
+                if version is not None:  # read as absent: nothing to delete
+                    batch.delete(ref, option=self._db.write_option(last_update_time=version))
             else:
                 if version is None:  # read as absent: it must still be absent
                     batch.create(ref, data)

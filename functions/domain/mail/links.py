@@ -20,6 +20,7 @@ class MailLinks(NamedTuple):
     case_action_page: str = ""  # URL of case_action: staff act on a case
     case_reply_page: str = ""  # URL of case_reply: a parent answers the centre
     rate_case_page: str = ""  # URL of rate_case: a parent rates a resolution
+    forum_survey_page: str = ""  # URL of forum_survey: an attendee's post-forum survey
 
     def for_message(self, message: OutboxMessage) -> dict:
         """status_url and reply_url for the case the message is about; unsubscribe_url for
@@ -50,6 +51,10 @@ class MailLinks(NamedTuple):
             token = self.signer.sign(Purpose.CASE_RATING, message.case_reference, expires=True)
             links["rating_urls"] = [f"{self.rate_case_page}?token={token}&score={score}{lang}"
                                     for score in range(1, 6)]  # fmt: skip
+        if message.data.get("forum_survey"):
+            # The attendee id, signed now: the outbox keeps no token (see the docstring).
+            token = self.signer.sign(Purpose.FORUM_SURVEY, message.data["forum_survey"])
+            links["survey_url"] = f"{self.forum_survey_page}?token={token}{lang}"
         if message.kind == MessageKind.NOTIFICATION:
             token = unsubscribe_token(message.to, self.signer)
             links["unsubscribe_url"] = f"{self.unsubscribe_page}?token={token}"
