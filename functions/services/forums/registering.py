@@ -83,17 +83,20 @@ def register(deps: Dependencies, form: RegistrationForm, source: str,
         changed, state, position = capacity.place_or_waitlist(current, now)
         changed, reached = capacity.new_alerts(current, changed)
         registration = _registration(form, reg_id, key, source, state, position, existing, now)
+        moment = Moment.REGISTERED if state == RegistrationState.REGISTERED else Moment.WAITLISTED
+        message = registrant_message(moment, changed, registration, now, deps.network_name,
+                                     domain, gettext)  # fmt: skip
+        # The mail first: a commit refused for a clash is taken as landed when its first new
+        # document is there as it would write it (unit_of_work._landed), and a registration
+        # made by the same person racing in the same instant would be; a message never is.
+        for mail in [message, *capacity_alerts(changed, reached, admins, now, deps.network_name)]:
+            if mail is not None:
+                uow.outbox.add(mail)
         uow.forums.save(changed)
         if existing is None:
             uow.registrations.add(registration)
         else:
             uow.registrations.save(registration)
-        moment = Moment.REGISTERED if state == RegistrationState.REGISTERED else Moment.WAITLISTED
-        message = registrant_message(moment, changed, registration, now, deps.network_name,
-                                     domain, gettext)  # fmt: skip
-        for mail in [message, *capacity_alerts(changed, reached, admins, now, deps.network_name)]:
-            if mail is not None:
-                uow.outbox.add(mail)
         return Registered(Outcome(state.value), registration, changed)
 
     return commit(deps, work)
