@@ -285,6 +285,15 @@ def admin_page(name: str, *, methods: tuple[str, ...] = ("GET",), max_body: Limi
                 authenticate=_administrator_only(name, as_page=True))  # fmt: skip
 
 
+def admin_upload(name: str, *, max_body: Limit):
+    """An administrator's file upload (POST; the body is the file, or a multipart form
+    carrying it): handler(request), the caller in callers.caller(). A Bearer token only, as
+    admin_api: the pages' session cookie never reaches it (its path is the admin pages'),
+    and no other site's form may post to it as a signed-in browser."""
+    return _entry(name, ("POST",), max_body, lambda: JSON_REFUSALS,
+                  _administrator_only(name, as_page=False), None)  # fmt: skip
+
+
 def admin_api(name: str, *, body: type[BaseModel] | None, methods: tuple[str, ...] = ("POST",),
               max_body: Limit = SMALL_BODY, json_only: bool = True):  # fmt: skip
     """An administrator's JSON endpoint (the `ecd` tool); handler(request, parsed)."""

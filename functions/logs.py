@@ -312,3 +312,30 @@ def directory_changed(source: str, outcome: str, counts: dict[str, int],
     _emit("NOTICE" if outcome == "applied" else "INFO", f"directory {outcome}", source=source,
           administrator=administrator_key,
           **{key: int(value) for key, value in counts.items()})  # fmt: skip
+
+
+# ------------------------------------------------------- forums: attendance and survey (A)
+
+
+def forum_attendance_changed(forum_id: str, source: str, outcome: str, counts: dict[str, int],
+                             administrator_key: str) -> None:  # fmt: skip
+    """An attendance import (zoom, meet) or the roll, as a dry run, applied or refused: the
+    forum, counts and the caller's key only, never a name, address or cell."""
+    _emit("NOTICE" if outcome == "applied" else "INFO", f"forum attendance {outcome}",
+          forum_id=forum_id, source=source, administrator=administrator_key,
+          **{key: int(value) for key, value in counts.items()})  # fmt: skip
+
+
+def forum_survey_recorded(forum_id: str, attendee_id: str, version: int, source: str) -> None:
+    _emit("INFO", "forum survey recorded", forum_id=forum_id, attendee_id=attendee_id,
+          version=version, source=source)  # fmt: skip
+
+
+def forum_followups_run(counts: dict[str, int], simulated: bool) -> None:
+    _emit("INFO", "forum follow-ups", simulated=simulated,
+          **{key: int(value) for key, value in counts.items()})  # fmt: skip
+
+
+def forum_surveys_sent(forum_id: str, kind: str, sent: int, skipped: int, more: bool) -> None:
+    _emit("INFO", "forum surveys sent", forum_id=forum_id, kind=kind, sent=sent,
+          skipped=skipped, more=more)  # fmt: skip
