@@ -36,6 +36,9 @@ _ENTRY_POINTS = {
     "send_digests": "functions.jobs.send_digests",
     "send_nudge": "functions.tasks.send_nudge",
     "send_digest": "functions.tasks.send_digest",
+    # Monthly forums: setup (the scheduler on the 1st, or an administrator) and invitations
+    "setup_monthly_forums": "functions.jobs.setup_monthly_forums",
+    "invite_to_forums": "functions.tasks.invite_to_forums",
     # `make run` only (404 unless LOCAL_DEV; its module is not deployed)
     "dev_mailbox": "functions.devtools.dev_mailbox",
 }

@@ -339,3 +339,29 @@ def forum_followups_run(counts: dict[str, int], simulated: bool) -> None:
 def forum_surveys_sent(forum_id: str, kind: str, sent: int, skipped: int, more: bool) -> None:
     _emit("INFO", "forum surveys sent", forum_id=forum_id, kind=kind, sent=sent,
           skipped=skipped, more=more)  # fmt: skip
+
+
+# --------------------------------------------------------------------- forums: setup (S)
+
+
+def forums_set_up(month: str, created: int, existing: int, invitations: str, recipients: int,
+                  batches: int, caller: str) -> None:  # fmt: skip
+    """A month's forums set up (`caller`: scheduler, or an administrator's person key)."""
+    _emit("NOTICE" if created or invitations == "queued" else "INFO", "forums set up",
+          month=month, created=created, existing=existing, invitations=invitations,
+          recipients=recipients, batches=batches, caller=caller)  # fmt: skip
+
+
+def forums_not_set_up(month: str, reason: str) -> None:
+    _emit("WARNING", "forums not set up", month=month, reason=reason[:200])
+
+
+def forum_invitations_outcome(batch_id: str, invited: int, already: int, no_forum: int,
+                              skipped: str | None) -> None:  # fmt: skip
+    _emit("INFO", "forum invitations", batch_id=batch_id, invited=invited, already=already,
+          no_forum=no_forum, skipped=skipped)  # fmt: skip
+
+
+def forum_changed(forum_id: str, action: str, administrator_key: str) -> None:
+    """An administrator created, edited or cancelled a forum: ids only."""
+    _emit("NOTICE", f"forum {action}", forum_id=forum_id, administrator=administrator_key)

@@ -52,6 +52,20 @@ def forum_reader():
 
 
 @functools.cache
+def forum_plan():
+    from functions.adapters.firestore.forum_plan import FirestoreForumPlan
+
+    return _firestore(FirestoreForumPlan, cache_seconds=get_settings().directory_cache_seconds)
+
+
+@functools.cache
+def forum_invitations():
+    from functions.adapters.firestore.forum_invitations import FirestoreForumInvitations
+
+    return _firestore(FirestoreForumInvitations)
+
+
+@functools.cache
 def administrators():
     from functions.adapters.firestore.administrators import FirestoreAdministrators
 
@@ -146,6 +160,8 @@ def mail_setup():
         settings.url_for("privacy"), settings.url_for("case_action"),
         settings.url_for("case_reply"), settings.url_for("rate_case"),
         forum_survey_page=settings.url_for("forum_survey"),
+        forums_page=settings.url_for("forums"),
+        forum_cancel_page=settings.url_for("forum_registration"),
     )  # fmt: skip
     retention = timedelta(days=settings.outbox_retention_days)
     return MailSetup(settings.sender(), settings.reply_to(), retention, links)
@@ -164,6 +180,8 @@ class Wired:
     directory = property(lambda self: centre_directory())
     cases = property(lambda self: case_reader())
     forums = property(lambda self: forum_reader())
+    forum_plan = property(lambda self: forum_plan())
+    forum_invitations = property(lambda self: forum_invitations())
     service_levels = property(lambda self: service_levels())
     administrators = property(lambda self: administrators())
     transactions = property(lambda self: transactions())
@@ -189,6 +207,8 @@ _FACTORIES = (
     centre_directory,
     case_reader,
     forum_reader,
+    forum_plan,
+    forum_invitations,
     service_levels,
     administrators,
     transactions,

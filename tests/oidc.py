@@ -35,6 +35,8 @@ INVOKERS = {
     "deliver_email": TASKS_ACCOUNT,
     "send_nudge": TASKS_ACCOUNT,
     "send_digest": TASKS_ACCOUNT,
+    "setup_monthly_forums": SCHEDULER_ACCOUNT,
+    "invite_to_forums": TASKS_ACCOUNT,
 }
 
 

@@ -3,8 +3,9 @@ the service-level policy, idempotently.
 
 `python -m functions.devtools.seed` loads them all into the Firestore that the environment
 points at (the emulator under `make run`); `--form-mappings-only` loads just the mappings,
-and `--service-levels-only` just infra/service_levels.json, which is also how an
-administrator installs a new form's mapping or a changed policy in production.
+`--service-levels-only` just infra/service_levels.json and `--forum-plan-only` just
+infra/forum_plan.json, which is also how an administrator installs a new form's mapping, a
+changed policy or a changed forum plan in production.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ def load_service_levels() -> str:
     policy = policy_from_file()
     wiring.service_levels().save(policy, wiring.utc_now().year)
     return policy.version
+
+
+def load_forum_plan() -> str:
+    """Save infra/forum_plan.json as the standing forum plan; returns its version."""
+    from functions.adapters.firestore.forum_plan import plan_from_file
+
+    return wiring.forum_plan().save(plan_from_file()).version
 
 
 def seed_demo_administrators(regions: list[dict]) -> int:
@@ -84,6 +92,7 @@ def seed_demo_data(path: Path = DEMO_DATA) -> dict[str, int | str]:
         "administrators": administrators,
         "forms": len(mappings),
         "service_levels": load_service_levels(),
+        "forum_plan": load_forum_plan(),
     }
 
 
@@ -91,9 +100,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--form-mappings-only", action="store_true")
     parser.add_argument("--service-levels-only", action="store_true")
+    parser.add_argument("--forum-plan-only", action="store_true")
     args = parser.parse_args()
     if args.form_mappings_only:
         print("loaded form mappings:", ", ".join(load_form_mappings()))
+    elif args.forum_plan_only:
+        print("loaded the forum plan, version", load_forum_plan())
     elif args.service_levels_only:
         print("loaded service levels, version", load_service_levels())
     else:

@@ -6,7 +6,7 @@ adapter on first use; tests build theirs from fakes of these protocols).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from functions.domain.directory.administrators import Administrator
     from functions.domain.directory.models import Centre, Region
     from functions.domain.forums.attendance import Attendance, RoleFigures, SurveyState
+    from functions.domain.forums.invitations import Invitation, Recipient
     from functions.domain.forums.models import Forum, Registration, RegistrationState
+    from functions.domain.forums.plan import ForumPlan
     from functions.domain.forums.survey import SurveyResponse
     from functions.domain.mail.email import OutgoingEmail, RenderedEmail
     from functions.domain.mail.links import MailLinks
@@ -132,6 +134,15 @@ class RegistrationStore(Protocol):
         """The forum's longest-waiting person (read in this unit), or None."""
 
 
+class InvitationStore(Protocol):
+    """A month's forum invitations inside a unit of work (services/forums/invitations.py)."""
+
+    def existing(self, invitation_ids: list[str]) -> set[str]:
+        """Which of these invitations exist (one batched read, in this unit)."""
+
+    def add(self, invitation: Invitation) -> None: ...  # the commit fails if it exists
+
+
 class AttendanceStore(Protocol):
     """Forum attendance inside a unit of work (services/forums/attendance.py)."""
 
@@ -162,6 +173,7 @@ class UnitOfWork(Protocol):
     registrations: RegistrationStore
     attendance: AttendanceStore
     surveys: SurveyStore
+    invitations: InvitationStore
     # 0 on the first run; more when another writer committed first and the work runs again.
     attempt: int
 
@@ -273,6 +285,28 @@ class ForumReader(Protocol):
     def count_survey_responses(self, forum_id: str) -> int: ...  # a count aggregation
 
 
+class ForumPlans(Protocol):
+    def current(self) -> ForumPlan:
+        """The standing forum plan in force (the stored one, else infra/forum_plan.json)."""
+
+    def save(self, plan: ForumPlan) -> ForumPlan: ...
+
+
+class ForumInvitations(Protocol):
+    """A month's invitations outside a unit of work (adapters/firestore/forum_invitations.py)."""
+
+    def get(self, invitation_id: str) -> Invitation | None: ...
+
+    def consenting_parents(self) -> Iterable[Recipient]:
+        """Parents who gave an email and consent on a case, one per case (one query)."""
+
+    def month_record(self, month: str) -> dict | None: ...
+    def mark_queued(self, month: str, batches: int, recipients: int, now: datetime) -> None: ...
+    def save_batches(self, month: str, batches: list[list[Recipient]],
+                     expires_at: datetime) -> list[str]: ...  # fmt: skip
+    def get_batch(self, batch: str) -> tuple[str, list[Recipient]] | None: ...
+
+
 class ServiceLevels(Protocol):
     def current(self) -> ServiceLevelPolicy:
         """The policy in force (kept briefly by each instance)."""
@@ -372,6 +406,8 @@ class Dependencies(Protocol):
     administrators: AdministratorStore
     cases: CaseReader
     forums: ForumReader
+    forum_plan: ForumPlans
+    forum_invitations: ForumInvitations
     service_levels: ServiceLevels
     transactions: Transactions
     form_mappings: FormMappingStore

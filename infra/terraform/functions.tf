@@ -26,6 +26,9 @@ locals {
     send_digests       = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
     send_nudge         = { public = false, memory = "256Mi", timeout = 60, invoker = "tasks" }
     send_digest        = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
+    # Public: administrators call it too, so it verifies the scheduler's token in full itself.
+    setup_monthly_forums = { public = true, memory = "512Mi", timeout = 300, invoker = "scheduler" }
+    invite_to_forums   = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
   }
 
   # Served by `make run` only (dev_mailbox shows captured mail); never deployed.
@@ -104,7 +107,8 @@ locals {
       fileset(local.repo_root, "functions/**"),
       fileset(local.repo_root, "templates/**"),
       # The service-level policy that applies until one is loaded into Firestore.
-      fileset(local.repo_root, "infra/service_levels.json")
+      fileset(local.repo_root, "infra/service_levels.json"),
+      fileset(local.repo_root, "infra/forum_plan.json")
     ) : f if !strcontains(f, "__pycache__") && !endswith(f, ".pyc") && !startswith(f, "functions/devtools/") && !startswith(f, "functions/cli/")
   ])
 }

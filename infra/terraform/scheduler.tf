@@ -11,6 +11,8 @@ locals {
     # Hourly: the job sends the digests of each centre where it is now 07:00-07:59 on one of
     # its working days (its own time zone and public holidays), once per centre and day.
     send-digests = { function = "send_digests", schedule = "0 * * * *" }
+    # The 1st of each month at 06:00 (var.time_zone): next month's forums and invitations.
+    setup-monthly-forums = { function = "setup_monthly_forums", schedule = "0 6 1 * *" }
   }
 
   live_schedules = {

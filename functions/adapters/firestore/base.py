@@ -30,6 +30,11 @@ DIGEST_SUMMARIES = "digest_summaries"
 # The monthly forums: a forum, and each person's registration for it (id: forum + person)
 FORUMS = "forums"
 FORUM_REGISTRATIONS = "forum_registrations"
+# A month's forum invitations: the month's record, the batches of recipients, one invitation
+# per person and month (id: month + address hash), batches and invitations with a TTL
+FORUM_MONTHS = "forum_months"
+FORUM_INVITATION_BATCHES = "forum_invitation_batches"
+FORUM_INVITATIONS = "forum_invitations"
 # Who attended a forum (id: forum + person) and their survey answers (id: the attendee's)
 FORUM_ATTENDANCE = "forum_attendance"
 FORUM_SURVEY_RESPONSES = "forum_survey_responses"

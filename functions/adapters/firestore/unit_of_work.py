@@ -39,6 +39,7 @@ from functions.adapters.firestore.base import (
 )
 from functions.adapters.firestore.digests import summary_id
 from functions.adapters.firestore.forum_attendance import AttendanceStore
+from functions.adapters.firestore.forum_invitations import InvitationStore
 from functions.adapters.firestore.forum_survey import SurveyStore
 from functions.domain.cases.models import Case, CaseEvent
 from functions.domain.cases.references import is_reference
@@ -72,6 +73,7 @@ class _Unit:
         self.forums, self.registrations = _Forums(self), _Registrations(self)
         # Forum attendance and survey responses (adapters/firestore/forum_attendance.py, ...)
         self.attendance, self.surveys = AttendanceStore(self), SurveyStore(self)
+        self.invitations = InvitationStore(self)  # forum invitations (adapters/.../forum_invitations.py)
 
     def read(self, ref) -> dict | None:
         with storage_errors():

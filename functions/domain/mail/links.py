@@ -20,7 +20,9 @@ class MailLinks(NamedTuple):
     case_action_page: str = ""  # URL of case_action: staff act on a case
     case_reply_page: str = ""  # URL of case_reply: a parent answers the centre
     rate_case_page: str = ""  # URL of rate_case: a parent rates a resolution
+    forum_cancel_page: str = ""  # URL of forum_registration: a registrant cancels
     forum_survey_page: str = ""  # URL of forum_survey: an attendee's post-forum survey
+    forums_page: str = ""  # URL of forums: a forum invitation's personal registration link
 
     def for_message(self, message: OutboxMessage) -> dict:
         """status_url and reply_url for the case the message is about; unsubscribe_url for
@@ -51,10 +53,18 @@ class MailLinks(NamedTuple):
             token = self.signer.sign(Purpose.CASE_RATING, message.case_reference, expires=True)
             links["rating_urls"] = [f"{self.rate_case_page}?token={token}&score={score}{lang}"
                                     for score in range(1, 6)]  # fmt: skip
+        if message.data.get("forum_invitation") and message.data.get("month"):
+            # The invitation id, signed now: the outbox keeps no token (see the docstring).
+            token = self.signer.sign(Purpose.FORUM_INVITATION, message.data["forum_invitation"])
+            links["registration_url"] = (f"{self.forums_page}?month={message.data['month']}"
+                                         f"&invite={token}{lang}")  # fmt: skip
         if message.data.get("forum_survey"):
             # The attendee id, signed now: the outbox keeps no token (see the docstring).
             token = self.signer.sign(Purpose.FORUM_SURVEY, message.data["forum_survey"])
             links["survey_url"] = f"{self.forum_survey_page}?token={token}{lang}"
+        if message.data.get("registration_id") and self.forum_cancel_page:
+            token = self.signer.sign(Purpose.FORUM_CANCEL, message.data["registration_id"])
+            links["cancel_url"] = f"{self.forum_cancel_page}?cancel={token}{lang}"
         if message.kind == MessageKind.NOTIFICATION:
             token = unsubscribe_token(message.to, self.signer)
             links["unsubscribe_url"] = f"{self.unsubscribe_page}?token={token}"

@@ -46,6 +46,8 @@ class Purpose(StrEnum):
     # The cancel link in every forum confirmation: the registration id; no expiry (the
     # registration can only be cancelled before its forum ends).
     FORUM_CANCEL = "forum-cancel"
+    # A person's invitation to a month's forums (prefills the form): the invitation id.
+    FORUM_INVITATION = "forum-invitation"
     # A forum attendee's personal survey link: the attendee id; no expiry (the survey closes
     # on its own date). The survey form's CSRF token: a nonce; expires.
     FORUM_SURVEY = "forum-survey"
