@@ -32,6 +32,11 @@ def filters_for(language: str, gettext) -> dict[str, Any]:
         """'25 November 2026, 08:42', in South African time."""
         return _format(moment, "d MMMM y, HH:mm", language)
 
+    def date_time_in(moment: datetime | str | None, zone: str | None = None) -> str:
+        """'Wednesday 5 March 2025, 18:00' in the given zone (a forum's own), South
+        African time when none is given."""
+        return _format(moment, "EEEE d MMMM y, HH:mm", language, zone or TIME_ZONE)
+
     def translate(message: str | tuple[str, dict]) -> str:
         """A message our code wrote (marked with N_ there), in the reader's language, or
         (a message with %(name)s placeholders, their values). Plain text, so autoescaping
@@ -42,10 +47,11 @@ def filters_for(language: str, gettext) -> dict[str, Any]:
         return str(gettext(message)) if message else ""
 
     return {"label": label_filter, "date": date, "datetime": date_time, "nl2br": nl2br,
-            "translate": translate}  # fmt: skip
+            "translate": translate, "datetime_in": date_time_in}  # fmt: skip
 
 
-def _format(moment: datetime | str | None, pattern: str, language: str) -> str:
+def _format(moment: datetime | str | None, pattern: str, language: str,
+            zone: str = TIME_ZONE) -> str:  # fmt: skip
     if moment is None or moment == "":
         return ""
     from zoneinfo import ZoneInfo
@@ -53,7 +59,7 @@ def _format(moment: datetime | str | None, pattern: str, language: str) -> str:
     from babel.dates import format_datetime
 
     when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
-    return format_datetime(when, pattern, tzinfo=ZoneInfo(TIME_ZONE), locale=babel_locale(language))
+    return format_datetime(when, pattern, tzinfo=ZoneInfo(zone), locale=babel_locale(language))
 
 
 def nl2br(value: Any):
