@@ -365,3 +365,22 @@ def forum_invitations_outcome(batch_id: str, invited: int, already: int, no_foru
 def forum_changed(forum_id: str, action: str, administrator_key: str) -> None:
     """An administrator created, edited or cancelled a forum: ids only."""
     _emit("NOTICE", f"forum {action}", forum_id=forum_id, administrator=administrator_key)
+
+
+def forum_registered(forum_id: str, outcome: str, source: str) -> None:
+    _emit("INFO", "forum registration", forum_id=forum_id, outcome=outcome, source=source)
+
+
+def forum_registration_cancelled(forum_id: str, already: bool, promoted: bool) -> None:
+    _emit("INFO", "forum registration cancelled", forum_id=forum_id, already=already,
+          promoted=promoted)  # fmt: skip
+
+
+def forum_reminders_sent(forum_id: str, offset: str, reminded: int, stale: bool) -> None:
+    _emit("INFO", "forum reminders", forum_id=forum_id, offset=offset, reminded=reminded,
+          stale=stale)  # fmt: skip
+
+
+def forum_task_not_queued(handler: str, error: str) -> None:
+    _emit("WARNING", "forum task not queued; the follow-up job queues it again", handler=handler,
+          error=error)  # fmt: skip
