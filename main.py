@@ -39,6 +39,11 @@ _ENTRY_POINTS = {
     # Monthly forums: setup (the scheduler on the 1st, or an administrator) and invitations
     "setup_monthly_forums": "functions.jobs.setup_monthly_forums",
     "invite_to_forums": "functions.tasks.invite_to_forums",
+    # Monthly forums: attendance (an administrator's upload) and the post-forum survey
+    "import_attendance": "functions.http.admin.forum_attendance_import",
+    "forum_survey": "functions.http.parent.forum_survey",
+    "run_forum_followups": "functions.jobs.run_forum_followups",
+    "send_forum_surveys": "functions.tasks.send_forum_surveys",
     # `make run` only (404 unless LOCAL_DEV; its module is not deployed)
     "dev_mailbox": "functions.devtools.dev_mailbox",
 }

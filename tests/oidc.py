@@ -37,6 +37,8 @@ INVOKERS = {
     "send_digest": TASKS_ACCOUNT,
     "setup_monthly_forums": SCHEDULER_ACCOUNT,
     "invite_to_forums": TASKS_ACCOUNT,
+    "run_forum_followups": SCHEDULER_ACCOUNT,
+    "send_forum_surveys": TASKS_ACCOUNT,
 }
 
 

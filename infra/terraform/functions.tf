@@ -29,6 +29,11 @@ locals {
     # Public: administrators call it too, so it verifies the scheduler's token in full itself.
     setup_monthly_forums = { public = true, memory = "512Mi", timeout = 300, invoker = "scheduler" }
     invite_to_forums   = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
+    # Public at the network level: an administrator's Bearer token, verified by the function.
+    import_attendance  = { public = true, memory = "512Mi", timeout = 300 }
+    forum_survey       = { public = true, memory = "256Mi", timeout = 60 }
+    run_forum_followups = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
+    send_forum_surveys = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
   }
 
   # Served by `make run` only (dev_mailbox shows captured mail); never deployed.

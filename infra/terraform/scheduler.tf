@@ -13,6 +13,8 @@ locals {
     send-digests = { function = "send_digests", schedule = "0 * * * *" }
     # The 1st of each month at 06:00 (var.time_zone): next month's forums and invitations.
     setup-monthly-forums = { function = "setup_monthly_forums", schedule = "0 6 1 * *" }
+    # Every 15 minutes: reminders before forums; surveys after them and their reminders.
+    run-forum-followups = { function = "run_forum_followups", schedule = "*/15 * * * *" }
   }
 
   live_schedules = {

@@ -110,8 +110,9 @@ class AttendanceReading:
 
     def _survey_query(self, forum_id: str, state: SurveyState, sent_before: datetime | None):
         ranges = {"survey_sent_at": ("<=", sent_before)} if sent_before else None
-        return query(self._db.collection(FORUM_ATTENDANCE), FORUM_ATTENDANCE,
-                     {"forum_id": forum_id, "survey_state": state.value}, ranges=ranges)  # fmt: skip
+        filters = {"forum_id": forum_id, "survey_state": state.value}
+        collection = self._db.collection(FORUM_ATTENDANCE)
+        return query(collection, FORUM_ATTENDANCE, filters, ranges=ranges)
 
     def attendance_by_role(self, forum_id: str) -> dict[ParticipantRole, RoleFigures]:
         """Each role's registered, attended and no-show figures, counted by aggregation
@@ -128,7 +129,8 @@ class AttendanceReading:
                 "forum_id": forum_id, "role": role.value,
                 "state": RegistrationState.REGISTERED.value}))  # fmt: skip
             figures[role] = RoleFigures(registered=registered, attended=attended,
-                                        attended_registered=came, walk_ins=attended - came)  # fmt: skip
+                                        attended_registered=came,
+                                        walk_ins=attended - came)  # fmt: skip
         return figures
 
     def ended_between(self, start: datetime, end: datetime) -> list[Forum]:

@@ -169,7 +169,8 @@ def arrived(forum_id: str, existing: Attendance | None, arrival: Arrival,
         return Attendance(
             attendee_id=attendee_id(forum_id, key), forum_id=forum_id, attendee_key=key,
             registration_id=registration.registration_id if registration else None,
-            registered=registration is not None and registration.holds_place, name=arrival.name[:NAME_MAX],
+            registered=registration is not None and registration.holds_place,
+            name=arrival.name[:NAME_MAX],
             role=arrival.role, centre_id=arrival.centre_id, language=arrival.language,
             survey_state=SurveyState.DUE if email else SurveyState.NO_EMAIL,
             created_at=now, updated_at=now, **changes,
@@ -195,8 +196,9 @@ class RoleFigures(Record):
         return max(0, self.registered - self.attended_registered)
 
 
-def figures_by_role(registrations: Iterable[Registration],
-                    attendance: Iterable[Attendance]) -> dict[ParticipantRole, RoleFigures]:  # fmt: skip
+def figures_by_role(
+    registrations: Iterable[Registration], attendance: Iterable[Attendance]
+) -> dict[ParticipantRole, RoleFigures]:
     """Each role's figures, computed from the records (the pages; reports count with
     aggregation queries, FirestoreForumReader.attendance_by_role, and get the same)."""
     counts = {role: {"registered": 0, "attended": 0, "attended_registered": 0, "walk_ins": 0}

@@ -26,7 +26,7 @@ from functions.http.answers import json_response
 from functions.http.callers import caller
 
 NAME = "import_attendance"
-_MULTIPART_ROOM = 64 * 1024  # the form's own parts around the file
+MAX_BODY = 5 * 1024 * 1024  # the file (at most MAX_BYTES) and a multipart form's own parts
 _YES = {"1", "true", "yes", "on"}
 
 
@@ -63,7 +63,7 @@ def query_of(args) -> tuple[str, AttendanceSource, bool, ParticipantRole]:
 def uploaded(request: Request) -> bytes:
     """The file: the multipart form's `file`, else the body itself."""
     if request.mimetype == "multipart/form-data":
-        request.max_form_memory_size = MAX_BYTES + _MULTIPART_ROOM
+        request.max_form_memory_size = MAX_BODY
         upload = request.files.get("file")
         data = upload.read(MAX_BYTES + 1) if upload is not None else b""
     else:
@@ -75,7 +75,7 @@ def uploaded(request: Request) -> bytes:
     return data
 
 
-@admin_upload(NAME, max_body=MAX_BYTES + _MULTIPART_ROOM)
+@admin_upload(NAME, max_body=MAX_BODY)
 def import_attendance(request: Request) -> Response:
     from functions.domain.forums.attendance_files import AttendanceFileError
     from functions.services.forums import attendance
