@@ -44,6 +44,10 @@ _ENTRY_POINTS = {
     "forum_survey": "functions.http.parent.forum_survey",
     "run_forum_followups": "functions.jobs.run_forum_followups",
     "send_forum_surveys": "functions.tasks.send_forum_surveys",
+    # Monthly forums: the public list, registration (and its cancel link), reminders
+    "forums": "functions.http.parent.forums",
+    "forum_registration": "functions.http.parent.forum_registration",
+    "send_forum_reminders": "functions.tasks.send_forum_reminders",
     # `make run` only (404 unless LOCAL_DEV; its module is not deployed)
     "dev_mailbox": "functions.devtools.dev_mailbox",
 }

@@ -39,6 +39,7 @@ INVOKERS = {
     "invite_to_forums": TASKS_ACCOUNT,
     "run_forum_followups": SCHEDULER_ACCOUNT,
     "send_forum_surveys": TASKS_ACCOUNT,
+    "send_forum_reminders": TASKS_ACCOUNT,
 }
 
 

@@ -34,6 +34,9 @@ locals {
     forum_survey       = { public = true, memory = "256Mi", timeout = 60 }
     run_forum_followups = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
     send_forum_surveys = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
+    forums             = { public = true, memory = "256Mi", timeout = 60 }
+    forum_registration = { public = true, memory = "256Mi", timeout = 60 }
+    send_forum_reminders = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
   }
 
   # Served by `make run` only (dev_mailbox shows captured mail); never deployed.
