@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from functions.cli import directory, region, triage
+from functions.cli import directory, forums, region, triage
 from functions.cli.output import Output
 from functions.cli.session import Session, check_url, local_url
 
@@ -24,6 +24,7 @@ app = typer.Typer(
 app.add_typer(directory.app, name="directory")
 app.add_typer(triage.app, name="triage")
 app.add_typer(region.app, name="region")
+app.add_typer(forums.app, name="forums")
 
 
 @app.callback()

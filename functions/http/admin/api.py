@@ -27,6 +27,12 @@ OPERATIONS: dict[str, str] = {
     "POST /directory/import": "directory_api:import_directory",
     "GET /directory/template": "directory_api:template",
     "GET /directory/export": "directory_api:export",
+    "GET /forums": "forums_api:list_forums",
+    "GET /forums/show": "forums_api:show_forum",
+    "POST /forums/setup": "forums_api:setup",
+    "POST /forums/create": "forums_api:create",
+    "POST /forums/edit": "forums_api:edit",
+    "POST /forums/cancel": "forums_api:cancel",
 }
 
 
