@@ -316,6 +316,9 @@ class AdministratorStore(Protocol):
     def get(self, email: str) -> Administrator | None:
         """The active administrator of this address, or None."""
 
+    def list(self) -> list[Administrator]:
+        """Everyone on the allow-list (active or not)."""
+
 
 class FormMappingStore(Protocol):
     def get(self, form_id: str) -> FormMapping | None: ...
