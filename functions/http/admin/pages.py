@@ -26,6 +26,8 @@ PAGES = {
     "import": "directory:import_page",
     "template": "directory:template_download",
     "centre": "directory_centre:centre_page",
+    "forum_attendance": "forum_attendance:forum_attendance_page",
+    "forum_roll": "forum_roll:forum_roll_page",
 }
 
 
