@@ -142,7 +142,7 @@ def _save(config: DevConfig, firestore: FirestoreEmulator) -> None:
 def _seed() -> None:
     from functions.devtools.seed import seed_demo_data  # after _export_env: reads settings
 
-    _say(f"Seeded demo data: {seed_demo_data()}")
+    _say(f"Seeded demo data: {seed_demo_data(forums=True)}")
 
 
 def _serve(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmulator) -> None:

@@ -72,10 +72,11 @@ def seed_demo_administrators(regions: list[dict]) -> int:
     return len(listed)
 
 
-def seed_demo_data(path: Path = DEMO_DATA) -> dict[str, int | str]:
+def seed_demo_data(path: Path = DEMO_DATA, forums: bool = False) -> dict[str, int | str]:
     """Write the demo regions, centres, form mappings and service levels (set by id, so
     re-running is safe). A region or centre already there is left as it is: what an
-    administrator imported or edited under `make run` survives the next start."""
+    administrator imported or edited under `make run` survives the next start. `forums`:
+    the demo forums too (seed_forums; `make run` wants them, most tests start without)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     directory = wiring.centre_directory()
     for region in data["regions"]:
@@ -93,7 +94,34 @@ def seed_demo_data(path: Path = DEMO_DATA) -> dict[str, int | str]:
         "forms": len(mappings),
         "service_levels": load_service_levels(),
         "forum_plan": load_forum_plan(),
-    }
+    } | (
+        {"forum_records": seed_forums([c["centre_id"] for c in data["centres"]])} if forums else {}
+    )
+
+
+def seed_forums(centre_ids: list[str]) -> int:
+    """The seed report's March 2025 forums with their registrations, attendance and survey
+    answers (functions/devtools/demo_forums.py), and this month's and the next month's
+    forums from the standing plan, open for registration. No invitation goes out: an
+    administrator's setup of the month sends them (it finds the forums there and invites).
+    Returns how many records were written (0 on a re-run)."""
+    from functions.devtools.demo_forums import seed_demo_forums
+    from functions.domain.forums.plan import forums_for_month, month_of, next_month
+
+    deps, now = wiring.dependencies(), wiring.utc_now()
+    written = seed_demo_forums(wiring.firestore_client(), centre_ids)
+    plan = deps.forum_plan.current()
+    for month in (month_of(now, plan.timezone), next_month(now, plan.timezone)):
+        coming = [forum for forum in forums_for_month(plan, month, now) if forum.starts_at > now]
+
+        def work(uow, coming=coming) -> int:
+            missing = [forum for forum in coming if uow.forums.get(forum.forum_id) is None]
+            for forum in missing:
+                uow.forums.add(forum)
+            return len(missing)
+
+        written += deps.transactions.run(work)[0]
+    return written
 
 
 def main() -> None:
@@ -109,7 +137,7 @@ def main() -> None:
     elif args.service_levels_only:
         print("loaded service levels, version", load_service_levels())
     else:
-        print("seeded:", seed_demo_data())
+        print("seeded:", seed_demo_data(forums=True))
 
 
 if __name__ == "__main__":

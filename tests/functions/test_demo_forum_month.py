@@ -1,0 +1,43 @@
+"""`make run`'s demo forums: the seed report's March 2025 month, figure for figure, and the
+coming month open for registration; seeding again writes nothing."""
+
+from __future__ import annotations
+
+from functions import wiring
+from functions.devtools.seed import seed_forums
+from functions.domain.forums.plan import month_of, next_month
+from functions.domain.shared.vocabulary import ParticipantRole
+
+CENTRES = ["sunflower-soweto", "little-stars-tembisa", "fynbos-khayelitsha",
+           "protea-mitchells-plain", "ubuntu-umlazi"]  # fmt: skip
+
+
+def test_the_seed_reports_month_is_there_with_its_figures(project):
+    assert seed_forums(CENTRES) > 0
+    forums = wiring.forum_reader().in_month("2025-03")
+    assert [(f.starts_at.day, f.format.value) for f in forums] == [
+        (5, "zoom_webinar"), (14, "whatsapp_live_audio"), (26, "google_meet_breakouts"),
+    ]  # fmt: skip
+    attended = []
+    for forum in forums:
+        by_role = wiring.forum_reader().attendance_by_role(forum.forum_id)
+        attended.append((by_role[ParticipantRole.PARENT].attended,
+                         by_role[ParticipantRole.STAFF].attended))  # fmt: skip
+    assert attended == [(21, 21), (30, 28), (33, 30)]
+
+    answers = [r for f in forums for r in wiring.forum_reader().survey_responses(f.forum_id)]
+    satisfied = sum(r.satisfaction >= 4 for r in answers)
+    monthly = sum(r.wants_monthly for r in answers)
+    # The report's rounded figures, from the responses themselves.
+    assert round(100 * satisfied / len(answers)) == 91
+    assert round(100 * monthly / len(answers)) == 88
+
+
+def test_the_coming_month_is_open_and_seeding_again_writes_nothing(project):
+    seed_forums(CENTRES)
+    now = wiring.utc_now()
+    zone = "Africa/Johannesburg"
+    coming = wiring.forum_reader().in_month(next_month(now, zone))
+    assert coming and all(f.open_for_registration(now) and f.places_left > 0 for f in coming)
+    assert all(f.starts_at > now for f in wiring.forum_reader().in_month(month_of(now, zone)))
+    assert seed_forums(CENTRES) == 0
