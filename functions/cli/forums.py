@@ -124,3 +124,9 @@ def cancel(
         session.output.data(answer)
         return
     session.output.line(f"Cancelled {answer['forum_id']}: {answer['title']}.")
+
+
+# Attendance (helper A's command, in its own module): ecd forums import-attendance FILE ...
+from functions.cli.forum_attendance import import_attendance  # noqa: E402
+
+app.command("import-attendance")(import_attendance)
