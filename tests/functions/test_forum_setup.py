@@ -156,10 +156,11 @@ def test_two_setups_at_once_create_each_forum_once(client_for, tasks, project, m
 
 
 def test_invitations_go_once_per_person_and_a_retried_batch_sends_nothing_new(
-    client_for, tasks, at_now
+    client_for, tasks, at_now, monkeypatch
 ):
-    parent_case(client_for, "mother@example.org", "zu")
-    parent_case(client_for, "Mother@Example.org")  # her second case: invited once
+    parent_case(client_for, "mother@example.org", "af")
+    monkeypatch.setattr(wiring, "utc_now", lambda: NOW.replace(minute=5))
+    parent_case(client_for, "Mother@Example.org", "zu")  # her second case: once, its language
     parent_case(client_for, "lerato@sunflower.example.org")  # staff and parent: once
     parent_case(client_for, None)  # no email: not invited
     parent_case(client_for, "quitter@example.org")

@@ -11,7 +11,7 @@ each person's invitation, and the query that finds the parents to invite.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from functions.adapters.firestore.base import (
     CASES,
@@ -29,7 +29,7 @@ from functions.domain.shared.vocabulary import Language, ParticipantRole, Report
 
 # What the parents' query reads of a case (a projection: never the parent's words).
 REPORTER_FIELDS = ["reporter.name", "reporter.email", "reporter.role",
-                   "reporter.preferred_language", "centre_id"]  # fmt: skip
+                   "reporter.preferred_language", "centre_id", "created_at"]  # fmt: skip
 _PARENTS = {ReporterRole.PARENT.value, ReporterRole.GUARDIAN.value}
 _PER_COMMIT = 50  # batch documents a commit (each up to ~60 KB: well within 10 MiB)
 
@@ -44,10 +44,13 @@ class FirestoreForumInvitations(FirestoreAdapter):
 
     def consenting_parents(self) -> Iterator[Recipient]:
         """Every parent or guardian who gave consent and an email on a case (one projected
-        query on consent.given: a single-field index); one per case (dedupe is the caller's)."""
+        query on consent.given: a single-field index); one per case, the newest first (the
+        caller keeps a person's first: their latest language and centre)."""
         found = query(self._db.collection(CASES), CASES, {"consent.given": True})
         with storage_errors():
             docs = list(found.select(REPORTER_FIELDS).stream(**self._t))
+        oldest = datetime.min.replace(tzinfo=UTC)
+        docs.sort(key=lambda doc: (doc.to_dict() or {}).get("created_at") or oldest, reverse=True)
         for doc in docs:
             data = doc.to_dict() or {}
             reporter = data.get("reporter") or {}
