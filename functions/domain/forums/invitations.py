@@ -110,6 +110,7 @@ def invitation(person: Recipient, month: str, forums: Sequence[Forum], now: date
         message_id=new_message_id(), template=TEMPLATE, to=person.email,
         data={"network_name": network_name, "name": person.name, "month": month,
               "role": person.role.value, "forum_invitation": invitation_id(month, person.email),
+              "forum_title": forums[0].title,  # the subject names the first (and how many more)
               "forums": [forum_data(forum) for forum in forums]},
         language=person.language.value, kind=MessageKind.NOTIFICATION,
         created_at=now, updated_at=now,
