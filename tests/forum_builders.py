@@ -21,7 +21,7 @@ def forum(**overrides) -> Forum:
         forum_id=f"forum-{uuid.uuid4().hex[:10]}", month=starts_at.strftime("%Y-%m"),
         title="Parents and staff forum", format="zoom_webinar", starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=90), timezone="Africa/Johannesburg",
-        capacity=10, topics=["rights_of_parents_and_children", "staff_training_needs"],
+        capacity=10, topics=["parent_and_child_rights", "staff_training_needs"],
         audiences=["parents", "staff", "community_leaders"],
         joining=JoiningDetails(url="https://zoom.example.org/j/123", meeting_id="123 456",
                                passcode="forum1"),
@@ -32,7 +32,7 @@ def forum(**overrides) -> Forum:
 
 
 def breakout_forum(**overrides) -> Forum:
-    rooms = [BreakoutRoom(room_id="a", name="Rights", topic="rights_of_parents_and_children"),
+    rooms = [BreakoutRoom(room_id="a", name="Rights", topic="parent_and_child_rights"),
              BreakoutRoom(room_id="b", name="Training", topic="staff_training_needs")]  # fmt: skip
     return forum(format="google_meet_breakouts", breakout_rooms=rooms, **overrides)
 

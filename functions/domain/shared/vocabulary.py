@@ -146,7 +146,7 @@ class ForumFormat(StrEnum):
 class ForumTopic(StrEnum):
     """The programme's discussion topics (the March 2025 forums covered all six)."""
 
-    RIGHTS_OF_PARENTS_AND_CHILDREN = "rights_of_parents_and_children"
+    RIGHTS_OF_PARENTS_AND_CHILDREN = "parent_and_child_rights"
     COMPLAINTS_AND_COMMUNICATION_DELAYS = "complaints_and_communication_delays"
     FEEDBACK_TOOLS_AND_CASE_REPORTING = "feedback_tools_and_case_reporting"
     CHILD_CENTRED_RESPECTFUL_SERVICE = "child_centred_respectful_service"
@@ -263,39 +263,58 @@ LABELS: dict[StrEnum, str] = {
     StaffAction.ASK_PARENT: N_("Ask the parent"),
     ClockChange.PAUSED: N_("The response clock is paused until the parent replies"),
     ClockChange.RESUMED: N_("The response clock runs again"),
-    ForumFormat.ZOOM_WEBINAR: N_("Zoom webinar"),
-    ForumFormat.WHATSAPP_LIVE_AUDIO: N_("WhatsApp with live audio"),
-    ForumFormat.GOOGLE_MEET_BREAKOUTS: N_("Google Meet with breakout rooms"),
-    ForumFormat.IN_PERSON: N_("In person"),
-    ForumTopic.RIGHTS_OF_PARENTS_AND_CHILDREN: N_(
-        "Understanding the rights of parents and children in service delivery"
-    ),
-    ForumTopic.COMPLAINTS_AND_COMMUNICATION_DELAYS: N_(
-        "Common complaints and delays in communication"
-    ),
-    ForumTopic.FEEDBACK_TOOLS_AND_CASE_REPORTING: N_(
-        "Using the feedback tools and digital case reporting"
-    ),
-    ForumTopic.CHILD_CENTRED_RESPECTFUL_SERVICE: N_(
-        "Building a child-centred, respect-based service environment"
-    ),
-    ForumTopic.STAFF_TRAINING_NEEDS: N_(
-        "Staff training needs in emotional intelligence and conflict resolution"
-    ),
-    ForumTopic.COMPLIMENTS_AND_COMPLAINTS: N_(
-        "Recognising and responding to compliments and complaints"
-    ),
-    Audience.PARENTS: N_("Parents"),
-    Audience.STAFF: N_("Centre staff"),
-    Audience.COMMUNITY_LEADERS: N_("Community leaders"),
-    Audience.DISTRICT_OFFICIALS: N_("District education officials"),
-    Audience.SERVICE_PARTNERS: N_("Local service partners"),
-    ParticipantRole.PARENT: N_("Parent or guardian"),
-    ParticipantRole.STAFF: N_("Centre staff member"),
-    ParticipantRole.COMMUNITY_LEADER: N_("Community leader"),
-    ParticipantRole.DISTRICT_OFFICIAL: N_("District education official"),
-    ParticipantRole.SERVICE_PARTNER: N_("Local service partner"),
 }
+
+# The forums' vocabularies reuse words the cases' use ("parent", "staff") for other labels, so
+# their labels are kept by type as well as value: a role is not an audience.
+_FORUM_ENUMS = (ForumFormat, ForumTopic, Audience, ParticipantRole)
+FORUM_LABELS: dict[tuple[type, str], str] = {
+    (type(member), member.value): text
+    for member, text in (
+        (ForumFormat.ZOOM_WEBINAR, N_("Zoom webinar")),
+        (ForumFormat.WHATSAPP_LIVE_AUDIO, N_("WhatsApp with live audio")),
+        (ForumFormat.GOOGLE_MEET_BREAKOUTS, N_("Google Meet with breakout rooms")),
+        (ForumFormat.IN_PERSON, N_("In person")),
+        (
+            ForumTopic.RIGHTS_OF_PARENTS_AND_CHILDREN,
+            N_("Understanding the rights of parents and children in service delivery"),
+        ),
+        (
+            ForumTopic.COMPLAINTS_AND_COMMUNICATION_DELAYS,
+            N_("Common complaints and delays in communication"),
+        ),
+        (
+            ForumTopic.FEEDBACK_TOOLS_AND_CASE_REPORTING,
+            N_("Using the feedback tools and digital case reporting"),
+        ),
+        (
+            ForumTopic.CHILD_CENTRED_RESPECTFUL_SERVICE,
+            N_("Building a child-centred, respect-based service environment"),
+        ),
+        (
+            ForumTopic.STAFF_TRAINING_NEEDS,
+            N_("Staff training needs in emotional intelligence and conflict resolution"),
+        ),
+        (
+            ForumTopic.COMPLIMENTS_AND_COMPLAINTS,
+            N_("Recognising and responding to compliments and complaints"),
+        ),
+        (Audience.PARENTS, N_("Parents")),
+        (Audience.STAFF, N_("Centre staff")),
+        (Audience.COMMUNITY_LEADERS, N_("Community leaders")),
+        (Audience.DISTRICT_OFFICIALS, N_("District education officials")),
+        (Audience.SERVICE_PARTNERS, N_("Local service partners")),
+        (ParticipantRole.PARENT, N_("Parent or guardian")),
+        (ParticipantRole.STAFF, N_("Centre staff member")),
+        (ParticipantRole.COMMUNITY_LEADER, N_("Community leader")),
+        (ParticipantRole.DISTRICT_OFFICIAL, N_("District education official")),
+        (ParticipantRole.SERVICE_PARTNER, N_("Local service partner")),
+    )
+}
+# A plain string ("zoom_webinar" in a mail's data) a case label does not claim: its forum label.
+_FORUM_LABEL_OF_VALUE: dict[str, str] = {}
+for (_, _value), _text in FORUM_LABELS.items():
+    _FORUM_LABEL_OF_VALUE.setdefault(_value, _text)
 
 KIND_HINTS: dict[Kind, str] = {
     Kind.COMPLAINT: N_("Something went wrong and needs fixing"),
@@ -306,13 +325,18 @@ KIND_HINTS: dict[Kind, str] = {
 
 
 def label(value: StrEnum | None) -> str:
-    """The label a person sees for a vocabulary value."""
-    return LABELS.get(value, str(value)) if value is not None else ""
+    """The label a person sees for a vocabulary value (a plain string: the cases' label of
+    that value, as stored records and mail data hold them)."""
+    if value is None:
+        return ""
+    if isinstance(value, _FORUM_ENUMS):
+        return FORUM_LABELS[(type(value), value.value)]
+    return LABELS.get(value) or _FORUM_LABEL_OF_VALUE.get(str(value), str(value))
 
 
 def options(enum: type[StrEnum]) -> list[dict[str, str]]:
     """[{value, label}] for a select or radio group, in declaration order."""
-    return [{"value": member.value, "label": LABELS[member]} for member in enum]
+    return [{"value": member.value, "label": label(member)} for member in enum]
 
 
 def _normalise(text: str) -> str:
@@ -325,7 +349,7 @@ def match_choice(enum: type[StrEnum], given: str | None) -> StrEnum | None:
         return None
     wanted = _normalise(given)
     for member in enum:
-        names = (member.value, member.value.replace("_", " "), LABELS[member])
+        names = (member.value, member.value.replace("_", " "), label(member))
         if wanted in {_normalise(name) for name in names}:
             return member
     return None
