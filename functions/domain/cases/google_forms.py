@@ -1,5 +1,9 @@
 """Reading a Google Form response into case fields through a per-form question mapping.
 
+A mapping has a `purpose`: "case" (the default, everything below), "forum_registration"
+(domain/forums/google_form_answers.py reads those) or "forum_survey". The intake service
+dispatches each response by its mapping's purpose (services/intake/google_form.py HANDLERS).
+
 A response is never refused for what it says: anything that does not match is kept as
 given and the case is flagged for the regional administrator's triage. What is kept is
 bounded: a short answer kept as given is one line of at most GIVEN_TEXT_MAX characters, and a
@@ -10,14 +14,23 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from functions.domain.cases.models import CASE_DESCRIPTION_MAX, GIVEN_TEXT_MAX, Child, Reporter
 from functions.domain.directory.models import Centre
+from functions.domain.shared.consent import FORUM_CONSENT_TEXTS
 from functions.domain.shared.contact import normalise_email, normalise_phone
 from functions.domain.shared.text import clean_text, cut, one_line
+from functions.domain.shared.validation import FieldError
 from functions.domain.shared.vocabulary import (
     AgeGroup,
     Category,
@@ -43,6 +56,27 @@ CaseField = Literal[
     "child.first_name",
     "child.age_group",
 ]
+# What a registration form's questions may feed (domain/forums/google_form_answers.py).
+RegistrationField = Literal[
+    "forum",  # the forum's id (or "Any label (id)"), unless the mapping fixes `forum_id`
+    "name",
+    "role",
+    "centre",
+    "email",
+    "phone",
+    "needs",
+    "topics",
+    "room",
+    "language",
+    "consent",
+]
+FormPurpose = Literal["case", "forum_registration", "forum_survey"]
+# The fields a purpose's questions may feed, checked when a mapping is loaded. A purpose not
+# listed here (forum_survey, until its fields are added) leaves its targets to its handler.
+FIELDS_OF_PURPOSE: dict[str, frozenset[str]] = {
+    "case": frozenset(get_args(CaseField)),
+    "forum_registration": frozenset(get_args(RegistrationField)),
+}
 # Opaque ids, taken as sent (infra/openapi.yaml: 1 to 200 characters, any).
 Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 _YES = {"yes", "y", "true", "ja", "yebo", "ewe", "ee", "urgent"}
@@ -68,6 +102,16 @@ def _rfc3339(value):
     return datetime.fromisoformat(text)
 
 
+class AnswersRefused(Exception):
+    """A purpose's answers cannot be used (a registration with no forum, no way to reach the
+    person, no consent): the problems by the mapping's field names, answered as a 422. A
+    case never raises it: a feedback form's response is kept whatever it says."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__(", ".join(error.field for error in errors))
+        self.errors = errors
+
+
 class FormAnswer(BaseModel):
     model_config = ConfigDict(extra="ignore")
     question: Annotated[str, StringConstraints(max_length=1000)]
@@ -90,13 +134,31 @@ class FormResponse(BaseModel):
 
 
 class FormMapping(BaseModel):
-    """Which question of a form feeds which case field (kept in Firestore, seeded from infra/)."""
+    """Which question of a form feeds which field (kept in Firestore, seeded from infra/):
+    a case's fields for purpose "case" (the default), a registration's for
+    "forum_registration" (the forum fixed by `forum_id` or given by a question mapped to
+    "forum")."""
 
     form_id: Id
     title: str = ""
+    purpose: FormPurpose = "case"
     region_id: str | None = None
     consent_version: str
-    questions: dict[str, CaseField]
+    forum_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    questions: dict[str, str]
+
+    @model_validator(mode="after")
+    def _fields_fit_the_purpose(self) -> FormMapping:
+        allowed = FIELDS_OF_PURPOSE.get(self.purpose)
+        unknown = sorted({f for f in self.questions.values() if allowed and f not in allowed})
+        if unknown:
+            raise ValueError(f"not fields of a {self.purpose} form: {', '.join(unknown)}")
+        if self.purpose == "forum_registration":
+            if self.consent_version not in FORUM_CONSENT_TEXTS:
+                raise ValueError("a registration form's consent_version is a forum consent's")
+            if not self.forum_id and "forum" not in self.questions.values():
+                raise ValueError("a registration form fixes forum_id or asks which forum")
+        return self
 
 
 class Interpretation(BaseModel):

@@ -1,8 +1,21 @@
-"""A Google Form response becomes a case, once, however often Apps Script delivers it."""
+"""A Google Form response does what its form's mapping is for (its `purpose`): a feedback
+form's becomes a case, once, however often Apps Script delivers it; a registration form's
+registers its person for a forum (services/forums/google_form_registration.py).
+
+HANDLERS is the one list of purposes: each names, as "module:function", a handler
+`(response, mapping, deps) -> FormOutcome` that may raise AnswersRefused (a 422 naming the
+fields). Modules are imported on first use, so a purpose costs the other paths nothing.
+Adding a purpose is one line here (and its name in FormMapping.purpose).
+"""
 
 from __future__ import annotations
 
-from functions.domain.cases.google_forms import FormResponse, interpret
+import importlib
+from collections.abc import Callable
+from typing import NamedTuple
+
+from functions import logs
+from functions.domain.cases.google_forms import FormMapping, FormResponse, interpret
 from functions.domain.cases.models import Consent, Triage
 from functions.domain.cases.notifications import new_case_messages
 from functions.domain.cases.opening import open_case
@@ -17,9 +30,49 @@ from functions.services.intake.recording import (
 from functions.services.ports import Dependencies
 
 
-def intake_google_form(response: FormResponse, deps: Dependencies) -> Receipt:
-    """Record the response as a case keyed on (form_id, response_id); never drop it for content."""
+class FormOutcome(NamedTuple):
+    """What a handler answers the script: 201 when `created`, else 200, with this body."""
+
+    created: bool
+    body: dict
+
+
+Handler = Callable[[FormResponse, FormMapping, Dependencies], FormOutcome]
+
+# purpose -> its handler, "module:function" (see the module docstring).
+HANDLERS: dict[str, str] = {
+    "case": f"{__name__}:case_response",
+    "forum_registration": "functions.services.forums.google_form_registration:register_response",
+}
+
+
+def take_response(response: FormResponse, deps: Dependencies) -> FormOutcome:
+    """Hand the response to its form's purpose's handler. Raises UnknownForm when the form
+    has no mapping, or no handler serves its purpose yet (the script keeps it and retries)."""
     mapping = deps.form_mappings.get(response.form_id)
+    if mapping is None or mapping.purpose not in HANDLERS:
+        raise UnknownForm(response.form_id)
+    module, _, function = HANDLERS[mapping.purpose].partition(":")
+    handler: Handler = getattr(importlib.import_module(module), function)
+    return handler(response, mapping, deps)
+
+
+def case_response(response: FormResponse, mapping: FormMapping,
+                  deps: Dependencies) -> FormOutcome:  # fmt: skip
+    """A feedback form's response: its case's reference (201 the first time)."""
+    receipt = intake_google_form(response, deps, mapping)
+    case = receipt.case
+    triage = case.triage.reasons if case.triage else ()
+    logs.case_recorded(
+        case.reference, case.source, case.centre_id, case.urgent, receipt.created, triage
+    )
+    return FormOutcome(receipt.created, {"reference": case.reference})
+
+
+def intake_google_form(response: FormResponse, deps: Dependencies,
+                       mapping: FormMapping | None = None) -> Receipt:  # fmt: skip
+    """Record the response as a case keyed on (form_id, response_id); never drop it for content."""
+    mapping = mapping or deps.form_mappings.get(response.form_id)
     if mapping is None:
         raise UnknownForm(response.form_id)
     reading = interpret(response, mapping, deps.directory.list_centres())
