@@ -174,8 +174,10 @@ def _serve(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmulator
 
 
 # The jobs Cloud Scheduler calls in production (infra/terraform/scheduler.tf), called here
-# on the real clock: the sweep more often than deployed, so lost mail shows up sooner.
-SCHEDULE = {"sweep_outbox": 60, "run_nudges": 15 * 60, "send_digests": 60 * 60}
+# on the real clock: the sweep more often than deployed, so lost mail shows up sooner. Not
+# setup_monthly_forums: the seed opens the coming month, and an administrator sets months up.
+SCHEDULE = {"sweep_outbox": 60, "run_nudges": 15 * 60, "send_digests": 60 * 60,
+            "run_forum_followups": 15 * 60}  # fmt: skip
 
 
 def _start_scheduler(url: str, every: int) -> None:
