@@ -28,6 +28,9 @@ PAGES = {
     "centre": "directory_centre:centre_page",
     "forum_attendance": "forum_attendance:forum_attendance_page",
     "forum_roll": "forum_roll:forum_roll_page",
+    "forums": "forum_pages:forums_page",
+    "forum_new": "forum_pages:forum_new_page",
+    "forum": "forum_detail:forum_page",
 }
 
 
