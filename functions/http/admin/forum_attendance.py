@@ -14,11 +14,13 @@ from functions import logs, wiring
 from functions.domain.forums.attendance import AttendanceSource, figures_by_role
 from functions.domain.forums.attendance_files import AttendanceFileError
 from functions.domain.forums.attendance_text import MAX_BYTES
+from functions.domain.forums.models import Forum
 from functions.domain.shared.vocabulary import ParticipantRole
 from functions.http.admin.forum_attendance_import import walk_in_note
+from functions.http.admin.forums_view import may_change, sees
 from functions.http.admin.session import admin_view, check_csrf
 from functions.http.callers import caller
-from functions.http.pages import not_found_page
+from functions.http.pages import error_page, not_found_page
 from functions.services.forums import attendance as importing
 from functions.services.forums.errors import ForumClosed
 
@@ -31,10 +33,28 @@ def forum_figures(forum_id: str) -> tuple[list, dict]:
     return people, figures_by_role(registrations, people)
 
 
+def forum_in_scope(request: Request, page: str) -> tuple[Forum | None, Response | None]:
+    """(the forum of ?id=, None) when the caller sees it, and on a POST may change it; else
+    (None, the refusal): 404 for a forum of another region (its people are not theirs to
+    read), 403 for a posted change to one they see but do not run (the network's)."""
+    administrator = caller(request)
+    forum = wiring.dependencies().forums.get(request.args.get("id", "")[:200])
+    if forum is None or not sees(administrator, forum):
+        if forum is not None:
+            logs.admin_refused(page, 404, "out_of_scope", administrator.key)
+        return None, not_found_page()
+    if request.method == "POST" and not may_change(administrator, forum.region_id):
+        logs.admin_refused(page, 403, "out_of_scope", administrator.key)
+        return None, error_page(403, "Not yours to change", "This forum is the network's (or "
+                                "another region's): its administrators record its "
+                                "attendance.")  # fmt: skip
+    return forum, None
+
+
 def forum_attendance_page(request: Request) -> Response:
-    forum = wiring.dependencies().forums.get(request.args.get("id", ""))
-    if forum is None:
-        return not_found_page()
+    forum, refused = forum_in_scope(request, "forum_attendance")
+    if refused is not None:
+        return refused
     done, problem, status = None, None, 200
     if request.method == "POST":
         if (refused := check_csrf(request)) is not None:

@@ -22,6 +22,7 @@ from functions.domain.forums.attendance_text import MAX_BYTES
 from functions.domain.shared.validation import FieldError
 from functions.domain.shared.vocabulary import ParticipantRole
 from functions.entrypoints import Refused, admin_upload
+from functions.http.admin.forums_view import may_change, sees
 from functions.http.answers import json_response
 from functions.http.callers import caller
 
@@ -75,6 +76,21 @@ def uploaded(request: Request) -> bytes:
     return data
 
 
+def _in_scope(forum_id: str, administrator) -> None:
+    """Refused(404) for a forum the caller does not see (another region's: its people are not
+    theirs), Refused(403) for one they see but do not run (the network's, for a region's
+    administrator), as admin_api's forum operations answer."""
+    forum = wiring.dependencies().forums.get(forum_id)
+    if forum is None or not sees(administrator, forum):
+        if forum is not None:
+            logs.admin_refused(NAME, 404, "out_of_scope", administrator.key)
+        raise Refused(404, [FieldError("forum", "No forum has this id")])
+    if not may_change(administrator, forum.region_id):
+        logs.admin_refused(NAME, 403, "out_of_scope", administrator.key)
+        message = "That forum is the network's (or another region's): its administrators record"
+        raise Refused(403, [FieldError("forum", f"{message} its attendance")])
+
+
 @admin_upload(NAME, max_body=MAX_BODY)
 def import_attendance(request: Request) -> Response:
     from functions.domain.forums.attendance_files import AttendanceFileError
@@ -84,6 +100,7 @@ def import_attendance(request: Request) -> Response:
     forum_id, source, dry_run, role = query_of(request.args)
     data = uploaded(request)
     administrator = caller(request)
+    _in_scope(forum_id, administrator)
     try:
         done = attendance.import_attendance(wiring.dependencies(), forum_id, source, data,
                                             role, dry_run)  # fmt: skip

@@ -16,10 +16,9 @@ from functions import logs, wiring
 from functions.domain.shared.contact import normalise_email, normalise_phone
 from functions.domain.shared.text import one_line
 from functions.domain.shared.vocabulary import ParticipantRole
-from functions.http.admin.forum_attendance import forum_figures
+from functions.http.admin.forum_attendance import forum_figures, forum_in_scope
 from functions.http.admin.session import admin_view, check_csrf
 from functions.http.callers import caller
-from functions.http.pages import not_found_page
 from functions.services.forums import attendance_roll as rolls
 from functions.services.forums.errors import ForumClosed
 
@@ -41,9 +40,9 @@ def _joined(forum, text: str) -> datetime | None:
 
 def forum_roll_page(request: Request) -> Response:
     deps = wiring.dependencies()
-    forum = deps.forums.get(request.args.get("id", ""))
-    if forum is None:
-        return not_found_page()
+    forum, refused = forum_in_scope(request, "forum_roll")
+    if refused is not None:
+        return refused
     errors = []
     if request.method == "POST":
         if (refused := check_csrf(request)) is not None:
