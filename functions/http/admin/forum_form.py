@@ -65,8 +65,9 @@ def read(form) -> dict:
         name = text(f"room_name_{index}")
         if f"room_name_{index}" not in form:
             break
-        rooms.append({"room_id": text(f"room_id_{index}", 40), "name": name,
-                      "topic": text(f"room_topic_{index}", 100)})  # fmt: skip
+        if name.strip():  # a blank row is no room (and is not shown again)
+            rooms.append({"room_id": text(f"room_id_{index}", 40), "name": name,
+                          "topic": text(f"room_topic_{index}", 100)})  # fmt: skip
     return {
         "title": text("title", 1000), "format": text("format", 50), "date": text("date", 20),
         "start": text("start", 10), "end": text("end", 10), "timezone": text("timezone", 80),
