@@ -48,6 +48,7 @@ _ENTRY_POINTS = {
     "forums": "functions.http.parent.forums",
     "forum_registration": "functions.http.parent.forum_registration",
     "send_forum_reminders": "functions.tasks.send_forum_reminders",
+    "tell_forum_change": "functions.tasks.tell_forum_change",
     # `make run` only (404 unless LOCAL_DEV; its module is not deployed)
     "dev_mailbox": "functions.devtools.dev_mailbox",
 }

@@ -381,6 +381,12 @@ def forum_reminders_sent(forum_id: str, offset: str, reminded: int, stale: bool)
           stale=stale)  # fmt: skip
 
 
+def forum_change_told(forum_id: str, sequence: int, promoted: int, changed: int,
+                      stale: bool) -> None:  # fmt: skip
+    _emit("INFO", "forum change told", forum_id=forum_id, sequence=sequence, promoted=promoted,
+          changed=changed, stale=stale)  # fmt: skip
+
+
 def forum_task_not_queued(handler: str, error: str) -> None:
     _emit("WARNING", "forum task not queued; the follow-up job queues it again", handler=handler,
           error=error)  # fmt: skip

@@ -40,6 +40,7 @@ INVOKERS = {
     "run_forum_followups": SCHEDULER_ACCOUNT,
     "send_forum_surveys": TASKS_ACCOUNT,
     "send_forum_reminders": TASKS_ACCOUNT,
+    "tell_forum_change": TASKS_ACCOUNT,
 }
 
 

@@ -37,6 +37,7 @@ locals {
     forums             = { public = true, memory = "256Mi", timeout = 60 }
     forum_registration = { public = true, memory = "256Mi", timeout = 60 }
     send_forum_reminders = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
+    tell_forum_change  = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
   }
 
   # Served by `make run` only (dev_mailbox shows captured mail); never deployed.

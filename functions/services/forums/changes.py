@@ -2,8 +2,9 @@
 
 The forum is changed in one unit of work (with the promotions a larger capacity allows);
 then every registrant whose calendar shows the change is told in batches, each person once
-per change (telling.py). A moved start queues the reminders for the new time; the old ones
-find the time changed and send nothing.
+per change (telling.py). The telling is durable: a task queued before the commit finishes it
+after a crash (change_notices.py). A moved start queues the reminders for the new time; the
+old ones find the time changed and send nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functions.domain.forums import capacity
 from functions.domain.forums.changes import ForumChanges
 from functions.domain.forums.models import Forum, ForumStatus, RegistrationState
 from functions.domain.forums.registration_mail import Moment
+from functions.services.forums.change_notices import notice_task, tell_change
 from functions.services.forums.errors import ForumClosed, ForumNotFound
 from functions.services.forums.mailing import commit
 from functions.services.forums.reminders import queue_forum_reminders, withdraw_reminders
@@ -64,21 +66,20 @@ def change_forum(deps: Dependencies, forum_id: str, changes: ForumChanges,
             forum, person = capacity.promote(forum, current, now)
             uow.registrations.save(person)
             promoted.append(person)
+        if shown or promoted:
+            # Before the commit: should we crash after it, the task tells people. A queue
+            # that cannot take it raises QueueUnavailable: nothing is committed (503).
+            deps.queue.enqueue(notice_task(forum, now, shown))
         uow.forums.save(forum)
         return forum, shown, promoted
 
     forum, shown, promoted = commit(deps, work)
-    if promoted:
-        tell_registrants(deps, forum, promoted, Moment.PROMOTED,
-                         f"promoted:{forum_id}:{forum.sequence}", now)  # fmt: skip
-    if shown:
-        registered = deps.forums.registrations(forum_id, RegistrationState.REGISTERED)
-        told = {p.registration_id for p in promoted}
-        tell_registrants(deps, forum, [r for r in registered if r.registration_id not in told],
-                         Moment.CHANGED, f"changed:{forum_id}:{forum.sequence}", now)  # fmt: skip
     if before is not None and before.starts_at != forum.starts_at:
         withdraw_reminders(deps, before)
-    queue_forum_reminders(deps, forum, now)
+    if shown or promoted:
+        tell_change(deps, forum_id, forum.sequence, now, shown, now)
+    else:
+        queue_forum_reminders(deps, forum, now)
     return forum
 
 
