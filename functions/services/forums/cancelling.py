@@ -61,7 +61,11 @@ def cancel_registration(deps: Dependencies, registration_id: str, now: datetime)
             "state": RegistrationState.CANCELLED, "waitlist_position": None,
             "sequence": registration.sequence + 1, "cancelled_at": now, "updated_at": now,
         })  # fmt: skip
-        promoted = uow.registrations.first_waitlisted(forum.forum_id) if held else None
+        # A place freed is one to give only while the forum has one left: a capacity cut
+        # below the places taken leaves everyone holding theirs, and the next in line waits
+        # until the count is back under the capacity.
+        free = held and forum.places_left > 0
+        promoted = uow.registrations.first_waitlisted(forum.forum_id) if free else None
         if promoted is not None:
             forum, promoted = capacity.promote(forum, promoted, now)
             uow.registrations.save(promoted)
