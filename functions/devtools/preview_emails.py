@@ -54,6 +54,38 @@ VARIANTS: dict[str, dict[str, dict]] = {
     },
 }
 
+# A registrant's calendar invitation as the outbox keeps it (domain/forums/calendar_data.py);
+# the mail itself only says whether one is attached.
+_CALENDAR = {
+    "uid": "5b1e8f0c2a7d4e6f9a3b1c0d@feedback.example.org", "sequence": 0, "method": "REQUEST",
+    "summary": "Parents and staff forum (Zoom)", "description": "Our monthly forum.",
+    "starts_at": "2026-12-03T16:00:00+00:00", "ends_at": "2026-12-03T17:30:00+00:00",
+    "timezone": "Africa/Johannesburg", "location": None, "url": None,
+    "organizer_name": "SayPro ECD Network", "attendee_email": "ayanda@example.org",
+    "attendee_name": "Ayanda", "status": "CONFIRMED",
+}  # fmt: skip
+_JOINING = ["Join: https://zoom.example.org/j/81234567890", "Meeting ID: 812 3456 7890",
+            "Passcode: forum1"]  # fmt: skip
+_CANCELLED_CALENDAR = _CALENDAR | {"sequence": 1, "method": "CANCEL", "status": "CANCELLED"}
+VARIANTS["forum_registration"] = {
+    "registered-with-calendar": {"calendar": _CALENDAR, "room": "Rights of parents and children",
+                                 "format": "google_meet_breakouts",
+                                 "forum_title": "Parents and staff forum (Google Meet)"},
+    "waitlisted": {"moment": "waitlisted", "waitlist_position": 3},
+    "promoted": {"moment": "promoted", "calendar": _CALENDAR | {"sequence": 1}},
+    "cancelled": {"moment": "cancelled", "calendar": _CANCELLED_CALENDAR},
+    "forum-changed": {"moment": "changed", "starts_at": "2026-12-03T17:00:00+00:00",
+                      "ends_at": "2026-12-03T18:30:00+00:00",
+                      "calendar": _CALENDAR | {"sequence": 1}},
+    "forum-cancelled": {"moment": "forum_cancelled", "calendar": _CANCELLED_CALENDAR},
+    "reminder-24h": {"moment": "reminder", "offset": "24h", "joining": _JOINING,
+                     "calendar": _CALENDAR | {"location": _JOINING[0]}},
+    "reminder-1h": {"moment": "reminder", "offset": "1h", "joining": _JOINING},
+}  # fmt: skip
+VARIANTS["forum_capacity_alert"] = {
+    "full": {"percent": 100, "places_taken": 100, "waitlisted": 7},
+}
+
 
 @dataclass(frozen=True)
 class Preview:
