@@ -22,6 +22,7 @@ from functions import logs, wiring
 from functions.domain.forums.changes import ForumChanges
 from functions.domain.forums.models import MONTH_PATTERN
 from functions.domain.shared.validation import FieldError
+from functions.domain.shared.vocabulary import ForumFormat
 from functions.entrypoints import validated
 from functions.http.admin.forums_view import forum_json, may_change, sees
 from functions.http.answers import json_errors, json_response, try_later_headers
@@ -121,12 +122,14 @@ def edit(request: Request, body) -> Response:
     from functions.services.forums.changes import change_forum
 
     asked = validated(EditBody, body)
-    return _change(
-        request,
-        asked.forum_id,
-        "edited",
-        lambda deps, now: change_forum(deps, asked.forum_id, asked.changes, now),
-    )
+
+    def call(deps, now):
+        forum = deps.forums.get(asked.forum_id)
+        if asked.changes.breakout_rooms and forum.format != ForumFormat.GOOGLE_MEET_BREAKOUTS:
+            raise ValueError("only a breakout forum has breakout rooms")  # as ForumDraft says
+        return change_forum(deps, asked.forum_id, asked.changes, now)
+
+    return _change(request, asked.forum_id, "edited", call)
 
 
 def cancel(request: Request, body) -> Response:
