@@ -86,3 +86,33 @@ def test_a_task_with_a_wrong_payload_is_4xx(client_for, name, payload):
 def test_jobs_and_tasks_without_a_token_are_401(client_for, name):
     answer = client_for(name, signed=False).post("/", json={})
     assert answer.status_code in (401, 403), name
+
+
+def test_editing_a_cancelled_forum_is_409(api):
+    forum = api("POST", "/forums/create", json=DRAFT).get_json()
+    assert api("POST", "/forums/cancel", json={"forum_id": forum["forum_id"]}).status_code == 200
+    answer = api("POST", "/forums/edit", json={"forum_id": forum["forum_id"],
+                                               "changes": {"capacity": 3}})  # fmt: skip
+    assert answer.status_code == 409
+    shown = api("GET", f"/forums/show?id={forum['forum_id']}").get_json()
+    assert shown["capacity"] == 40 and shown["status"] == "cancelled"
+
+
+def test_a_queue_outage_while_editing_or_cancelling_is_503_and_says_try_again(api, tasks):
+    from functions.domain.forums.models import RegistrationState
+    from functions.services.forums.registering import register
+    from tests.forum_builders import form
+
+    forum = api("POST", "/forums/create", json=DRAFT | {"audiences": ["parents"]}).get_json()
+    register(wiring.dependencies(), form(forum["forum_id"]), "web_form", NOW)
+    tasks.unavailable = True
+    edit = api("POST", "/forums/edit", json={"forum_id": forum["forum_id"],
+                                             "changes": {"title": "Moved"}})  # fmt: skip
+    assert edit.status_code == 503 and "Retry-After" in edit.headers
+    cancel = api("POST", "/forums/cancel", json={"forum_id": forum["forum_id"]})
+    assert cancel.status_code in (200, 503), cancel.status_code
+    tasks.unavailable = False
+    again = api("POST", "/forums/cancel", json={"forum_id": forum["forum_id"]})
+    assert again.status_code == 200
+    (person,) = wiring.dependencies().forums.registrations(forum["forum_id"])
+    assert person.state == RegistrationState.CANCELLED

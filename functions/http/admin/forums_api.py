@@ -153,10 +153,19 @@ def _change(request: Request, forum_id: str, action: str, call) -> Response:
     if not may_change(administrator, forum.region_id):
         return _refuse(403, "forum_id", "That forum is the network's (or another region's): "
                        "not yours to change", "out_of_scope", request)  # fmt: skip
+    from functions.services.forums.errors import ForumClosed
+
     try:
         changed = call(deps, deps.clock())
     except ValueError as problem:  # the change does not fit the forum (R's service says why)
         logs.input_rejected(NAME, 422, ["changes"])
         return json_errors(422, [FieldError("changes", str(problem)[:300])])
+    except ForumClosed:
+        return _refuse(409, "forum_id", "This forum was cancelled: it cannot be changed",
+                       "forum_cancelled", request)  # fmt: skip
+    except QueueUnavailable:  # nothing committed, or the telling resumes: calling again is safe
+        return json_errors(503, [FieldError("queue", "The task queue is briefly unavailable; "
+                                            "try again: nobody is told twice")],
+                           try_later_headers())  # fmt: skip
     logs.forum_changed(forum_id, action, administrator.key)
     return json_response(forum_json(changed))
