@@ -44,12 +44,22 @@ def _scheduler_or_administrator(request: Request) -> Response | None:
 
     settings = get_settings()
     token = callers.bearer(request)
-    if not (token and callers.is_local_token(token)) and _scheduler(token, settings):
+    caller = None if token and callers.is_local_token(token) else _service_account(token)
+    scheduler = (settings.scheduler_invoker_email or "").strip().lower()
+    if (not token and settings.local_dev) or (caller is not None and caller == scheduler):
         return None
-    found = callers.identify_administrator(token, wiring.dependencies())
-    if not isinstance(found, callers.Refusal) and not found.whole_network:
-        found = callers.Refusal(403, "Only an administrator of the whole network sets up "
-                                "the monthly forums")  # fmt: skip
+    if not token:
+        found = callers.Refusal(401, "Send the scheduler's or a network administrator's "
+                                     "Google ID token as Bearer")  # fmt: skip
+    else:
+        found = callers.identify_administrator(token, wiring.dependencies())
+        if not isinstance(found, callers.Refusal) and not found.whole_network:
+            found = callers.Refusal(403, "Only an administrator of the whole network sets "
+                                    "up the monthly forums")  # fmt: skip
+        elif isinstance(found, callers.Refusal) and caller is not None:
+            # A valid Google ID token for this function, of someone else: known, not allowed.
+            found = callers.Refusal(403, "This account may not call this: only the "
+                                    "scheduler or a network administrator")  # fmt: skip
     if isinstance(found, callers.Refusal):
         logs.caller_refused(NAME, found.status, found.message)
         headers = {"WWW-Authenticate": "Bearer"} if found.status == 401 else {}
@@ -58,22 +68,22 @@ def _scheduler_or_administrator(request: Request) -> Response | None:
     return None
 
 
-def _scheduler(token: str | None, settings) -> bool:
-    """Whether the scheduler's account calls, its token verified IN FULL: this function is
-    public (administrators call it too), so Cloud Run has not checked the token, and a token
-    whose signature was "removed" (CLOUD_RUN_INVOKER_CHECK, set for every function) must
-    not pass here. Under LOCAL_DEV, no token stands for the local scheduler."""
+def _service_account(token: str | None) -> str | None:
+    """Who a Google ID token for this function's own URL stands for, its token
+    verified IN FULL (None: no such token). This function is public (administrators call it
+    too), so Cloud Run has not checked the token, and a token whose signature was "removed"
+    (CLOUD_RUN_INVOKER_CHECK, set for every function) must not pass here."""
     if not token:
-        return settings.local_dev
+        return None
     from functions.adapters.google_oidc import verify_service_token
     from functions.services.errors import InvalidToken
 
-    account = (settings.scheduler_invoker_email or "").strip().lower()
     try:
-        email = verify_service_token(token, settings.url_for(NAME), platform_verified=False)
+        email = verify_service_token(token, get_settings().url_for(NAME),
+                                     platform_verified=False)  # fmt: skip
     except InvalidToken:
-        return False
-    return bool(account) and email == account
+        return None
+    return (email or "").strip().lower() or None
 
 
 def _body(request: Request) -> SetupBody:
