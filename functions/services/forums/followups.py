@@ -18,7 +18,6 @@ finds them sent and skips them.
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
@@ -85,16 +84,10 @@ def run_followups(deps: Dependencies, now: datetime | None = None) -> dict:
 
 
 def _registrants_reminders(deps: Dependencies, now: datetime) -> dict:
-    """Helper R's reminders before each forum (functions/services/forums/reminders.py).
-    LEAD: until that module is on main this queues nothing (and says so in the counts)."""
-    if importlib.util.find_spec("functions.services.forums.reminders") is None:
-        return {"reminders_missing": 1}
+    """The reminders before each forum starting within 48 hours (services/forums/reminders.py)."""
     from functions.services.forums.reminders import queue_reminders
 
-    done = queue_reminders(deps, now)
-    if isinstance(done, dict):
-        return {f"reminders_{k}": v for k, v in done.items() if isinstance(v, int | bool)}
-    return {"reminders_queued": done if isinstance(done, int) else 0}
+    return {"reminders_queued": queue_reminders(deps, now)}
 
 
 def send_surveys(deps: Dependencies, forum_id: str, kind: Kind,

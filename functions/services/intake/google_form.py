@@ -43,6 +43,7 @@ Handler = Callable[[FormResponse, FormMapping, Dependencies], FormOutcome]
 HANDLERS: dict[str, str] = {
     "case": f"{__name__}:case_response",
     "forum_registration": "functions.services.forums.google_form_registration:register_response",
+    "forum_survey": "functions.services.forums.survey_google_form:survey_response",
 }
 
 
