@@ -413,3 +413,15 @@ def test_any_bytes_parse_or_are_refused_with_attendance_file_error(data):
     for parse in (parse_zoom, parse_meet):
         with contextlib.suppress(AttendanceFileError):
             parse(data, TZ)
+
+
+@pytest.mark.parametrize("name", ["zoom_webinar_attendee_report.csv", "zoom_participants.csv"])
+def test_a_zoom_report_sent_as_meet_is_refused_not_read_as_meet(name):
+    # Zoom's attendee table has a first name and a join time too.
+    with pytest.raises(AttendanceFileError):
+        parse_meet((FIXTURES / name).read_bytes(), "Africa/Johannesburg")
+
+
+def test_a_meet_report_sent_as_zoom_is_refused():
+    with pytest.raises(AttendanceFileError):
+        parse_zoom((FIXTURES / "meet_attendance.csv").read_bytes(), "Africa/Johannesburg")

@@ -183,11 +183,20 @@ def parse_meet(
     )
     if header is None:
         raise AttendanceFileError(f"This is not {_MEET_EXPECTED}")
+    if _zoom_sections(found) or any(header_key(c) in _ZOOM_ONLY for c in header.cells):
+        # Zoom's attendee table has a first name and a join time too: it is not Meet's.
+        raise AttendanceFileError("This is a Zoom report, not Google Meet's: import it as zoom")
     tables = [(None, header, found[found.index(header) + 1 :])]
     reader = RowReader(zone, _samples(tables, _MEET), forum_start, forum_end)
     at = columns(header, _MEET)
     visits = [reader.visit(record, at, None) for record in tables[0][2]]
     return _parsed(MEET, visits, reader, forum_start, 0)
+
+
+# Columns only Zoom's exports have (header_key form: lower case, spaces single).
+_ZOOM_ONLY = frozenset({"user name (original name)", "name (original name)", "join time",
+                        "leave time", "time in session (minutes)", "duration (minutes)",
+                        "is guest", "approval status"})  # fmt: skip
 
 
 def _zone(tz: str) -> ZoneInfo:
