@@ -116,3 +116,19 @@ def test_a_queue_outage_while_editing_or_cancelling_is_503_and_says_try_again(ap
     assert again.status_code == 200
     (person,) = wiring.dependencies().forums.registrations(forum["forum_id"])
     assert person.state == RegistrationState.CANCELLED
+
+
+@pytest.mark.parametrize("body", [
+    b'{"month": "2027-13"}', b'{"month": "0000-01"}', b'{"month": "2027-1"}',
+    b'{"month": "2029-12"}', b'{"month": "2026-11-01"}',
+    b'{"month": "\\u0662\\u0660\\u0662\\u0666-\\u0661\\u0662"}', b'["2026-12"]', b'"2026-12"',
+    b'{"month": ["2026-12"]}', b'{"month": "2026-12", "x": 1}', b'{"month": "\\ud800"}',
+    b"[" * 100_000, b'{"month": "' + b"9" * 60_000 + b'"}', b"\xff\xfe", b"null",
+])  # fmt: skip
+def test_setup_refuses_what_is_not_a_coming_month(client_for, project, monkeypatch, body):
+    monkeypatch.setattr(wiring, "utc_now", lambda: NOW)
+    answer = client_for("setup_monthly_forums").post(
+        "/", data=body, content_type="application/json"
+    )
+    assert 400 <= answer.status_code < 500, (body[:40], answer.status_code)
+    assert list(wiring.firestore_client().collection("forums").stream()) == []
