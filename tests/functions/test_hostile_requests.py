@@ -205,8 +205,8 @@ def test_other_methods_are_405_with_allow_and_change_nothing(client_for, name):
      ("case_reply", 64), ("rate_case", 64), ("case_action", 64), ("run_nudges", 8),
      ("send_nudge", 8), ("send_digests", 8), ("send_digest", 8),
      ("setup_monthly_forums", 8), ("invite_to_forums", 8), ("import_attendance", 5120),
-     ("forum_survey", 64), ("run_forum_followups", 8), ("send_forum_surveys", 8), ("forum_registration", 64),
-     ("send_forum_reminders", 8), ("tell_forum_change", 8)],
+     ("forum_survey", 64), ("run_forum_followups", 8), ("send_forum_surveys", 8),
+     ("forum_registration", 64), ("send_forum_reminders", 8), ("tell_forum_change", 8)],
 )  # fmt: skip
 def test_a_body_over_the_limit_is_413_whether_declared_or_streamed(client_for, name, limit):
     client = client_for(name)

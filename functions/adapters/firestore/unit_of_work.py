@@ -73,7 +73,7 @@ class _Unit:
         self.forums, self.registrations = _Forums(self), _Registrations(self)
         # Forum attendance and survey responses (adapters/firestore/forum_attendance.py, ...)
         self.attendance, self.surveys = AttendanceStore(self), SurveyStore(self)
-        self.invitations = InvitationStore(self)  # forum invitations (adapters/.../forum_invitations.py)
+        self.invitations = InvitationStore(self)  # forum invitations (forum_invitations.py)
 
     def read(self, ref) -> dict | None:
         with storage_errors():

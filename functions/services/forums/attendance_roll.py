@@ -72,9 +72,9 @@ def mark_roll(
     for key, entry in entries.items():
         if key not in present:
             continue
-        if entry.attendance and AttendanceSource.ROLL not in entry.attendance.sources:
-            if present[key] is None:
-                continue  # there by the export already; the roll adds only a time it gives
+        by_export_only = entry.attendance and AttendanceSource.ROLL not in entry.attendance.sources
+        if by_export_only and present[key] is None:
+            continue  # there by the export already; the roll adds only a time it gives
         registration, record = entry.registration, entry.attendance
         arrivals.append(Arrival(
             name=entry.name, role=entry.role, registration=registration,
