@@ -164,3 +164,51 @@ def test_no_forum_flow_logs_a_name_email_phone_or_free_text(client_for, clock, c
     assert out.strip()
     for secret in PERSONAL + ["Thandiwe", "thandiwe.mokoena", "Mokoena"]:
         assert secret not in out and secret not in err, secret
+
+
+@pytest.mark.parametrize("csrf", [None, "", "forged", "1.a.b"])
+def test_every_forum_post_without_a_good_csrf_token_changes_nothing(
+    client_for, clock, csrf, google_idp, monkeypatch
+):
+    from tests import oidc
+    from tests.functions.forum_attendance_support import ZOOM
+
+    deps = wiring.dependencies()
+    event = forum()
+    store(deps, event)
+    client = client_for("forum_registration")
+    done = _register(client, event.forum_id)
+    token = {"csrf_token": csrf} if csrf is not None else {}
+    fields = {"name": "Mallory", "role": "parent", "centre_id": "sunflower-soweto",
+              "email": "mallory@example.org", "consent": "yes",
+              "consent_version": "forum-2026-11"}  # fmt: skip
+    assert client.post(f"/?forum={event.forum_id}", data=fields | token).status_code == 403
+    cancel = parse_qs(urlparse(done.headers["Location"]).query)["registered"][0]
+    assert client.post("/", query_string={"cancel": cancel}, data=token).status_code == 403
+    assert [r.state for r in deps.forums.registrations(event.forum_id)] == ["registered"]
+    later = event.ends_at + timedelta(hours=1)
+    monkeypatch.setattr(wiring, "utc_now", lambda: later)
+    bearer = {"Authorization": "Bearer "
+              + google_idp.mint("admin@ecd.example.org", oidc.OAUTH_CLIENT_ID)}  # fmt: skip
+    admin = client_for("admin")
+    roll = admin.post(
+        f"/?page=forum_roll&id={event.forum_id}",
+        headers=bearer,
+        data=token | {"action": "walk_in", "name": "X", "role": "parent"},
+    )
+    upload = admin.post(
+        f"/?page=forum_attendance&id={event.forum_id}",
+        headers=bearer,
+        data=token | {"source": "zoom", "file": (io.BytesIO(ZOOM), "z.csv")},
+    )
+    assert roll.status_code == 403 and upload.status_code == 403
+    assert deps.forums.attendance(event.forum_id) == []
+    import_attendance(deps, event.forum_id, AttendanceSource.ZOOM,
+                      ZOOM.replace(b"thandiwe.mokoena@example.org", EMAIL.encode()))  # fmt: skip
+    key = attendee_id(event.forum_id, participant_key(EMAIL, None))
+    link = f"/?token={quote(survey_token(key, wiring.signer()), safe='')}"
+    survey = client_for("forum_survey")
+    survey.get(link)
+    sent = survey.post(link, data=token | {"satisfaction": "4", "wants_monthly": "yes"})
+    assert sent.status_code == 403
+    assert deps.forums.survey_response(key) is None
