@@ -212,3 +212,23 @@ def test_every_forum_post_without_a_good_csrf_token_changes_nothing(
     sent = survey.post(link, data=token | {"satisfaction": "4", "wants_monthly": "yes"})
     assert sent.status_code == 403
     assert deps.forums.survey_response(key) is None
+
+
+@pytest.mark.parametrize("forum_id", ["a/b", "../x", "__x__", "x" * 2000, ".", "%2F", "\u2028"])
+def test_a_forum_id_that_is_a_path_or_too_long_is_not_found(client_for, clock, forum_id,
+                                                            google_idp):  # fmt: skip
+    from tests import oidc
+
+    registration = client_for("forum_registration")
+    assert registration.get("/", query_string={"forum": forum_id}).status_code == 404
+    assert registration.post("/", query_string={"forum": forum_id}, data={}).status_code == 404
+    bearer = {"Authorization": "Bearer "
+              + google_idp.mint("admin@ecd.example.org", oidc.OAUTH_CLIENT_ID)}  # fmt: skip
+    admin = client_for("admin")
+    for page in ("forum_roll", "forum_attendance"):
+        shown = admin.get("/", query_string={"page": page, "id": forum_id}, headers=bearer)
+        assert shown.status_code == 404, page
+    upload = client_for("import_attendance").post(
+        "/", query_string={"forum": forum_id, "source": "zoom"}, data=b"a,b\r\n", headers=bearer
+    )
+    assert upload.status_code in (400, 404)
