@@ -132,3 +132,22 @@ def test_setup_refuses_what_is_not_a_coming_month(client_for, project, monkeypat
     )
     assert 400 <= answer.status_code < 500, (body[:40], answer.status_code)
     assert list(wiring.firestore_client().collection("forums").stream()) == []
+
+
+def test_an_edit_cannot_move_a_forum_into_the_past(api):
+    created = api("POST", "/forums/create", json=DRAFT).get_json()
+    before = api("GET", f"/forums/show?id={created['forum_id']}").get_json()
+    past = {"starts_at": "2026-11-19T10:00:00+02:00", "ends_at": "2026-11-19T12:00:00+02:00"}
+    answer = api("POST", "/forums/edit", json={"forum_id": created["forum_id"], "changes": past})
+    assert answer.status_code == 422
+    assert api("GET", f"/forums/show?id={created['forum_id']}").get_json() == before
+    # Changing something else of a forum is still fine.
+    title = {"forum_id": created["forum_id"], "changes": {"title": "Partners' forum, v2"}}
+    assert api("POST", "/forums/edit", json=title).status_code == 200
+
+
+def test_a_forum_for_a_region_that_does_not_exist_is_422(api):
+    answer = api("POST", "/forums/create", json=DRAFT | {"region_id": "gautengg"})
+    assert answer.status_code == 422 and "region" in answer.get_data(as_text=True)
+    assert list(wiring.firestore_client().collection("forums").stream()) == []
+    assert api("POST", "/forums/create", json=DRAFT | {"region_id": "gauteng"}).status_code == 201

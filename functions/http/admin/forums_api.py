@@ -109,6 +109,10 @@ def create(request: Request, body) -> Response:
         return _refuse(403, "region_id", "You may create forums for your region only "
                        "(give region_id)", "out_of_scope", request)  # fmt: skip
     deps = wiring.dependencies()
+    if draft.region_id and deps.directory.get_region(draft.region_id) is None:
+        # A typo would make a forum no regional administrator sees, its alerts told to nobody.
+        logs.input_rejected(NAME, 422, ["region_id"])
+        return json_errors(422, [FieldError("region_id", "No such region")])
     try:
         forum = create_forum(deps, draft, deps.clock())
     except ForumInPast as problem:

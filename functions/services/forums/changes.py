@@ -32,6 +32,9 @@ def _changed(forum: Forum, changes: ForumChanges, now: datetime) -> tuple[Forum,
     """The forum with the changes (validated as a whole: it still ends after it starts), and
     whether anything registrants see changed."""
     given = changes.given()
+    moved_to = given.get("starts_at")
+    if moved_to is not None and moved_to != forum.starts_at and moved_to <= now:
+        raise ValueError("A forum moves to a time in the future")  # as a new one starts
     shown = any(getattr(forum, name) != value for name, value in given.items() if name in SHOWN)
     data = forum.model_dump() | given | {"updated_at": now}
     starts = data["starts_at"].astimezone(ZoneInfo(data["timezone"]))
