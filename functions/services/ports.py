@@ -261,6 +261,9 @@ class ForumReader(Protocol):
     def registration(self, registration_id: str) -> Registration | None: ...
 
     # Attendance and the post-forum survey (adapters/firestore/forum_attendance.py, ...).
+    def count_attended(self, forum_id: str) -> int:
+        """How many took part in the forum (a count aggregation)."""
+
     def attendance(self, forum_id: str) -> list[Attendance]:
         """Everyone who attended the forum (one query), by name."""
 

@@ -3,6 +3,8 @@ coming month open for registration; seeding again writes nothing."""
 
 from __future__ import annotations
 
+import re
+
 from functions import wiring
 from functions.devtools.seed import seed_forums
 from functions.domain.forums.plan import month_of, next_month
@@ -41,3 +43,10 @@ def test_the_coming_month_is_open_and_seeding_again_writes_nothing(project):
     assert coming and all(f.open_for_registration(now) and f.places_left > 0 for f in coming)
     assert all(f.starts_at > now for f in wiring.forum_reader().in_month(month_of(now, zone)))
     assert seed_forums(CENTRES) == 0
+
+
+def test_the_public_page_shows_the_past_month_with_how_many_took_part(project, client_for):
+    seed_forums(CENTRES)
+    page = client_for("forums").get("/?month=2025-03").get_data(as_text=True)
+    assert [int(n) for n in re.findall(r"(\d+) people took part", page)] == [42, 58, 63]
+    assert "forum_registration" not in page  # past: nothing to register for

@@ -85,6 +85,11 @@ class AttendanceReading:
         people = [Attendance.model_validate(doc.to_dict()) for doc in docs]
         return sorted(people, key=lambda a: (a.name.casefold(), a.attendee_id))
 
+    def count_attended(self, forum_id: str) -> int:
+        """How many took part in the forum (one count aggregation, no record read)."""
+        return self._count(query(self._db.collection(FORUM_ATTENDANCE), FORUM_ATTENDANCE,
+                                 {"forum_id": forum_id}))  # fmt: skip
+
     def attendees(self, attendee_ids: list[str]) -> dict[str, Attendance]:
         """These records, those that exist (one batched read)."""
         refs = [self._db.collection(FORUM_ATTENDANCE).document(i)

@@ -23,8 +23,8 @@ _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 AHEAD = timedelta(days=120)
 
 
-def forum_view(forum: Forum, now, invite: str | None) -> dict:
-    """What the page shows of one forum."""
+def forum_view(forum: Forum, now, invite: str | None, took_part: int | None = None) -> dict:
+    """What the page shows of one forum (`took_part`: how many came, for one that ended)."""
     ended = now >= forum.ends_at
     link = None
     if not ended and not forum.cancelled:
@@ -32,7 +32,7 @@ def forum_view(forum: Forum, now, invite: str | None) -> dict:
         if invite:
             link += f"&invite={quote(invite, safe='')}"
     return {"forum": forum, "ended": ended, "register_url": link,
-            "places_left": forum.places_left}  # fmt: skip
+            "places_left": forum.places_left, "took_part": took_part}  # fmt: skip
 
 
 @page(NAME, unavailable=N_("We could not load the forums just now. Please try again in a minute."))
@@ -51,6 +51,9 @@ def forums(request: Request) -> Response:
     else:
         found = deps.forums.starting_between(now - timedelta(days=1), now + AHEAD)
         shown = [f for f in found if now < f.ends_at and not f.cancelled]
-    views = [forum_view(f, now, invite) for f in shown]
+    # A month that is over shows how many took part: one count each (a month has a few).
+    views = [forum_view(f, now, invite,
+                        deps.forums.count_attended(f.forum_id) if now >= f.ends_at else None)
+             for f in shown]  # fmt: skip
     return render_page("forums/list.html", month=month, forums=views,
                        invite=invite)  # fmt: skip
