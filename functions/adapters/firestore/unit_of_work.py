@@ -26,24 +26,20 @@ from functions.adapters.firestore.base import (
     CASES,
     DIGEST_SUMMARIES,
     EVENTS,
-    FORUM_REGISTRATIONS,
-    FORUMS,
     INTAKE_KEYS,
     ONCE,
     OUTBOX,
     FirestoreAdapter,
     dump,
-    query,
     storage_errors,
-    valid_id,
 )
 from functions.adapters.firestore.digests import summary_id
 from functions.adapters.firestore.forum_attendance import AttendanceStore
 from functions.adapters.firestore.forum_invitations import InvitationStore
 from functions.adapters.firestore.forum_survey import SurveyStore
+from functions.adapters.firestore.forums import ForumStore, RegistrationStore
 from functions.domain.cases.models import Case, CaseEvent
 from functions.domain.cases.references import is_reference
-from functions.domain.forums.models import Forum, Registration, RegistrationState
 from functions.domain.mail.outbox import OutboxMessage
 from functions.services.errors import StorageUnavailable
 from functions.services.ports import IdempotencyMarker
@@ -70,7 +66,7 @@ class _Unit:
         self.cases, self.markers, self.outbox = _Cases(self), _Markers(self), _Outbox(self)
         self.once = _Once(self)
         self.summaries = _Summaries(self)
-        self.forums, self.registrations = _Forums(self), _Registrations(self)
+        self.forums, self.registrations = ForumStore(self), RegistrationStore(self)
         # Forum attendance and survey responses (adapters/firestore/forum_attendance.py, ...)
         self.attendance, self.surveys = AttendanceStore(self), SurveyStore(self)
         self.invitations = InvitationStore(self)  # forum invitations (forum_invitations.py)
@@ -216,59 +212,6 @@ class _Summaries:
     def add(self, summary, expires_at) -> None:
         ref = self._ref(summary.centre_id, summary.date)
         self._unit.create(ref, dump(summary) | {"expires_at": expires_at})
-
-
-class _Forums:
-    """Forums inside a unit of work; a registration reads and writes its forum's counters."""
-
-    def __init__(self, unit: _Unit):
-        self._unit = unit
-
-    def _ref(self, forum_id: str):
-        return self._unit._db.collection(FORUMS).document(forum_id)
-
-    def get(self, forum_id: str) -> Forum | None:
-        if not valid_id(forum_id):
-            return None
-        data = self._unit.read(self._ref(forum_id))
-        return Forum.model_validate(data) if data else None
-
-    def add(self, forum: Forum) -> None:
-        self._unit.create(self._ref(forum.forum_id), dump(forum))
-
-    def save(self, forum: Forum) -> None:
-        self._unit.update(self._ref(forum.forum_id), dump(forum))
-
-
-class _Registrations:
-    def __init__(self, unit: _Unit):
-        self._unit = unit
-
-    def _ref(self, registration_id: str):
-        return self._unit._db.collection(FORUM_REGISTRATIONS).document(registration_id)
-
-    def get(self, registration_id: str) -> Registration | None:
-        if not valid_id(registration_id):
-            return None
-        data = self._unit.read(self._ref(registration_id))
-        return Registration.model_validate(data) if data else None
-
-    def add(self, registration: Registration) -> None:
-        self._unit.create(self._ref(registration.registration_id), dump(registration))
-
-    def save(self, registration: Registration) -> None:
-        self._unit.update(self._ref(registration.registration_id), dump(registration))
-
-    def first_waitlisted(self, forum_id: str) -> Registration | None:
-        """The forum's longest-waiting person, read in this unit (so that a commit after
-        someone else promoted them is refused). Its caller has read the forum in this unit,
-        and every promotion writes the forum: two promotions cannot both commit."""
-        waiting = query(self._unit._db.collection(FORUM_REGISTRATIONS), FORUM_REGISTRATIONS,
-                        {"forum_id": forum_id, "state": RegistrationState.WAITLISTED.value},
-                        ("waitlist_position",)).limit(1)  # fmt: skip
-        with storage_errors():
-            found = [doc.id for doc in waiting.stream(**self._unit._t)]
-        return self.get(found[0]) if found else None
 
 
 def once_id(key: str) -> str:
