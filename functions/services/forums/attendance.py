@@ -69,12 +69,18 @@ def import_attendance(deps: Dependencies, forum_id: str, source: AttendanceSourc
     parsed = _PARSERS[source](data, forum.timezone, forum_start=forum.starts_at,
                               forum_end=forum.ends_at)  # fmt: skip
     matcher = Matcher(deps, forum_id, walk_in_role)
-    arrivals = [matcher.arrival(row, source) for row in parsed.rows]
+    # A webinar's host is the account that ran it (the organiser), not a participant.
+    hosts = [row for row in parsed.rows if row.role_hint == "host"]
+    rows = [row for row in parsed.rows if row.role_hint != "host"]
+    arrivals = [matcher.arrival(row, source) for row in rows]
     problems = list(parsed.problems) + [
+        f"Row {row.source_row}: the webinar's host (who ran it), not counted as attending"
+        for row in hosts
+    ] + [
         f"Row {row.source_row}: no email or phone, kept by name (no survey can be sent)"
-        for row in parsed.rows
+        for row in rows
         if not (row.email or row.phone)
-    ]
+    ]  # fmt: skip
     by_role: dict[str, dict[str, int]] = defaultdict(lambda: {"attended": 0, "walk_ins": 0})
     for arrival in arrivals:
         by_role[arrival.role.value]["attended"] += 1
