@@ -1,0 +1,1 @@
+"""The regional advisory network: its seeded, explainable selection."""
