@@ -120,7 +120,10 @@ class CentreRank(Record):
     centre_name: str
     cases: int  # received in the month
     resolved_in_time: Rate  # resolved within the service level, of resolved cases
-    satisfied: Rate  # ratings of 4 or 5, of cases rated (percent None below the minimum)
+    rated: int = 0  # cases rated after resolution
+    # Ratings of 4 or 5 of the cases rated; None (withheld) below the minimum of ratings,
+    # where a share would all but name a parent's answer.
+    satisfied: Rate | None = None
 
 
 class Practice(Record):

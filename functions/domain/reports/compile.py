@@ -1,0 +1,173 @@
+"""A forum summary's figures from the rows (no I/O): the forums, their attendance by role,
+their survey responses and the month's cases in the scope.
+
+Attendance by role comes in as RoleFigures per forum, counted by Firestore aggregation
+queries in the service (FirestoreForumReader.attendance_by_role) or from the records by
+`roles_from_records` (tests, the benchmark): both give the same figures. The month's totals
+are the forums' counts summed; every percentage is computed once, from those sums.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from functions.domain.cases.figures import MINIMUM_COUNT
+from functions.domain.cases.models import Case
+from functions.domain.forums.attendance import Attendance, RoleFigures, figures_by_role
+from functions.domain.forums.models import Forum, Registration
+from functions.domain.forums.survey import SATISFIED, SurveyResponse, closes_at
+from functions.domain.reports.centres import best_centres
+from functions.domain.reports.summary import (
+    Figures,
+    ForumFigures,
+    MonthSummary,
+    PainPoint,
+    Practice,
+    Quote,
+    QuoteGroup,
+    Rate,
+    RoleCounts,
+    fingerprint,
+    summary_id,
+)
+from functions.domain.shared.vocabulary import Category, ParticipantRole
+
+RoleTable = Mapping[ParticipantRole, RoleFigures]
+
+
+def roles_from_records(
+    registrations: Iterable[Registration], attendance: Iterable[Attendance]
+) -> dict[ParticipantRole, RoleFigures]:
+    """A forum's figures by role counted from its records (what the aggregations count)."""
+    return figures_by_role(registrations, attendance)
+
+
+def _role_counts(role: ParticipantRole | None, numbers: Iterable[RoleFigures]) -> RoleCounts:
+    numbers = list(numbers)
+    registered = sum(n.registered for n in numbers)
+    attended_registered = sum(n.attended_registered for n in numbers)
+    return RoleCounts(
+        role=role, registered=registered, attended=sum(n.attended for n in numbers),
+        attended_registered=attended_registered, walk_ins=sum(n.walk_ins for n in numbers),
+        no_shows=sum(n.no_shows for n in numbers),
+    )  # fmt: skip
+
+
+def _figures(tables: list[RoleTable], responses: list[SurveyResponse]) -> dict:
+    """The fields of Figures from these forums' role tables and responses."""
+    roles = [_role_counts(role, [t.get(role, RoleFigures()) for t in tables])
+             for role in ParticipantRole]  # fmt: skip
+    total = _role_counts(None, [t.get(role, RoleFigures()) for t in tables
+                                for role in ParticipantRole])  # fmt: skip
+    count = len(responses)
+    ratings = Counter(response.satisfaction for response in responses)
+    return {
+        "roles": roles,
+        "total": total,
+        "respondents": count,
+        "response_rate": Rate(count=count, base=total.attended),
+        "satisfied": Rate(count=sum(r.satisfaction in SATISFIED for r in responses), base=count),
+        "wants_monthly": Rate(count=sum(r.wants_monthly for r in responses), base=count),
+        "ratings": [ratings.get(score, 0) for score in range(1, 6)],
+    }
+
+
+def forum_figures(forum: Forum, roles: RoleTable,
+                  responses: list[SurveyResponse]) -> ForumFigures:  # fmt: skip
+    return ForumFigures(
+        forum_id=forum.forum_id, title=forum.title, starts_at=forum.starts_at,
+        timezone=forum.timezone, format=forum.format, region_id=forum.region_id,
+        cancelled=forum.cancelled, survey_closes_at=closes_at(forum),
+        **_figures([roles], responses),
+    )  # fmt: skip
+
+
+def _pain_points(responses: list[SurveyResponse], cases: list[Case]) -> list[PainPoint]:
+    named = Counter(point for response in responses for point in response.pain_points)
+    in_cases = Counter(case.category for case in cases)
+    order = list(Category)
+    points = [
+        PainPoint(category=category, survey=Rate(count=named[category], base=len(responses)),
+                  cases=in_cases[category])
+        for category in order if named[category] or in_cases[category]
+    ]  # fmt: skip
+    return sorted(points, key=lambda p: (-p.survey.count, -p.cases, order.index(p.category)))
+
+
+def _quote(response: SurveyResponse, text: str, kind: str, names: Mapping[str, str]) -> Quote:
+    named = response.may_quote_name and response.attendee_id in names
+    return Quote(
+        text=text, forum_id=response.forum_id, kind=kind,
+        name=names[response.attendee_id] if named else None,
+        role=response.role if named else None,
+    )  # fmt: skip
+
+
+def _recommendations(responses: list[SurveyResponse], ranking: list[Category],
+                     names: Mapping[str, str]) -> list[QuoteGroup]:  # fmt: skip
+    """Recommendations and comments, each response's under its first pain point in the
+    month's ranking (once, so a text never shows twice), None when it named none."""
+    groups: dict[Category | None, list[Quote]] = defaultdict(list)
+    for response in responses:
+        texts = [(response.recommendations, "recommendation"), (response.comments, "comment")]
+        quotes = [_quote(response, text, kind, names) for text, kind in texts if text]
+        if not quotes:
+            continue
+        mine = [point for point in ranking if point in response.pain_points]
+        groups[mine[0] if mine else None].extend(quotes)
+    order = [*ranking, None]
+    return [QuoteGroup(category=key, quotes=groups[key]) for key in order if groups.get(key)]
+
+
+def _practices(responses: list[SurveyResponse], ranks: Mapping[str, int],
+               centre_names: Mapping[str, str],
+               names: Mapping[str, str]) -> list[Practice]:  # fmt: skip
+    practices = []
+    for response in responses:
+        if not response.promising_practice:
+            continue
+        centre = response.practice_centre_id or response.centre_id
+        practices.append(Practice(
+            quote=_quote(response, response.promising_practice, "practice", names),
+            centre_id=centre, centre_name=centre_names.get(centre) if centre else None,
+            centre_rank=ranks.get(centre) if centre else None,
+        ))  # fmt: skip
+    # Practices at the best-ranked centres first (by rank); the rest as they were answered.
+    return sorted(practices, key=lambda p: p.centre_rank or len(ranks) + 1)
+
+
+def compile_summary(*, month: str, scope: str | None, forums: list[Forum],
+                    roles: Mapping[str, RoleTable], responses: list[SurveyResponse],
+                    cases: list[Case], names: Mapping[str, str], compiled_at: datetime,
+                    centre_names: Mapping[str, str] | None = None, forum_id: str | None = None,
+                    minimum: int = MINIMUM_COUNT, version: int = 1) -> MonthSummary:  # fmt: skip
+    """The summary of these forums (the scope's month, or the one forum `forum_id`).
+
+    `roles`: each forum's RoleFigures by role; `responses`: the forums' survey responses;
+    `cases`: the month's cases in the scope; `names`: attendee id → name, consulted only for
+    respondents who agreed to be quoted by name."""
+    forums = sorted(forums, key=lambda f: (f.starts_at, f.forum_id))
+    by_forum: dict[str, list[SurveyResponse]] = defaultdict(list)
+    for response in sorted(responses, key=lambda r: (r.submitted_at, r.attendee_id)):
+        by_forum[response.forum_id].append(response)
+    ordered = [response for forum in forums for response in by_forum[forum.forum_id]]
+    figures = [forum_figures(f, roles.get(f.forum_id, {}), by_forum[f.forum_id]) for f in forums]
+    totals = Figures(**_figures([roles.get(f.forum_id, {}) for f in forums], ordered))
+    pain_points = _pain_points(ordered, cases)
+    ranking = [point.category for point in pain_points]
+    known = {c.centre_id: c.centre_name for c in cases if c.centre_id} | dict(centre_names or {})
+    ranked, eligible = best_centres(cases, minimum)
+    ranks = {centre.centre_id: centre.rank for centre in ranked}
+    summary = MonthSummary(
+        summary_id=summary_id(month, scope, forum_id), month=month, scope=scope,
+        forum_id=forum_id, forums=figures, totals=totals, pain_points=pain_points,
+        pain_points_other=[_quote(r, r.pain_points_other, "pain_point_other", names)
+                           for r in ordered if r.pain_points_other],
+        cases_total=len(cases), recommendations=_recommendations(ordered, ranking, names),
+        practices=_practices(ordered, ranks, known, names), best_centres=ranked,
+        rank_minimum=minimum, centres_ranked=eligible, version=version,
+        compiled_at=compiled_at,
+    )  # fmt: skip
+    return summary.model_copy(update={"fingerprint": fingerprint(summary)})
