@@ -162,6 +162,7 @@ def mail_setup():
         forum_survey_page=settings.url_for("forum_survey"),
         forums_page=settings.url_for("forums"),
         forum_cancel_page=settings.url_for("forum_registration"),
+        advisory_response_page=settings.url_for("advisory_response"),
     )  # fmt: skip
     retention = timedelta(days=settings.outbox_retention_days)
     return MailSetup(settings.sender(), settings.reply_to(), retention, links)

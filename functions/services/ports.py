@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from functions.domain.mail.outbox import OutboxMessage
     from functions.domain.mail.suppression import SuppressionReason
     from functions.domain.shared.signing import Signer
+    from functions.services.advisory.ports import AdvisoryStore
     from functions.services.forums.ports import (
         AttendanceStore,
         ForumInvitations,
@@ -131,6 +132,7 @@ class UnitOfWork(Protocol):
     attendance: AttendanceStore
     surveys: SurveyStore
     invitations: InvitationStore
+    advisory: AdvisoryStore  # advisory network selections
     # 0 on the first run; more when another writer committed first and the work runs again.
     attempt: int
 

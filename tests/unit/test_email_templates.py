@@ -50,8 +50,10 @@ def test_every_sample_renders_both_parts_cleanly(preview):
     assert email.html.strip() and email.text.strip()
     for part in (email.subject, email.html, email.text):
         assert not any(marker in part for marker in MARKERS)
-        # A case's reference, or for a forum's mail its title, names what the mail is about.
-        assert preview.data.get("reference", preview.data.get("forum_title")) in part
+        # A case's reference, for a forum's mail its title, for the advisory network's its
+        # region names what the mail is about.
+        about = preview.data.get("forum_title", preview.data.get("region_name"))
+        assert preview.data.get("reference", about) in part
     assert email.html.startswith("<!DOCTYPE html>")
     assert '<html lang="en">' in email.html
     assert preview.data["network_name"] in email.html and preview.data["network_name"] in email.text
@@ -125,7 +127,8 @@ def test_a_line_break_reaching_the_subject_is_folded_into_one_line(name, line_en
     """Every character Python's email library or SMTP takes for a line end (str.splitlines,
     CR, LF, NUL): whatever a value holds, the subject stays one header line."""
     value = f"FB-7K3M{line_end}Bcc: victim@example.org"
-    email = render_email(name, sample(name, reference=value, centre_name=value, forum_title=value))
+    email = render_email(name, sample(name, reference=value, centre_name=value, forum_title=value,
+                                      region_name=value))  # fmt: skip
     assert "FB-7K3M Bcc: victim@example.org" in email.subject
     assert len(email.subject.splitlines()) == 1 and not re.search(r"[\x00-\x1f]", email.subject)
 

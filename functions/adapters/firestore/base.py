@@ -38,6 +38,9 @@ FORUM_INVITATIONS = "forum_invitations"
 # Who attended a forum (id: forum + person) and their survey answers (id: the attendee's)
 FORUM_ATTENDANCE = "forum_attendance"
 FORUM_SURVEY_RESPONSES = "forum_survey_responses"
+# A regional advisory network selection: inputs, seed, rules, order and answers (id: a hash
+# of region, period, seats and seed, so the same selection is run once)
+ADVISORY_SELECTIONS = "advisory_selections"
 
 # Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
 # that every shape needing a composite index is declared in infra/firestore.indexes.json.

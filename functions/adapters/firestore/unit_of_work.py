@@ -22,6 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from functions.adapters.firestore.advisory import AdvisoryStore
 from functions.adapters.firestore.base import (
     CASES,
     DIGEST_SUMMARIES,
@@ -70,6 +71,7 @@ class _Unit:
         # Forum attendance and survey responses (adapters/firestore/forum_attendance.py, ...)
         self.attendance, self.surveys = AttendanceStore(self), SurveyStore(self)
         self.invitations = InvitationStore(self)  # forum invitations (forum_invitations.py)
+        self.advisory = AdvisoryStore(self)  # advisory network selections (advisory.py)
 
     def read(self, ref) -> dict | None:
         with storage_errors():

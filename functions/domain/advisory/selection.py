@@ -62,6 +62,7 @@ class Ineligible(Record):
     attendee_id: str
     role: ParticipantRole
     centre_id: str | None = None
+    code: str  # role, not_attended, no_consent: what the person's email explains
     reason: str
 
 
@@ -115,21 +116,22 @@ def _people(nominees: Iterable[Nominee]) -> tuple[list[Nominee], list[Ineligible
             eligible.append(fit[-1])
             continue
         last = responses[-1]
+        code, reason = _why_not(last) or ("", "")
         ineligible.append(Ineligible(attendee_key=key, attendee_id=last.attendee_id,
-                                     role=last.role, centre_id=last.centre_id,
-                                     reason=_why_not(last) or ""))  # fmt: skip
+                                     role=last.role, centre_id=last.centre_id, code=code,
+                                     reason=reason))  # fmt: skip
     return eligible, ineligible
 
 
-def _why_not(nominee: Nominee) -> str | None:
+def _why_not(nominee: Nominee) -> tuple[str, str] | None:
+    """(code, reason) when the nominee cannot be drawn."""
     if nominee.role not in SEAT_OF_ROLE:
-        return (
-            f"not eligible: attended as {nominee.role.value}, which holds no parent or staff seat"
-        )
+        role = nominee.role.value
+        return "role", f"not eligible: attended as {role}, which holds no parent or staff seat"
     if not nominee.attended:
-        return "not eligible: did not attend a forum of the region in the period"
+        return "not_attended", "not eligible: did not attend a forum of the region in the period"
     if not nominee.consent:
-        return "not eligible: did not consent to be considered"
+        return "no_consent", "not eligible: did not consent to be considered"
     return None
 
 

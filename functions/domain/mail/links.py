@@ -23,6 +23,7 @@ class MailLinks(NamedTuple):
     forum_cancel_page: str = ""  # URL of forum_registration: a registrant cancels
     forum_survey_page: str = ""  # URL of forum_survey: an attendee's post-forum survey
     forums_page: str = ""  # URL of forums: a forum invitation's personal registration link
+    advisory_response_page: str = ""  # URL of advisory_response: accept or decline a seat
 
     def for_message(self, message: OutboxMessage) -> dict:
         """status_url and reply_url for the case the message is about; unsubscribe_url for
@@ -62,6 +63,12 @@ class MailLinks(NamedTuple):
             # The attendee id, signed now: the outbox keeps no token (see the docstring).
             token = self.signer.sign(Purpose.FORUM_SURVEY, message.data["forum_survey"])
             links["survey_url"] = f"{self.forum_survey_page}?token={token}{lang}"
+        if message.data.get("advisory_response") and self.advisory_response_page:
+            # "<selection id>:<attendee key>", signed now: the outbox keeps no token.
+            token = self.signer.sign(Purpose.ADVISORY_RESPONSE, message.data["advisory_response"])
+            page = f"{self.advisory_response_page}?token={token}"
+            links["accept_url"] = f"{page}&answer=accept{lang}"
+            links["decline_url"] = f"{page}&answer=decline{lang}"
         if message.data.get("registration_id") and self.forum_cancel_page:
             token = self.signer.sign(Purpose.FORUM_CANCEL, message.data["registration_id"])
             links["cancel_url"] = f"{self.forum_cancel_page}?cancel={token}{lang}"

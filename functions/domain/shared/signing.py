@@ -52,6 +52,11 @@ class Purpose(StrEnum):
     # on its own date). The survey form's CSRF token: a nonce; expires.
     FORUM_SURVEY = "forum-survey"
     FORUM_SURVEY_FORM = "forum-survey-form"
+    # A nominee's accept/decline link for an advisory network seat: "<selection id>:<attendee
+    # key>"; no expiry (a seat is answered once; later answers change nothing). Its page's
+    # form CSRF token: a nonce; expires.
+    ADVISORY_RESPONSE = "advisory-response"
+    ADVISORY_RESPONSE_FORM = "advisory-response-form"
 
 
 class Signer:

@@ -1,0 +1,1 @@
+"""The regional advisory network: running a selection and its accept/decline answers."""
