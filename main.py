@@ -44,6 +44,7 @@ _ENTRY_POINTS = {
     "forum_survey": "functions.http.parent.forum_survey",
     "run_forum_followups": "functions.jobs.run_forum_followups",
     "send_forum_surveys": "functions.tasks.send_forum_surveys",
+    "compile_forum_summaries": "functions.jobs.compile_forum_summaries",  # issue 11, daily
     # Monthly forums: the public list, registration (and its cancel link), reminders
     "forums": "functions.http.parent.forums",
     "forum_registration": "functions.http.parent.forum_registration",

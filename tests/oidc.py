@@ -38,6 +38,7 @@ INVOKERS = {
     "setup_monthly_forums": SCHEDULER_ACCOUNT,
     "invite_to_forums": TASKS_ACCOUNT,
     "run_forum_followups": SCHEDULER_ACCOUNT,
+    "compile_forum_summaries": SCHEDULER_ACCOUNT,
     "send_forum_surveys": TASKS_ACCOUNT,
     "send_forum_reminders": TASKS_ACCOUNT,
     "tell_forum_change": TASKS_ACCOUNT,

@@ -10,6 +10,7 @@ from functions.logs.admin import *  # noqa: F403
 from functions.logs.cases import *  # noqa: F403
 from functions.logs.forums import *  # noqa: F403
 from functions.logs.mail import *  # noqa: F403
+from functions.logs.reports import *  # noqa: F403
 from functions.logs.requests import *  # noqa: F403
 
 __all__ = ["bind_trace"]

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         RegistrationStore,
         SurveyStore,
     )
+    from functions.services.reports.ports import ForumSummaryStore
 
 
 Clock = Callable[[], datetime]
@@ -132,6 +133,7 @@ class UnitOfWork(Protocol):
     attendance: AttendanceStore
     surveys: SurveyStore
     invitations: InvitationStore
+    forum_summaries: ForumSummaryStore  # compiled forum summaries (services/reports/)
     advisory: AdvisoryStore  # advisory network selections
     # 0 on the first run; more when another writer committed first and the work runs again.
     attempt: int

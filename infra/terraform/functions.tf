@@ -33,6 +33,7 @@ locals {
     import_attendance  = { public = true, memory = "512Mi", timeout = 300 }
     forum_survey       = { public = true, memory = "256Mi", timeout = 60 }
     run_forum_followups = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
+    compile_forum_summaries = { public = false, memory = "512Mi", timeout = 300, invoker = "scheduler" }
     send_forum_surveys = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
     forums             = { public = true, memory = "256Mi", timeout = 60 }
     forum_registration = { public = true, memory = "256Mi", timeout = 60 }

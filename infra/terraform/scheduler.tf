@@ -15,6 +15,8 @@ locals {
     setup-monthly-forums = { function = "setup_monthly_forums", schedule = "0 6 1 * *" }
     # Every 15 minutes: reminders before forums; surveys after them and their reminders.
     run-forum-followups = { function = "run_forum_followups", schedule = "*/15 * * * *" }
+    # Daily: the summaries of forums whose survey closed, and of their months (issue 11).
+    compile-forum-summaries = { function = "compile_forum_summaries", schedule = "30 5 * * *" }
   }
 
   live_schedules = {

@@ -171,6 +171,7 @@ METHODS = {
     "import_attendance": "POST",
     "forum_survey": "GET, HEAD, POST",
     "run_forum_followups": "POST",
+    "compile_forum_summaries": "POST",
     "send_forum_surveys": "POST",
     "forums": "GET, HEAD",
     "forum_registration": "GET, HEAD, POST",
@@ -206,7 +207,8 @@ def test_other_methods_are_405_with_allow_and_change_nothing(client_for, name):
      ("send_nudge", 8), ("send_digests", 8), ("send_digest", 8),
      ("setup_monthly_forums", 8), ("invite_to_forums", 8), ("import_attendance", 5120),
      ("forum_survey", 64), ("run_forum_followups", 8), ("send_forum_surveys", 8),
-     ("forum_registration", 64), ("send_forum_reminders", 8), ("tell_forum_change", 8)],
+     ("forum_registration", 64), ("send_forum_reminders", 8), ("tell_forum_change", 8),
+     ("compile_forum_summaries", 8)],
 )  # fmt: skip
 def test_a_body_over_the_limit_is_413_whether_declared_or_streamed(client_for, name, limit):
     client = client_for(name)

@@ -38,6 +38,10 @@ FORUM_INVITATIONS = "forum_invitations"
 # Who attended a forum (id: forum + person) and their survey answers (id: the attendee's)
 FORUM_ATTENDANCE = "forum_attendance"
 FORUM_SURVEY_RESPONSES = "forum_survey_responses"
+# Compiled forum summaries (id: scope and month, or the forum), each version kept in the
+# sub-collection (functions/adapters/firestore/forum_summaries.py)
+FORUM_SUMMARIES = "forum_summaries"
+SUMMARY_VERSIONS = "versions"
 # A regional advisory network selection: inputs, seed, rules, order and answers (id: a hash
 # of region, period, seats and seed, so the same selection is run once)
 ADVISORY_SELECTIONS = "advisory_selections"

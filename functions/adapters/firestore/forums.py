@@ -14,12 +14,15 @@ from functions.adapters.firestore.base import (
     valid_id,
 )
 from functions.adapters.firestore.forum_attendance import AttendanceReading
+from functions.adapters.firestore.forum_summaries import ForumSummaryReading
 from functions.adapters.firestore.forum_survey import SurveyReading
 from functions.domain.forums.models import Forum, Registration, RegistrationState
 
 
-class FirestoreForumReader(AttendanceReading, SurveyReading, FirestoreAdapter):
-    """Forums, registrations, and (the mixins) attendance and survey responses."""
+class FirestoreForumReader(AttendanceReading, SurveyReading, ForumSummaryReading,
+                           FirestoreAdapter):  # fmt: skip
+    """Forums, registrations, and (the mixins) attendance, survey responses and the
+    compiled forum summaries."""
 
     def get(self, forum_id: str) -> Forum | None:
         if not valid_id(forum_id):

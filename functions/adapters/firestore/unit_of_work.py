@@ -37,6 +37,7 @@ from functions.adapters.firestore.base import (
 from functions.adapters.firestore.digests import summary_id
 from functions.adapters.firestore.forum_attendance import AttendanceStore
 from functions.adapters.firestore.forum_invitations import InvitationStore
+from functions.adapters.firestore.forum_summaries import ForumSummaryStore
 from functions.adapters.firestore.forum_survey import SurveyStore
 from functions.adapters.firestore.forums import ForumStore, RegistrationStore
 from functions.domain.cases.models import Case, CaseEvent
@@ -71,6 +72,7 @@ class _Unit:
         # Forum attendance and survey responses (adapters/firestore/forum_attendance.py, ...)
         self.attendance, self.surveys = AttendanceStore(self), SurveyStore(self)
         self.invitations = InvitationStore(self)  # forum invitations (forum_invitations.py)
+        self.forum_summaries = ForumSummaryStore(self)  # compiled summaries (forum_summaries.py)
         self.advisory = AdvisoryStore(self)  # advisory network selections (advisory.py)
 
     def read(self, ref) -> dict | None:

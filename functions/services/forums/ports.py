@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from functions.domain.forums.models import Forum, Registration, RegistrationState
     from functions.domain.forums.plan import ForumPlan
     from functions.domain.forums.survey import SurveyResponse
+    from functions.domain.reports.summary import MonthSummary
 
 
 # --------------------------------------------------------------------------- unit of work
@@ -113,6 +114,12 @@ class ForumReader(Protocol):
     def survey_responses(self, forum_id: str) -> list[SurveyResponse]: ...
     def survey_response(self, attendee_id: str) -> SurveyResponse | None: ...
     def count_survey_responses(self, forum_id: str) -> int: ...  # a count aggregation
+
+    # Compiled forum summaries (adapters/firestore/forum_summaries.py, issue 11).
+    def summary(self, summary_id: str) -> MonthSummary | None: ...
+
+    def summary_versions(self, summary_id: str) -> list[MonthSummary]:
+        """Every version kept of a summary, the first first."""
 
 
 class ForumPlans(Protocol):

@@ -1,0 +1,1 @@
+"""Reports compiled from the forums and the cases (issue 11)."""

@@ -1,0 +1,137 @@
+"""Compile the forum summaries (the daily compile_forum_summaries job).
+
+A forum's summary is compiled once its survey has closed (domain/forums/survey.py closes_at),
+and a scope's month (a region's forums, or the network-wide ones) once every forum of it
+has. Each is compiled again every day for RECOMPILE_FOR after that, and the fingerprint of
+its figures decides: the same figures write nothing and send nothing; different ones (a late
+response) are stored as version n + 1, the earlier versions kept, and sent once to the
+administrators of the scope, the email written through the outbox in the same unit of work
+as the version (a once key per summary and version guards against a second send).
+
+Counts use Firestore aggregation queries (attendance by role); the responses and the month's
+cases are read as rows, since their free text and categories are what the summary groups.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from functions.domain.forums.models import Forum
+from functions.domain.forums.survey import closes_at
+from functions.domain.reports.compile import compile_summary
+from functions.domain.reports.mail import once_key, summary_messages
+from functions.domain.reports.summary import MonthSummary
+from functions.services.forums.mailing import administrators_of, commit
+from functions.services.ports import Dependencies, UnitOfWork
+
+RECOMPILE_FOR = timedelta(days=35)  # late responses are looked for this long after closing
+LOOKBACK = timedelta(days=61) + RECOMPILE_FOR  # surveys stay open up to 60 days
+ONCE_KEPT = timedelta(days=800)  # a version's once key outlives any recompiling
+
+
+class Outcome(NamedTuple):
+    summary_id: str
+    result: str  # "new" (version 1), "version" (a later one), "unchanged"
+    version: int
+    sent: int = 0
+
+
+def compile_due(deps: Dependencies, now: datetime | None = None) -> dict[str, int]:
+    """Compile every forum whose survey closed within RECOMPILE_FOR, and every scope's month
+    all of whose forums' surveys have closed."""
+    now = now or deps.clock()
+    counts = {"forums": 0, "months": 0, "new": 0, "versions": 0, "unchanged": 0, "sent": 0}
+    months: set[tuple[str, str | None]] = set()
+    for forum in deps.forums.ended_between(now - LOOKBACK, now):
+        if forum.cancelled or not _recent(forum, now):
+            continue
+        _count(counts, compile_forum(deps, forum, now))
+        counts["forums"] += 1
+        months.add((forum.month, forum.region_id))
+    for month, scope in sorted(months, key=lambda m: (m[0], m[1] or "")):
+        forums = [f for f in deps.forums.in_month(month) if f.region_id == scope]
+        if all(f.cancelled or closes_at(f) <= now for f in forums):
+            _count(counts, compile_month(deps, month, scope, forums, now))
+            counts["months"] += 1
+    return counts
+
+
+def _recent(forum: Forum, now: datetime) -> bool:
+    return closes_at(forum) <= now < closes_at(forum) + RECOMPILE_FOR
+
+
+def _count(counts: dict[str, int], outcome: Outcome) -> None:
+    key = {"new": "new", "version": "versions"}.get(outcome.result, "unchanged")
+    counts[key] += 1
+    counts["sent"] += outcome.sent
+
+
+def compile_forum(deps: Dependencies, forum: Forum, now: datetime) -> Outcome:
+    return _compile(deps, forum.month, forum.region_id, [forum], now, forum.forum_id)
+
+
+def compile_month(deps: Dependencies, month: str, scope: str | None, forums: list[Forum],
+                  now: datetime) -> Outcome:  # fmt: skip
+    return _compile(deps, month, scope, forums, now)
+
+
+def _compile(deps: Dependencies, month: str, scope: str | None, forums: list[Forum],
+             now: datetime, forum_id: str | None = None) -> Outcome:  # fmt: skip
+    held = [f for f in forums if not f.cancelled]
+    roles = {f.forum_id: deps.forums.attendance_by_role(f.forum_id) for f in held}
+    responses = [r for f in held for r in deps.forums.survey_responses(f.forum_id)]
+    quoted = [r.attendee_id for r in responses if r.may_quote_name]
+    names = {key: a.name for key, a in deps.forums.attendees(quoted).items()} if quoted else {}
+    cases, centre_names = _month_cases(deps, month, scope, forums)
+    compiled = compile_summary(
+        month=month, scope=scope, forums=forums, roles=roles, responses=responses,
+        cases=cases, names=names, compiled_at=now, centre_names=centre_names,
+        forum_id=forum_id,
+    )  # fmt: skip
+    recipients = administrators_of(deps, forums[0]) if forums else []
+    scope_name = _scope_name(deps, scope)
+    return commit(deps, lambda uow: _store(uow, deps, compiled, recipients, scope_name, now))
+
+
+def _store(uow: UnitOfWork, deps: Dependencies, compiled: MonthSummary,
+           recipients: list[tuple[str, str]], scope_name: str,
+           now: datetime) -> Outcome:  # fmt: skip
+    existing = uow.forum_summaries.get(compiled.summary_id)
+    if existing is not None and existing.fingerprint == compiled.fingerprint:
+        return Outcome(compiled.summary_id, "unchanged", existing.version)
+    version = existing.version + 1 if existing else 1
+    summary = compiled.model_copy(update={"version": version})
+    uow.forum_summaries.save(summary)
+    sent = 0
+    key = once_key(summary)
+    if not uow.once.used(key):
+        uow.once.add(key, now, now + ONCE_KEPT)
+        for message in summary_messages(summary, recipients, scope_name, deps.network_name, now):
+            uow.outbox.add(message)
+            sent += 1
+    return Outcome(summary.summary_id, "new" if version == 1 else "version", version, sent)
+
+
+def _month_cases(deps: Dependencies, month: str, scope: str | None, forums: list[Forum]):
+    """The cases received in the month (in the forums' time zone) at the scope's centres:
+    one indexed query per centre (centre_id, created_at). And the centres' names."""
+    zone = ZoneInfo(forums[0].timezone) if forums else ZoneInfo("Africa/Johannesburg")
+    year, number = (int(part) for part in month.split("-"))
+    start = datetime(year, number, 1, tzinfo=zone)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=zone)
+    centres = [c for c in deps.directory.list_centres() if scope is None or c.region_id == scope]
+    by_centre = defaultdict(list)
+    for centre in centres:
+        by_centre[centre.centre_id] = deps.cases.received_between(centre.centre_id, start, end)
+    cases = [case for found in by_centre.values() for case in found]
+    return cases, {centre.centre_id: centre.name for centre in centres}
+
+
+def _scope_name(deps: Dependencies, scope: str | None) -> str:
+    if scope is None:
+        return "the whole network"
+    region = deps.directory.get_region(scope)
+    return region.name if region else scope
