@@ -58,7 +58,11 @@ def test_the_demo_month_compiles_to_the_seed_reports_figures(local_dev, client_f
     assert summary.totals.satisfied.text == "91% (127 of 140)"
     assert summary.totals.wants_monthly.text == "88% (123 of 140)"
     assert summary.totals.response_rate.text == "86% (140 of 163)"
-    assert summary.pain_points and summary.recommendations
+    assert summary.pain_points[0].survey.base == 140
+    # The demo's five recommendations, each said by many, show once each with their counts.
+    quotes = [q for g in summary.recommendations for q in g.quotes]
+    assert len(quotes) == 5 and sum(q.count for q in quotes) == 140
+    assert all(not q.name or q.people for q in quotes)
     # Each forum's own summary too, and one email per summary to the network's administrators.
     for forum in summary.forums:
         assert wiring.forum_reader().summary(summary_id("2025-03", None, forum.forum_id))

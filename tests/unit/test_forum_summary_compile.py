@@ -201,3 +201,29 @@ def test_one_forums_summary():
     assert summary.summary_id == "forum-fb" and not summary.is_roll_up
     assert [f.forum_id for f in summary.forums] == ["fb"]
     assert summary.totals.satisfied.text == "50% (1 of 2)"
+
+
+def test_the_same_text_from_many_shows_once_with_its_count_and_who_agreed_to_be_named():
+    same = dict(pain_points=[FEES], recommendations="Put fees online.")
+    answers = [
+        response(1, "fa", 5, **same, may_quote_name=True),
+        response(2, "fa", 4, pain_points=[FEES], recommendations="  put FEES   online. "),
+        response(3, "fb", 4, **same),
+        response(4, "fb", 4, pain_points=[FEES], recommendations="Answer the phone."),
+    ]
+    names = {"a1": "Thandiwe Dlamini", "a3": "Sipho Nkosi"}  # a3 did not agree
+    (group,) = compiled(responses=answers, names=names).recommendations
+    assert (group.category, group.total, group.omitted) == (FEES, 4, 0)
+    merged, single = group.quotes  # the most given first
+    assert (merged.text, merged.count, merged.name) == ("Put fees online.", 3, "Thandiwe Dlamini")
+    assert [(p.name, p.role) for p in merged.people] == [("Thandiwe Dlamini", "parent")]
+    assert (single.text, single.count, single.people) == ("Answer the phone.", 1, [])
+
+
+def test_free_text_is_kept_within_a_budget_and_says_how_much_it_left_out():
+    long = "é" * 1_000  # 2,000 bytes of UTF-8 each
+    answers = [response(n, "fa", 4, recommendations=f"{n:03d}{long}") for n in range(30)]
+    (group,) = compiled(responses=answers).recommendations
+    assert group.total == 30
+    assert len(group.quotes) == 19 and group.omitted == 11  # 19 x 2,003 bytes <= 40,000
+    assert group.quotes[0].text.startswith("000")

@@ -19,6 +19,7 @@ from functions.domain.forums.attendance import Attendance, RoleFigures, figures_
 from functions.domain.forums.models import Forum, Registration
 from functions.domain.forums.survey import SATISFIED, SurveyResponse, closes_at
 from functions.domain.reports.centres import best_centres
+from functions.domain.reports.quotes import merge, merge_quotes
 from functions.domain.reports.summary import (
     Figures,
     ForumFigures,
@@ -117,25 +118,31 @@ def _recommendations(responses: list[SurveyResponse], ranking: list[Category],
             continue
         mine = [point for point in ranking if point in response.pain_points]
         groups[mine[0] if mine else None].extend(quotes)
-    order = [*ranking, None]
-    return [QuoteGroup(category=key, quotes=groups[key]) for key in order if groups.get(key)]
+    found = []
+    for key in [*ranking, None]:
+        if groups.get(key):
+            kept, omitted = merge_quotes(groups[key])
+            found.append(QuoteGroup(category=key, quotes=kept, total=len(groups[key]),
+                                    omitted=omitted))  # fmt: skip
+    return found
 
 
 def _practices(responses: list[SurveyResponse], ranks: Mapping[str, int],
                centre_names: Mapping[str, str],
-               names: Mapping[str, str]) -> list[Practice]:  # fmt: skip
-    practices = []
-    for response in responses:
-        if not response.promising_practice:
-            continue
-        centre = response.practice_centre_id or response.centre_id
-        practices.append(Practice(
-            quote=_quote(response, response.promising_practice, "practice", names),
-            centre_id=centre, centre_name=centre_names.get(centre) if centre else None,
-            centre_rank=ranks.get(centre) if centre else None,
-        ))  # fmt: skip
-    # Practices at the best-ranked centres first (by rank); the rest as they were answered.
-    return sorted(practices, key=lambda p: p.centre_rank or len(ranks) + 1)
+               names: Mapping[str, str]) -> tuple[list[Practice], int]:  # fmt: skip
+    """Practices (the same text at the same centre once), those at the best-ranked centres
+    first (by rank), the rest most given first; and how many the budget left out."""
+    given = [(response.practice_centre_id or response.centre_id,
+              _quote(response, response.promising_practice, "practice", names))
+             for response in responses if response.promising_practice]  # fmt: skip
+    kept, omitted = merge(given)
+    practices = [
+        Practice(quote=quote, centre_id=centre,
+                 centre_name=centre_names.get(centre) if centre else None,
+                 centre_rank=ranks.get(centre) if centre else None)
+        for centre, quote in kept
+    ]  # fmt: skip
+    return sorted(practices, key=lambda p: p.centre_rank or len(ranks) + 1), omitted
 
 
 def compile_summary(*, month: str, scope: str | None, forums: list[Forum],
@@ -160,13 +167,17 @@ def compile_summary(*, month: str, scope: str | None, forums: list[Forum],
     known = {c.centre_id: c.centre_name for c in cases if c.centre_id} | dict(centre_names or {})
     ranked, eligible = best_centres(cases, minimum)
     ranks = {centre.centre_id: centre.rank for centre in ranked}
+    others, others_omitted = merge_quotes(
+        _quote(r, r.pain_points_other, "pain_point_other", names)
+        for r in ordered if r.pain_points_other
+    )  # fmt: skip
+    practices, practices_omitted = _practices(ordered, ranks, known, names)
     summary = MonthSummary(
         summary_id=summary_id(month, scope, forum_id), month=month, scope=scope,
         forum_id=forum_id, forums=figures, totals=totals, pain_points=pain_points,
-        pain_points_other=[_quote(r, r.pain_points_other, "pain_point_other", names)
-                           for r in ordered if r.pain_points_other],
+        pain_points_other=others, pain_points_other_omitted=others_omitted,
         cases_total=len(cases), recommendations=_recommendations(ordered, ranking, names),
-        practices=_practices(ordered, ranks, known, names), best_centres=ranked,
+        practices=practices, practices_omitted=practices_omitted, best_centres=ranked,
         rank_minimum=minimum, centres_ranked=eligible, version=version,
         compiled_at=compiled_at,
     )  # fmt: skip

@@ -32,8 +32,9 @@ def once_key(summary: MonthSummary) -> str:
 
 def mail_data(summary: MonthSummary, scope_name: str, network_name: str) -> dict:
     dumped = summary.model_dump(mode="json")
+    # "more": distinct texts in the report and not in the mail (cut here, or by the budget).
     groups = [group | {"quotes": group["quotes"][:QUOTES_IN_MAIL],
-                       "more": max(0, len(group["quotes"]) - QUOTES_IN_MAIL)}
+                       "more": max(0, len(group["quotes"]) - QUOTES_IN_MAIL) + group["omitted"]}
               for group in dumped["recommendations"]]  # fmt: skip
     return {
         "network_name": network_name,
@@ -50,7 +51,8 @@ def mail_data(summary: MonthSummary, scope_name: str, network_name: str) -> dict
         "cases_total": summary.cases_total,
         "recommendations": groups,
         "practices": dumped["practices"][:QUOTES_IN_MAIL],
-        "practices_more": max(0, len(summary.practices) - QUOTES_IN_MAIL),
+        "practices_more": max(0, len(summary.practices) - QUOTES_IN_MAIL)
+        + summary.practices_omitted,
         "best_centres": dumped["best_centres"],
         "rank_minimum": summary.rank_minimum,
         "centres_ranked": summary.centres_ranked,

@@ -15,7 +15,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from pydantic import computed_field
+from pydantic import Field, computed_field
 
 from functions.domain.shared.records import Record
 from functions.domain.shared.vocabulary import Category, ForumFormat, ParticipantRole
@@ -92,22 +92,37 @@ class PainPoint(Record):
     cases: int = 0  # the month's cases (in the scope) in this category
 
 
+class QuotedPerson(Record):
+    """A respondent who agreed to be quoted by name."""
+
+    name: str
+    role: str
+
+
 class Quote(Record):
-    """A free-text answer; name and role only when the respondent agreed to be quoted."""
+    """A free-text answer, or the same text from several respondents (case and spacing
+    folded) as one, with how many gave it. Names only of those who agreed to be quoted:
+    `people` (at most PEOPLE_KEPT), `name` and `role` the first of them."""
 
     text: str
-    forum_id: str
+    forum_id: str  # the first respondent's forum
     kind: str  # "recommendation", "comment", "practice", "pain_point_other"
+    count: int = 1  # respondents who gave this text
     name: str | None = None
     role: str | None = None
+    people: list[QuotedPerson] = Field(default_factory=list)
 
 
 class QuoteGroup(Record):
     """Recommendations and comments under one pain point (None: the respondent named none).
-    A response is filed under its first pain point in the month's ranking, once."""
+    A response is filed under its first pain point in the month's ranking, once. The most
+    given texts first; kept within a size budget (domain/reports/quotes.py), `omitted`
+    distinct texts beyond it."""
 
     category: Category | None = None
     quotes: list[Quote]
+    total: int = 0  # texts given in this group (each respondent's, before merging)
+    omitted: int = 0  # distinct texts left out by the size budget
 
 
 class CentreRank(Record):
@@ -146,10 +161,12 @@ class MonthSummary(Record):
     forums: list[ForumFigures]
     totals: Figures  # computed from the forums' rows
     pain_points: list[PainPoint]  # ranked: survey count, then cases, then category order
-    pain_points_other: list[Quote]  # the "other" lines, as written
+    pain_points_other: list[Quote]  # the "other" lines, as written (merged, budgeted)
+    pain_points_other_omitted: int = 0
     cases_total: int = 0  # the month's cases in the scope (the pain points' case column)
     recommendations: list[QuoteGroup]
-    practices: list[Practice]  # those at best-ranked centres first
+    practices: list[Practice]  # those at best-ranked centres first (merged, budgeted)
+    practices_omitted: int = 0
     best_centres: list[CentreRank]
     rank_minimum: int  # resolved cases a centre needs to be ranked
     centres_ranked: int = 0  # how many centres had enough cases to rank
