@@ -50,6 +50,9 @@ _ENTRY_POINTS = {
     "forum_registration": "functions.http.parent.forum_registration",
     "send_forum_reminders": "functions.tasks.send_forum_reminders",
     "tell_forum_change": "functions.tasks.tell_forum_change",
+    # The regional advisory network: an administrator runs a selection; a nominee answers
+    "select_advisory_network": "functions.http.admin.select_advisory_network",
+    "advisory_response": "functions.http.parent.advisory_response",
     # `make run` only (404 unless LOCAL_DEV; its module is not deployed)
     "dev_mailbox": "functions.devtools.dev_mailbox",
 }

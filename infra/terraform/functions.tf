@@ -39,6 +39,9 @@ locals {
     forum_registration = { public = true, memory = "256Mi", timeout = 60 }
     send_forum_reminders = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
     tell_forum_change  = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
+    # Public at the network level: an administrator's Bearer token, verified by the function.
+    select_advisory_network = { public = true, memory = "512Mi", timeout = 300 }
+    advisory_response  = { public = true, memory = "256Mi", timeout = 60 }
   }
 
   # Served by `make run` only (dev_mailbox shows captured mail); never deployed.

@@ -31,6 +31,7 @@ PAGES = {
     "forums": "forum_pages:forums_page",
     "forum_new": "forum_pages:forum_new_page",
     "forum": "forum_detail:forum_page",
+    "advisory": "advisory:advisory_page",
 }
 
 
