@@ -115,3 +115,17 @@ def test_a_late_response_makes_version_2_and_one_more_email(local_dev, client_fo
     # And again: nothing more.
     assert compile_at(client_for, AFTER_CLOSING.replace(day=9))["sent"] == 0
     assert len(summary_mail()) == 6
+
+
+def test_the_month_waits_until_every_forums_survey_has_closed(local_dev, client_for):
+    counts = compile_at(client_for, datetime(2025, 3, 25, 6, 0, tzinfo=ZONE))
+    assert (counts["forums"], counts["months"], counts["new"]) == (2, 0, 2)
+    assert wiring.forum_reader().summary(MONTH) is None
+    counts = compile_at(client_for, AFTER_CLOSING)
+    assert (counts["forums"], counts["months"], counts["new"], counts["unchanged"]) == (3, 1, 2, 2)
+
+
+def test_a_clock_from_the_caller_is_refused_when_deployed(project, client_for):
+    answer = client_for("compile_forum_summaries").post("/?now=2025-04-05T06:00:00%2B02:00")
+    assert answer.status_code == 400
+    assert list(wiring.firestore_client().collection("forum_summaries").stream()) == []
