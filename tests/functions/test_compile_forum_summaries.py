@@ -129,3 +129,53 @@ def test_a_clock_from_the_caller_is_refused_when_deployed(project, client_for):
     answer = client_for("compile_forum_summaries").post("/?now=2025-04-05T06:00:00%2B02:00")
     assert answer.status_code == 400
     assert list(wiring.firestore_client().collection("forum_summaries").stream()) == []
+
+
+def test_a_regional_forum_goes_to_its_regions_administrators(project, monkeypatch, client_for):
+    from functions.domain.forums.attendance import Attendance, attendee_id
+    from tests.functions.forum_attendance_support import make_forum, register
+
+    monkeypatch.setenv("LOCAL_DEV", "1")
+    get_settings.cache_clear()
+    seed_demo_data()
+    starts = datetime(2025, 6, 10, 10, 0, tzinfo=ZONE)
+    forum = make_forum("forum-gauteng-june", starts=starts, ends=starts.replace(hour=11),
+                       region_id="gauteng")  # fmt: skip
+    came = register(forum, "Lerato <b>Molefe</b>\u2028", "lerato@example.org")
+    register(forum, "Sipho Ndlovu", "sipho@example.org")  # a no-show
+    person = Attendance(
+        attendee_id=attendee_id(forum.forum_id, came.participant_key), forum_id=forum.forum_id,
+        attendee_key=came.participant_key, registration_id=came.registration_id,
+        registered=True, name=came.name, role=came.role, centre_id="sunflower-soweto",
+        email=came.email, created_at=starts, updated_at=starts,
+    )  # fmt: skip
+    answer = SurveyResponse(
+        attendee_id=person.attendee_id, forum_id=forum.forum_id, role="parent",
+        centre_id="sunflower-soweto", satisfaction=4, wants_monthly=False,
+        recommendations="<script>alert(1)</script>", may_quote_name=True,
+        submitted_at=starts.replace(hour=12), updated_at=starts.replace(hour=12),
+    )  # fmt: skip
+    wiring.transactions().run(lambda uow: (uow.attendance.add(person), uow.surveys.save(answer)))
+
+    counts = compile_at(client_for, datetime(2025, 6, 20, 6, 0, tzinfo=ZONE))
+    assert (counts["forums"], counts["months"], counts["new"]) == (1, 1, 2)
+    summary = wiring.forum_reader().summary(summary_id("2025-06", "gauteng"))
+    assert summary.scope == "gauteng"
+    assert (summary.totals.total.registered, summary.totals.total.attended) == (2, 1)
+    assert summary.totals.total.no_shows == 1
+    assert summary.totals.satisfied.text == "100% (1 of 1)"
+    assert summary.totals.wants_monthly.text == "0% (0 of 1)"
+    (quote,) = summary.recommendations[0].quotes
+    assert quote.name == "Lerato <b>Molefe</b>\u2028"  # kept as given; escaped when shown
+    mail = summary_mail()
+    assert {m["to"] for m in mail} == {"admin.gauteng@ecd.example.org"}
+    assert len(mail) == 2  # the forum's summary and the region's month
+
+    from functions.domain.mail.outbox import OutboxMessage
+    from functions.rendering import render_email
+
+    links = wiring.mail_setup().links.for_message(OutboxMessage.model_validate(mail[0]))
+    email = render_email(mail[0]["template"], mail[0]["data"] | links)
+    assert "<script>" not in email.html and "&lt;script&gt;" in email.html
+    assert "<b>Molefe" not in email.html
+    assert "\n" not in email.subject and "<svg" not in email.html.lower()
