@@ -7,6 +7,7 @@ reach a log line.
 
 from functions.logs._core import bind_trace
 from functions.logs.admin import *  # noqa: F403
+from functions.logs.advisory import *  # noqa: F403
 from functions.logs.cases import *  # noqa: F403
 from functions.logs.forums import *  # noqa: F403
 from functions.logs.mail import *  # noqa: F403

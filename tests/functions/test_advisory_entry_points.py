@@ -153,6 +153,7 @@ def test_no_personal_data_in_the_logs(select, client_for, capfd):
     logged = capfd.readouterr()
     text = logged.out + logged.err
     assert "Nominee" not in text and "@example.org" not in text
+    assert "advisory selection run" in text and "advisory seat answered" in text
 
 
 def test_the_demo_region_selects_and_reselects_identically(select):

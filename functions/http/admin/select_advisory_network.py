@@ -17,7 +17,7 @@ from typing import Annotated
 from flask import Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from functions import wiring
+from functions import logs, wiring
 from functions.config import get_settings
 from functions.domain.advisory.record import AdvisorySelection
 from functions.domain.advisory.selection import SeatType
@@ -108,5 +108,7 @@ def select_advisory_network(request: Request, body: SelectBody) -> Response:
     except TooManyNominees:
         message = "Too many nominees for one selection: choose a shorter period"
         raise Refused(422, [FieldError("period", message)]) from None
+    logs.advisory_selection_run(ran.record.selection_id, body.region_id, ran.created,
+                                ran.emailed, administrator.key)  # fmt: skip
     answer = selection_json(ran.record) | {"created": ran.created, "emailed": ran.emailed}
     return json_response(answer, 201 if ran.created else 200)

@@ -68,6 +68,7 @@ def advisory_response(request: Request) -> Response:
         logs.input_rejected(NAME, 422, ["answer"])
         return _page(request, 422, seat, token)
     outcome = respond(deps, seat.record.selection_id, seat.attendee_key, _ANSWERS[answer])
+    logs.advisory_answered(seat.record.selection_id, outcome)
     status = 303 if outcome in ("accepted", "declined") else 409
     if status == 409:
         return _page(request, 409, seat_for(deps, token) or seat, token)
