@@ -9,23 +9,24 @@ administrators of the scope, the email written through the outbox in the same un
 as the version (a once key per summary and version guards against a second send).
 
 Counts use Firestore aggregation queries (attendance by role); the responses and the month's
-cases are read as rows, since their free text and categories are what the summary groups.
+cases are read as rows, since their free text and categories are what the summary groups,
+each once per run (services/reports/reads.py).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from functions.domain.forums.models import Forum
 from functions.domain.forums.survey import closes_at
 from functions.domain.reports.compile import compile_summary
 from functions.domain.reports.mail import once_key, summary_messages
 from functions.domain.reports.summary import MonthSummary
+from functions.domain.shared.calendar import DEFAULT_TIMEZONE
 from functions.services.forums.mailing import administrators_of, commit
 from functions.services.ports import Dependencies, UnitOfWork
+from functions.services.reports.reads import Reads
 
 RECOMPILE_FOR = timedelta(days=35)  # late responses are looked for this long after closing
 LOOKBACK = timedelta(days=61) + RECOMPILE_FOR  # surveys stay open up to 60 days
@@ -42,19 +43,19 @@ class Outcome(NamedTuple):
 def compile_due(deps: Dependencies, now: datetime | None = None) -> dict[str, int]:
     """Compile every forum whose survey closed within RECOMPILE_FOR, and every scope's month
     all of whose forums' surveys have closed."""
-    now = now or deps.clock()
+    now, reads = now or deps.clock(), Reads(deps)
     counts = {"forums": 0, "months": 0, "new": 0, "versions": 0, "unchanged": 0, "sent": 0}
     months: set[tuple[str, str | None]] = set()
     for forum in deps.forums.ended_between(now - LOOKBACK, now):
         if forum.cancelled or not _recent(forum, now):
             continue
-        _count(counts, compile_forum(deps, forum, now))
+        _count(counts, compile_forum(deps, forum, now, reads))
         counts["forums"] += 1
         months.add((forum.month, forum.region_id))
     for month, scope in sorted(months, key=lambda m: (m[0], m[1] or "")):
         forums = [f for f in deps.forums.in_month(month) if f.region_id == scope]
         if all(f.cancelled or closes_at(f) <= now for f in forums):
-            _count(counts, compile_month(deps, month, scope, forums, now))
+            _count(counts, compile_month(deps, month, scope, forums, now, reads))
             counts["months"] += 1
     return counts
 
@@ -69,23 +70,26 @@ def _count(counts: dict[str, int], outcome: Outcome) -> None:
     counts["sent"] += outcome.sent
 
 
-def compile_forum(deps: Dependencies, forum: Forum, now: datetime) -> Outcome:
-    return _compile(deps, forum.month, forum.region_id, [forum], now, forum.forum_id)
+def compile_forum(deps: Dependencies, forum: Forum, now: datetime,
+                  reads: Reads | None = None) -> Outcome:  # fmt: skip
+    return _compile(deps, reads or Reads(deps), forum.month, forum.region_id, [forum], now,
+                    forum.forum_id)  # fmt: skip
 
 
 def compile_month(deps: Dependencies, month: str, scope: str | None, forums: list[Forum],
-                  now: datetime) -> Outcome:  # fmt: skip
-    return _compile(deps, month, scope, forums, now)
+                  now: datetime, reads: Reads | None = None) -> Outcome:  # fmt: skip
+    return _compile(deps, reads or Reads(deps), month, scope, forums, now)
 
 
-def _compile(deps: Dependencies, month: str, scope: str | None, forums: list[Forum],
-             now: datetime, forum_id: str | None = None) -> Outcome:  # fmt: skip
+def _compile(deps: Dependencies, reads: Reads, month: str, scope: str | None,
+             forums: list[Forum], now: datetime,
+             forum_id: str | None = None) -> Outcome:  # fmt: skip
     held = [f for f in forums if not f.cancelled]
-    roles = {f.forum_id: deps.forums.attendance_by_role(f.forum_id) for f in held}
-    responses = [r for f in held for r in deps.forums.survey_responses(f.forum_id)]
-    quoted = [r.attendee_id for r in responses if r.may_quote_name]
-    names = {key: a.name for key, a in deps.forums.attendees(quoted).items()} if quoted else {}
-    cases, centre_names = _month_cases(deps, month, scope, forums)
+    roles = {f.forum_id: reads.roles(f.forum_id) for f in held}
+    responses = [r for f in held for r in reads.responses(f.forum_id)]
+    names = reads.names([r.attendee_id for r in responses if r.may_quote_name])
+    zone = forums[0].timezone if forums else DEFAULT_TIMEZONE
+    cases, centre_names = reads.month_cases(month, scope, zone)
     compiled = compile_summary(
         month=month, scope=scope, forums=forums, roles=roles, responses=responses,
         cases=cases, names=names, compiled_at=now, centre_names=centre_names,
@@ -113,21 +117,6 @@ def _store(uow: UnitOfWork, deps: Dependencies, compiled: MonthSummary,
             uow.outbox.add(message)
             sent += 1
     return Outcome(summary.summary_id, "new" if version == 1 else "version", version, sent)
-
-
-def _month_cases(deps: Dependencies, month: str, scope: str | None, forums: list[Forum]):
-    """The cases received in the month (in the forums' time zone) at the scope's centres:
-    one indexed query per centre (centre_id, created_at). And the centres' names."""
-    zone = ZoneInfo(forums[0].timezone) if forums else ZoneInfo("Africa/Johannesburg")
-    year, number = (int(part) for part in month.split("-"))
-    start = datetime(year, number, 1, tzinfo=zone)
-    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=zone)
-    centres = [c for c in deps.directory.list_centres() if scope is None or c.region_id == scope]
-    by_centre = defaultdict(list)
-    for centre in centres:
-        by_centre[centre.centre_id] = deps.cases.received_between(centre.centre_id, start, end)
-    cases = [case for found in by_centre.values() for case in found]
-    return cases, {centre.centre_id: centre.name for centre in centres}
 
 
 def _scope_name(deps: Dependencies, scope: str | None) -> str:
