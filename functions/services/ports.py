@@ -183,6 +183,10 @@ class CaseReader(Protocol):
         """The centre's cases received from `start` (included) to `end` (not), oldest first
         (an indexed query: a centre's figures, functions/services/cases/figures.py)."""
 
+    def received_in(self, region_id: str | None, start: datetime, end: datetime) -> list[Case]:
+        """The cases received from `start` (included) to `end` (not) in a region, or the
+        whole network (None), oldest first (one query: the forum summaries' month)."""
+
     # The daily digests (functions/services/cases/digest.py): only what a digest shows.
     def open_at_centre(self, centre_id: str) -> list[DigestCase]:
         """The centre's open cases (one query)."""

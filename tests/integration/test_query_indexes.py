@@ -46,6 +46,8 @@ def test_every_query_shape_has_its_index(firestore_emulator):
     cases.compliments_since("c1", datetime(2026, 1, 1, tzinfo=UTC))
     cases.digest_summaries("r1", date(2026, 12, 15))
     cases.received_between("c1", datetime(2026, 1, 1, tzinfo=UTC), datetime.now(UTC))
+    for region_id in ("r1", None):  # the forum summaries' month: a region's, or the network's
+        cases.received_in(region_id, datetime(2026, 1, 1, tzinfo=UTC), datetime.now(UTC))
     FirestoreOutbox(client).list_stuck(datetime.now(UTC), timedelta(minutes=10), 10)
     for region_id in ("r1", None):  # the admin home: a region's, or the network's
         cases.open_cases(region_id, 10)

@@ -227,3 +227,15 @@ def test_free_text_is_kept_within_a_budget_and_says_how_much_it_left_out():
     assert group.total == 30
     assert len(group.quotes) == 19 and group.omitted == 11  # 19 x 2,003 bytes <= 40,000
     assert group.quotes[0].text.startswith("000")
+
+
+def test_a_forum_read_back_in_utc_gives_the_same_fingerprint():
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Africa/Johannesburg")
+    forums = month()[0]  # built in UTC, as storage gives them back
+    local = [f.model_copy(update={"starts_at": f.starts_at.astimezone(zone),
+                                  "ends_at": f.ends_at.astimezone(zone)})
+             for f in forums]  # fmt: skip
+    assert local[0].starts_at.utcoffset() != forums[0].starts_at.utcoffset()
+    assert compiled(forums=local).fingerprint == compiled().fingerprint

@@ -52,6 +52,20 @@ class FirestoreCaseReader(FirestoreAdapter):
             docs = list(received.stream(**self._t))
         return [Case.model_validate(d.to_dict()) for d in docs]
 
+    def received_in(self, region_id: str | None, start: datetime, end: datetime) -> list[Case]:
+        """The cases received from `start` (included) to `end` (not) in a region, or in the
+        whole network (None), oldest first, in one query: a range on created_at after an
+        equality on region_id (composite index), or the range alone (the forum summaries)."""
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        filters = {"region_id": region_id} if region_id else {}
+        received = query(self._db.collection(CASES), CASES, filters, ("created_at",),
+                         ranges={"created_at": (">=", start)})  # fmt: skip
+        received = received.where(filter=FieldFilter("created_at", "<", end))
+        with storage_errors():
+            docs = list(received.stream(**self._t))
+        return [Case.model_validate(d.to_dict()) for d in docs]
+
     # The daily digests' reads (functions/adapters/firestore/digests.py has the queries).
     def open_at_centre(self, centre_id: str) -> list[DigestCase]:
         return digests.open_at_centre(self._db, self._t, centre_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 from functions.domain.cases.figures import MINIMUM_COUNT
 from functions.domain.cases.models import Case
@@ -77,10 +77,12 @@ def _figures(tables: list[RoleTable], responses: list[SurveyResponse]) -> dict:
 
 def forum_figures(forum: Forum, roles: RoleTable,
                   responses: list[SurveyResponse]) -> ForumFigures:  # fmt: skip
+    # Times in UTC: the same forum read back from storage (UTC) or built with its offset
+    # gives the same figures, and so the same fingerprint.
     return ForumFigures(
-        forum_id=forum.forum_id, title=forum.title, starts_at=forum.starts_at,
+        forum_id=forum.forum_id, title=forum.title, starts_at=forum.starts_at.astimezone(UTC),
         timezone=forum.timezone, format=forum.format, region_id=forum.region_id,
-        cancelled=forum.cancelled, survey_closes_at=closes_at(forum),
+        cancelled=forum.cancelled, survey_closes_at=closes_at(forum).astimezone(UTC),
         **_figures([roles], responses),
     )  # fmt: skip
 
