@@ -107,6 +107,7 @@ def test_a_late_response_makes_version_2_and_one_more_email(local_dev, client_fo
     versions = reader.summary_versions(MONTH)
     assert [v.version for v in versions] == [1, 2]
     assert versions[0].totals.satisfied.text == "91% (127 of 140)"  # kept as it was sent
+    assert summary.cases_as_of == versions[0].cases_as_of  # the case parts are version 1's
     forum = reader.summary(summary_id("2025-03", None, last.forum_id))
     assert forum.version == 2
     mail = summary_mail()

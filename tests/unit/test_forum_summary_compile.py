@@ -239,3 +239,22 @@ def test_a_forum_read_back_in_utc_gives_the_same_fingerprint():
              for f in forums]  # fmt: skip
     assert local[0].starts_at.utcoffset() != forums[0].starts_at.utcoffset()
     assert compiled(forums=local).fingerprint == compiled().fingerprint
+
+
+def test_a_later_version_keeps_the_first_versions_case_figures():
+    from functions.domain.reports.compile import case_figures_of
+
+    first = compiled()
+    _, _, responses, cases, _ = month()
+    resolved_since = [c.model_copy(update={"outcome": c.outcome.model_copy(
+        update={"resolved_in_time": True})}) for c in cases]  # fmt: skip
+    later = compiled(cases=resolved_since, kept=case_figures_of(first),
+                     compiled_at=COMPILED + timedelta(days=3))  # fmt: skip
+    assert later.fingerprint == first.fingerprint  # a case resolved since is no new version
+    assert later.best_centres == first.best_centres and later.cases_as_of == first.cases_as_of
+    fresh = compiled(cases=resolved_since)
+    assert fresh.best_centres[1].resolved_in_time.text == "100% (5 of 5)"
+    late = compiled(kept=case_figures_of(first), responses=[*responses, response(11, "fb", 5)])
+    assert late.fingerprint != first.fingerprint
+    assert [(p.category, p.cases) for p in late.pain_points] == [
+        (p.category, p.cases) for p in first.pain_points]  # fmt: skip

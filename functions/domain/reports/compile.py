@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from functions.domain.cases.figures import MINIMUM_COUNT
 from functions.domain.cases.models import Case
@@ -21,6 +22,7 @@ from functions.domain.forums.survey import SATISFIED, SurveyResponse, closes_at
 from functions.domain.reports.centres import best_centres
 from functions.domain.reports.quotes import merge, merge_quotes
 from functions.domain.reports.summary import (
+    CentreRank,
     Figures,
     ForumFigures,
     MonthSummary,
@@ -87,9 +89,10 @@ def forum_figures(forum: Forum, roles: RoleTable,
     )  # fmt: skip
 
 
-def _pain_points(responses: list[SurveyResponse], cases: list[Case]) -> list[PainPoint]:
+def _pain_points(responses: list[SurveyResponse],
+                 in_cases: Mapping[Category, int]) -> list[PainPoint]:  # fmt: skip
     named = Counter(point for response in responses for point in response.pain_points)
-    in_cases = Counter(case.category for case in cases)
+    in_cases = Counter(in_cases)
     order = list(Category)
     points = [
         PainPoint(category=category, survey=Rate(count=named[category], base=len(responses)),
@@ -147,16 +150,50 @@ def _practices(responses: list[SurveyResponse], ranks: Mapping[str, int],
     return sorted(practices, key=lambda p: p.centre_rank or len(ranks) + 1), omitted
 
 
+class CaseFigures(NamedTuple):
+    """The summary's parts drawn from the month's cases. Kept from a summary's first version
+    into its later ones (case_figures_of): a case resolved or rated after the survey closed
+    does not make a new version, only survey answers do."""
+
+    total: int
+    by_category: dict[Category, int]
+    best: list[CentreRank]
+    ranked: int  # centres with enough resolved cases to rank
+    minimum: int
+    as_of: datetime  # when they were counted
+    names: dict[str, str]  # centre id -> name, as the cases keep it
+
+
+def case_figures(cases: list[Case], minimum: int, as_of: datetime) -> CaseFigures:
+    best, ranked = best_centres(cases, minimum)
+    names = {case.centre_id: case.centre_name for case in cases if case.centre_id}
+    return CaseFigures(len(cases), dict(Counter(case.category for case in cases)), best, ranked,
+                       minimum, as_of, names)  # fmt: skip
+
+
+def case_figures_of(summary: MonthSummary) -> CaseFigures:
+    """A stored summary's case parts, as they were counted."""
+    by_category = {point.category: point.cases for point in summary.pain_points if point.cases}
+    names = {centre.centre_id: centre.centre_name for centre in summary.best_centres}
+    return CaseFigures(summary.cases_total, by_category, list(summary.best_centres),
+                       summary.centres_ranked, summary.rank_minimum,
+                       summary.cases_as_of or summary.compiled_at, names)  # fmt: skip
+
+
 def compile_summary(*, month: str, scope: str | None, forums: list[Forum],
                     roles: Mapping[str, RoleTable], responses: list[SurveyResponse],
-                    cases: list[Case], names: Mapping[str, str], compiled_at: datetime,
+                    names: Mapping[str, str], compiled_at: datetime,
+                    cases: list[Case] | None = None, kept: CaseFigures | None = None,
                     centre_names: Mapping[str, str] | None = None, forum_id: str | None = None,
                     minimum: int = MINIMUM_COUNT, version: int = 1) -> MonthSummary:  # fmt: skip
     """The summary of these forums (the scope's month, or the one forum `forum_id`).
 
     `roles`: each forum's RoleFigures by role; `responses`: the forums' survey responses;
-    `cases`: the month's cases in the scope; `names`: attendee id → name, consulted only for
-    respondents who agreed to be quoted by name."""
+    `cases`: the month's cases in the scope, or `kept`: their figures as an earlier version
+    counted them; `names`: attendee id → name, consulted only for respondents who agreed to
+    be quoted by name."""
+    if kept is None:
+        kept = case_figures(cases or [], minimum, compiled_at)
     forums = sorted(forums, key=lambda f: (f.starts_at, f.forum_id))
     by_forum: dict[str, list[SurveyResponse]] = defaultdict(list)
     for response in sorted(responses, key=lambda r: (r.submitted_at, r.attendee_id)):
@@ -164,11 +201,10 @@ def compile_summary(*, month: str, scope: str | None, forums: list[Forum],
     ordered = [response for forum in forums for response in by_forum[forum.forum_id]]
     figures = [forum_figures(f, roles.get(f.forum_id, {}), by_forum[f.forum_id]) for f in forums]
     totals = Figures(**_figures([roles.get(f.forum_id, {}) for f in forums], ordered))
-    pain_points = _pain_points(ordered, cases)
+    pain_points = _pain_points(ordered, kept.by_category)
     ranking = [point.category for point in pain_points]
-    known = {c.centre_id: c.centre_name for c in cases if c.centre_id} | dict(centre_names or {})
-    ranked, eligible = best_centres(cases, minimum)
-    ranks = {centre.centre_id: centre.rank for centre in ranked}
+    known = kept.names | dict(centre_names or {})
+    ranks = {centre.centre_id: centre.rank for centre in kept.best}
     others, others_omitted = merge_quotes(
         _quote(r, r.pain_points_other, "pain_point_other", names)
         for r in ordered if r.pain_points_other
@@ -178,9 +214,9 @@ def compile_summary(*, month: str, scope: str | None, forums: list[Forum],
         summary_id=summary_id(month, scope, forum_id), month=month, scope=scope,
         forum_id=forum_id, forums=figures, totals=totals, pain_points=pain_points,
         pain_points_other=others, pain_points_other_omitted=others_omitted,
-        cases_total=len(cases), recommendations=_recommendations(ordered, ranking, names),
-        practices=practices, practices_omitted=practices_omitted, best_centres=ranked,
-        rank_minimum=minimum, centres_ranked=eligible, version=version,
-        compiled_at=compiled_at,
+        cases_total=kept.total, recommendations=_recommendations(ordered, ranking, names),
+        practices=practices, practices_omitted=practices_omitted, best_centres=kept.best,
+        rank_minimum=kept.minimum, centres_ranked=kept.ranked,
+        cases_as_of=kept.as_of.astimezone(UTC), version=version, compiled_at=compiled_at,
     )  # fmt: skip
     return summary.model_copy(update={"fingerprint": fingerprint(summary)})

@@ -170,6 +170,10 @@ class MonthSummary(Record):
     best_centres: list[CentreRank]
     rank_minimum: int  # resolved cases a centre needs to be ranked
     centres_ranked: int = 0  # how many centres had enough cases to rank
+    # When the case parts (cases_total, pain points' cases, best centres) were counted: the
+    # first version's compile, kept by later versions (a late survey answer makes a new
+    # version; a case resolved since does not).
+    cases_as_of: datetime | None = None
     version: int = 1
     fingerprint: str = ""
     compiled_at: datetime
@@ -186,7 +190,7 @@ def summary_id(month: str, scope: str | None, forum_id: str | None = None) -> st
     return f"{month}-{scope or 'network'}"
 
 
-VOLATILE = frozenset({"summary_id", "version", "fingerprint", "compiled_at"})
+VOLATILE = frozenset({"summary_id", "version", "fingerprint", "compiled_at", "cases_as_of"})
 
 
 def fingerprint(summary: MonthSummary) -> str:

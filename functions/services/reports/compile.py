@@ -6,7 +6,9 @@ has. Each is compiled again every day for RECOMPILE_FOR after that, and the fing
 its figures decides: the same figures write nothing and send nothing; different ones (a late
 response) are stored as version n + 1, the earlier versions kept, and sent once to the
 administrators of the scope, the email written through the outbox in the same unit of work
-as the version (a once key per summary and version guards against a second send).
+as the version (a once key per summary and version guards against a second send). The case
+parts (cases by category, the best centres) are counted by the first version and kept by
+the later ones: a case resolved after the survey closed is not a reason to send again.
 
 Counts use Firestore aggregation queries (attendance by role); the responses and the month's
 cases are read as rows, since their free text and categories are what the summary groups,
@@ -20,9 +22,9 @@ from typing import NamedTuple
 
 from functions.domain.forums.models import Forum
 from functions.domain.forums.survey import closes_at
-from functions.domain.reports.compile import compile_summary
+from functions.domain.reports.compile import case_figures_of, compile_summary
 from functions.domain.reports.mail import once_key, summary_messages
-from functions.domain.reports.summary import MonthSummary
+from functions.domain.reports.summary import MonthSummary, summary_id
 from functions.domain.shared.calendar import DEFAULT_TIMEZONE
 from functions.services.forums.mailing import administrators_of, commit
 from functions.services.ports import Dependencies, UnitOfWork
@@ -88,12 +90,16 @@ def _compile(deps: Dependencies, reads: Reads, month: str, scope: str | None,
     roles = {f.forum_id: reads.roles(f.forum_id) for f in held}
     responses = [r for f in held for r in reads.responses(f.forum_id)]
     names = reads.names([r.attendee_id for r in responses if r.may_quote_name])
+    # A summary compiled before keeps its case figures (a case resolved since makes no new
+    # version, only survey answers do), so its month's cases are not read again.
+    existing = deps.forums.summary(summary_id(month, scope, forum_id))
+    kept = case_figures_of(existing) if existing else None
     zone = forums[0].timezone if forums else DEFAULT_TIMEZONE
-    cases, centre_names = reads.month_cases(month, scope, zone)
+    cases = None if kept else reads.month_cases(month, scope, zone)
     compiled = compile_summary(
         month=month, scope=scope, forums=forums, roles=roles, responses=responses,
-        cases=cases, names=names, compiled_at=now, centre_names=centre_names,
-        forum_id=forum_id,
+        cases=cases, kept=kept, names=names, compiled_at=now,
+        centre_names=reads.centre_names(scope), forum_id=forum_id,
     )  # fmt: skip
     recipients = administrators_of(deps, forums[0]) if forums else []
     scope_name = _scope_name(deps, scope)

@@ -19,7 +19,7 @@ class Reads:
         self._roles: dict[str, dict] = {}
         self._responses: dict[str, list[SurveyResponse]] = {}
         self._names: dict[str, str] = {}
-        self._cases: dict[tuple, tuple[list[Case], dict[str, str]]] = {}
+        self._cases: dict[tuple, list[Case]] = {}
         self._centres = None
 
     def roles(self, forum_id: str) -> dict[object, RoleFigures]:
@@ -41,21 +41,20 @@ class Reads:
             self._names |= {key: person.name for key, person in found.items()}
         return {key: self._names[key] for key in attendee_ids if key in self._names}
 
-    def month_cases(self, month: str, scope: str | None,
-                    zone: str) -> tuple[list[Case], dict[str, str]]:  # fmt: skip
+    def centre_names(self, scope: str | None) -> dict[str, str]:
+        """The names of the scope's centres, as the directory has them (read once a run)."""
+        if self._centres is None:
+            self._centres = self._deps.directory.list_centres()
+        return {c.centre_id: c.name for c in self._centres
+                if scope is None or c.region_id == scope}  # fmt: skip
+
+    def month_cases(self, month: str, scope: str | None, zone: str) -> list[Case]:
         """The cases received in the month (in `zone`) in the scope, in one query (region_id
-        and created_at), and the names of the scope's centres (the directory's, else the
-        name the cases keep)."""
+        and created_at)."""
         key = (month, scope, zone)
         if key not in self._cases:
-            if self._centres is None:
-                self._centres = self._deps.directory.list_centres()
             year, number = (int(part) for part in month.split("-"))
             start = datetime(year, number, 1, tzinfo=ZoneInfo(zone))
             end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=ZoneInfo(zone))
-            cases = self._deps.cases.received_in(scope, start, end)
-            names = {c.centre_id: c.centre_name for c in cases if c.centre_id}
-            names |= {c.centre_id: c.name for c in self._centres
-                      if scope is None or c.region_id == scope}  # fmt: skip
-            self._cases[key] = (cases, names)
+            self._cases[key] = self._deps.cases.received_in(scope, start, end)
         return self._cases[key]
