@@ -99,17 +99,30 @@ def seed_demo_data(path: Path = DEMO_DATA, forums: bool = False) -> dict[str, in
     )
 
 
+def compile_demo_month(deps) -> dict[str, int]:
+    """The March 2025 month's summaries, compiled as the daily job would have the morning
+    after its surveys closed (their emails go to the network's administrators once: compiled
+    again, the same figures write and send nothing)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from functions.services.reports.compile import compile_due
+
+    return compile_due(deps, datetime(2025, 4, 3, 6, 0, tzinfo=ZoneInfo("Africa/Johannesburg")))
+
+
 def seed_forums(centre_ids: list[str]) -> int:
     """The seed report's March 2025 forums with their registrations, attendance and survey
-    answers (functions/devtools/demo_forums.py), and this month's and the next month's
-    forums from the standing plan, open for registration. No invitation goes out: an
-    administrator's setup of the month sends them (it finds the forums there and invites).
+    answers (functions/devtools/demo_forums.py) and their compiled summaries, and this
+    month's and the next month's forums from the standing plan, open for registration. No
+    invitation goes out: an administrator's setup of the month sends them.
     Returns how many records were written (0 on a re-run)."""
     from functions.devtools.demo_forums import seed_demo_forums
     from functions.domain.forums.plan import forums_for_month, month_of, next_month
 
     deps, now = wiring.dependencies(), wiring.utc_now()
     written = seed_demo_forums(wiring.firestore_client(), centre_ids)
+    compile_demo_month(deps)
     plan = deps.forum_plan.current()
     for month in (month_of(now, plan.timezone), next_month(now, plan.timezone)):
         coming = [forum for forum in forums_for_month(plan, month, now) if forum.starts_at > now]

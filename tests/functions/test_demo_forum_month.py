@@ -50,3 +50,15 @@ def test_the_public_page_shows_the_past_month_with_how_many_took_part(project, c
     page = client_for("forums").get("/?month=2025-03").get_data(as_text=True)
     assert [int(n) for n in re.findall(r"(\d+) people took part", page)] == [42, 58, 63]
     assert "forum_registration" not in page  # past: nothing to register for
+
+
+def test_the_demo_month_is_compiled_once_into_its_summary(project):
+    from functions.domain.reports.summary import summary_id
+
+    seed_forums(CENTRES)
+    month = wiring.forum_reader().summary(summary_id("2025-03", None))
+    assert month is not None and month.version == 1
+    assert (month.totals.total.attended, month.totals.satisfied.text) == (163, "91% (127 of 140)")
+    assert month.totals.wants_monthly.text == "88% (123 of 140)"
+    seed_forums(CENTRES)  # again: the same figures, no second version
+    assert len(wiring.forum_reader().summary_versions(summary_id("2025-03", None))) == 1
