@@ -66,6 +66,13 @@ def forum_invitations():
 
 
 @functools.cache
+def action_points():
+    from functions.adapters.firestore.action_points import FirestoreActionPoints
+
+    return _firestore(FirestoreActionPoints)
+
+
+@functools.cache
 def administrators():
     from functions.adapters.firestore.administrators import FirestoreAdministrators
 
@@ -185,6 +192,7 @@ class Wired:
     forum_invitations = property(lambda self: forum_invitations())
     service_levels = property(lambda self: service_levels())
     administrators = property(lambda self: administrators())
+    action_points = property(lambda self: action_points())
     transactions = property(lambda self: transactions())
     form_mappings = property(lambda self: form_mappings())
     outbox = property(lambda self: outbox())
@@ -210,6 +218,7 @@ _FACTORIES = (
     forum_reader,
     forum_plan,
     forum_invitations,
+    action_points,
     service_levels,
     administrators,
     transactions,

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
         RegistrationStore,
         SurveyStore,
     )
+    from functions.services.reports.action_point_ports import (
+        ActionPointReading,
+        ActionPointStore,
+    )
     from functions.services.reports.ports import ForumSummaryStore
 
 
@@ -135,6 +139,7 @@ class UnitOfWork(Protocol):
     invitations: InvitationStore
     forum_summaries: ForumSummaryStore  # compiled forum summaries (services/reports/)
     advisory: AdvisoryStore  # advisory network selections
+    action_points: ActionPointStore  # action points (services/reports/action_points.py)
     # 0 on the first run; more when another writer committed first and the work runs again.
     attempt: int
 
@@ -312,6 +317,7 @@ class Dependencies(Protocol):
     forums: ForumReader
     forum_plan: ForumPlans
     forum_invitations: ForumInvitations
+    action_points: ActionPointReading  # a scope's month's action points
     service_levels: ServiceLevels
     transactions: Transactions
     form_mappings: FormMappingStore

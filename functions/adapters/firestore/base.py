@@ -45,6 +45,8 @@ SUMMARY_VERSIONS = "versions"
 # A regional advisory network selection: inputs, seed, rules, order and answers (id: a hash
 # of region, period, seats and seed, so the same selection is run once)
 ADVISORY_SELECTIONS = "advisory_selections"
+# Action points agreed after a month's forums, with owners and due dates (id: random)
+ACTION_POINTS = "action_points"
 
 # Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
 # that every shape needing a composite index is declared in infra/firestore.indexes.json.

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from functions.adapters.firestore.action_points import ActionPointStore
 from functions.adapters.firestore.advisory import AdvisoryStore
 from functions.adapters.firestore.base import (
     CASES,
@@ -74,6 +75,7 @@ class _Unit:
         self.invitations = InvitationStore(self)  # forum invitations (forum_invitations.py)
         self.forum_summaries = ForumSummaryStore(self)  # compiled summaries (forum_summaries.py)
         self.advisory = AdvisoryStore(self)  # advisory network selections (advisory.py)
+        self.action_points = ActionPointStore(self)  # action points (action_points.py)
 
     def read(self, ref) -> dict | None:
         with storage_errors():

@@ -33,6 +33,9 @@ OPERATIONS: dict[str, str] = {
     "POST /forums/create": "forums_api:create",
     "POST /forums/edit": "forums_api:edit",
     "POST /forums/cancel": "forums_api:cancel",
+    "GET /action_points": "action_points_api:list_points",
+    "POST /action_points/add": "action_points_api:add",
+    "POST /action_points/done": "action_points_api:done",
 }
 
 
