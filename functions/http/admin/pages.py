@@ -32,6 +32,7 @@ PAGES = {
     "forum_new": "forum_pages:forum_new_page",
     "forum": "forum_detail:forum_page",
     "advisory": "advisory:advisory_page",
+    "action_points": "action_points:action_points_page",
     "forum_report": "forum_report:forum_report_page",
 }
 
