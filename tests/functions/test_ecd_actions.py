@@ -1,0 +1,61 @@
+"""`ecd actions list|add|done` against the real admin_api, served on loopback over the
+emulator (as under `make run`: --local, the development token)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from functions_framework import create_app
+from typer.testing import CliRunner
+from werkzeug.exceptions import NotFound
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.serving import make_server
+
+from functions import wiring
+from functions.cli.app import app
+from functions.config import get_settings
+
+NOW = datetime(2025, 4, 10, 9, 0, tzinfo=ZoneInfo("Africa/Johannesburg"))
+
+
+@pytest.fixture
+def ecd(project, monkeypatch):
+    monkeypatch.setenv("LOCAL_DEV", "1")
+    get_settings.cache_clear()
+    monkeypatch.setattr(wiring, "utc_now", lambda: NOW)
+    from functions.devtools.serve import _at_root
+
+    apps = {"/admin_api": _at_root(create_app("admin_api", "main.py"))}
+    server = make_server("127.0.0.1", 0, DispatcherMiddleware(NotFound(), apps), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+
+    def run(*args: str):
+        return CliRunner().invoke(app, ["--local", "--url", url, *args])
+
+    yield run
+    server.shutdown()
+
+
+def test_add_list_and_mark_done(ecd):
+    assert "No action points for 2025-03." in ecd("actions", "list", "2025-03").output
+    added = ecd("actions", "add", "2025-03", "Share the <b>menu</b>\nweekly",
+                "--owner", "Lerato Molefe", "--due", "2025-04-01")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "due 2025-04-01, owner Lerato Molefe" in added.output
+    listed = ecd("--json", "actions", "list", "2025-03")
+    answer = json.JSONDecoder().raw_decode(listed.output[listed.output.index("{\n") :])[0]
+    (point,) = answer["points"]
+    assert point["text"] == "Share the <b>menu</b> weekly" and point["overdue"] is True
+    assert "OVERDUE" in ecd("actions", "list", "2025-03").output
+    done = ecd("actions", "done", point["point_id"])
+    assert done.exit_code == 0 and f"{point['point_id']} is done." in done.output
+    assert "is open." in ecd("actions", "done", point["point_id"], "--reopen").output
+    refused = ecd("actions", "add", "2025-03", "x", "--owner", "L", "--due", "soon")
+    assert refused.exit_code == 1 and "due" in refused.output
+    assert ecd("actions", "done", "nope").exit_code == 1
