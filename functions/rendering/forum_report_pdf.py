@@ -99,7 +99,7 @@ class _Report:
         pdf.ln(0.8)
 
 
-def render_pdf(summary: MonthSummary, title: str, scope_name: str) -> bytes:
+def render_pdf(summary: MonthSummary, title: str, scope_name: str, points=()) -> bytes:
     """The summary as PDF bytes (A4), with the figures the report page shows."""
     report, totals = _Report(), summary.totals
     report.text(title, size=16, gap=1)
@@ -156,6 +156,11 @@ def render_pdf(summary: MonthSummary, title: str, scope_name: str) -> bytes:
         for p in summary.practices:
             where = f" ({p.centre_name})" if p.centre_name else ""
             report.text("\u2022 " + _quote(p.quote.text, p.quote.count, p.quote.people) + where,
+                        size=9, gap=0.5)  # fmt: skip
+    if points:
+        report.heading("Action points")
+        for p in points:
+            report.text(f"\u2022 {p.text} ({p.owner.name}; due {p.due:%Y-%m-%d}; {p.state.value})",
                         size=9, gap=0.5)  # fmt: skip
     report.text("Names appear only where the respondent agreed to be quoted.", size=8, gap=0)
     return bytes(report.pdf.output())

@@ -119,12 +119,16 @@ def test_page_csv_and_pdf_show_the_seed_reports_figures(demo_month, admin_as):
 
 
 def test_before_compiling_the_page_says_when(project, admin_as):
-    seed_forums(CENTRES)
-    page = admin_as().get(REPORT)
+    from functions.domain.forums.plan import next_month
+
+    seed_forums(CENTRES)  # the demo month compiled, and next month's forums planned
+    coming = next_month(wiring.utc_now(), "Africa/Johannesburg")
+    report = f"/?page=forum_report&month={coming}"
+    page = admin_as().get(report)
     assert page.status_code == 200
     shown = text_of(page)
-    assert "has not been compiled yet" in shown and "05:30" in shown and "2025" in shown
-    assert admin_as().get(REPORT + "&format=csv").headers["Content-Type"].startswith("text/html")
+    assert "has not been compiled yet" in shown and "05:30" in shown and coming[:4] in shown
+    assert admin_as().get(report + "&format=csv").headers["Content-Type"].startswith("text/html")
 
 
 def test_a_regional_administrator_sees_their_region_only(demo_month, admin_as):
@@ -158,9 +162,18 @@ def test_hostile_free_text_is_escaped_everywhere(demo_month, admin_as):
     })  # fmt: skip
     changed = type(changed).model_validate(changed.model_dump())
     wiring.transactions().run(lambda uow: uow.forum_summaries.save(changed))
+    from datetime import date
+
+    from functions.domain.reports.action_points import Owner, added
+
+    point = added(scope=None, month="2025-03", forum_id=None, text="<i>Call</i> =1+1 back",
+                  owner=Owner(name="Thandi <b>"), due=date(2025, 5, 1), by="k",
+                  now=AFTER_CLOSING)  # fmt: skip
+    wiring.transactions().run(lambda uow: uow.action_points.add(point))
     admin = admin_as()
     page = admin.get(REPORT)
     assert page.status_code == 200
+    assert "&lt;i&gt;Call&lt;/i&gt; =1+1 back" in page.text and "Thandi &lt;b&gt;" in page.text
     assert "<script>alert(1)" not in page.text and "&lt;script&gt;" in page.text
     assert "<b>bold</b>" not in page.text and name in page.text
     assert "version 1" in text_of(page)  # the earlier version is linked
@@ -177,6 +190,7 @@ def test_hostile_free_text_is_escaped_everywhere(demo_month, admin_as):
     assert "Nomvula Ç Dlamini-van der Merwe ?" in printed
     assert "@SUM(A1) <b>bold</b> Forged line" in printed
     assert "line two" in printed
+    assert "<i>Call</i> =1+1 back (Thandi <b>; due 2025-05-01; open)" in printed
     earlier = admin.get(REPORT + "&version=1")
     assert earlier.status_code == 200 and "an earlier version" in text_of(earlier)
     assert admin.get(REPORT + "&version=9").status_code == 404

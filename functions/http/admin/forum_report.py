@@ -9,8 +9,10 @@ An administrators' page rather than an entry point of its own: the session cooki
 sent to the admin pages' path (functions/http/admin/session.py), and a Bearer token works
 here as on every admin page.
 
-Before the summary is compiled the page says when it will be (the daily compile, the first
-run after the last survey of the month closes: functions/services/reports/compile.py).
+The month's action points (functions/domain/reports/action_points.py) follow the summary;
+on one forum's report, those about that forum. Before the summary is compiled the page
+says when it will be (the daily compile, the first run after the last survey of the month
+closes: functions/services/reports/compile.py).
 """
 
 from __future__ import annotations
@@ -83,16 +85,22 @@ def forum_report_page(request: Request) -> Response:
         from functions.domain.reports.export import csv_text
 
         return _download(csv_text(summary).encode(), "text/csv; charset=utf-8", f"{name}.csv")
+    points = [p for p in deps.action_points.action_points(scope, month)
+              if not forum_id or p.forum_id == forum_id]  # fmt: skip
     if wanted == "pdf":
         from functions.rendering.forum_report_pdf import render_pdf
 
-        return _download(render_pdf(summary, title, scope_name), "application/pdf", f"{name}.pdf")
+        pdf = render_pdf(summary, title, scope_name, points)
+        return _download(pdf, "application/pdf", f"{name}.pdf")
     query = f"admin?page=forum_report&month={month}" + (f"&forum={forum_id}" if forum_id else "")
     if scope and administrator.whole_network and not forum_id:
         query += f"&region={scope}"
     latest = versions[-1].version
     return admin_view(request, "forum_report.html", title, s=summary, scope_name=scope_name,
                       rounding=ROUNDING, query=query, versions=versions, latest=latest,
+                      points=points, now=deps.clock(),
+                      points_link=f"admin?page=action_points&month={month}"
+                      + (f"&region={scope}" if scope else ""),
                       this=f"{query}&version={summary.version}" if summary.version != latest
                       else query)  # fmt: skip
 
