@@ -194,3 +194,13 @@ def test_hostile_free_text_is_escaped_everywhere(demo_month, admin_as):
     earlier = admin.get(REPORT + "&version=1")
     assert earlier.status_code == 200 and "an earlier version" in text_of(earlier)
     assert admin.get(REPORT + "&version=9").status_code == 404
+
+
+def test_hostile_queries_never_fail(demo_month, admin_as):
+    admin = admin_as()
+    odd = ["%0D%0ASet-Cookie:x=1", "%ED%A0%80", "%00", "x" * 5000, "..%2F..%2Fetc", "%E2%80%A8"]
+    for value in odd:
+        for name in ("month", "forum", "region", "version", "format"):
+            answer = admin.get(f"{REPORT}&{name}={value}")
+            assert answer.status_code in (200, 404), (name, value, answer.status_code)
+            assert "Set-Cookie" not in answer.headers or "x=1" not in answer.headers["Set-Cookie"]
