@@ -12,6 +12,7 @@ import pytest
 
 from functions import wiring
 from functions.config import get_settings
+from functions.devtools.demo_forums import seed_demo_forums
 from functions.devtools.seed import seed_demo_data
 from functions.domain.forums.survey import SurveyResponse
 from functions.domain.reports.summary import summary_id
@@ -26,7 +27,10 @@ MONTH = summary_id("2025-03", None)
 def local_dev(project, monkeypatch):
     monkeypatch.setenv("LOCAL_DEV", "1")
     get_settings.cache_clear()
-    seed_demo_data(forums=True)
+    # The demo month's records only: seed_forums would compile them already, as make run does.
+    seed_demo_forums(
+        wiring.firestore_client(), [c.centre_id for c in wiring.centre_directory().list_centres()]
+    )
 
 
 def compile_at(client_for, when: datetime) -> dict:
