@@ -20,8 +20,11 @@ def test_each_email_fits_a_small_phone_and_shows_its_reference(preview, phone, s
 
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{preview.name} scrolls sideways by {overflow}px"
-    # A case's reference, or for a forum's mail its title, names what the mail is about.
-    named = preview.data.get("reference", preview.data.get("forum_title"))
+    # A case's reference, a forum's title, or an advisory network's region names what the
+    # mail is about (as the template tests hold every email to).
+    data = preview.data
+    named = data.get("reference") or data.get("forum_title") or data.get("region_name")
+    assert named, f"{preview} names nothing it is about"
     reference = phone.get_by_text(named).filter(visible=True).first
     expect(reference).to_be_visible()
     assert phone.locator("h1").bounding_box()["y"] < 740  # the point is on the first screen
