@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from functions.domain.cases.case_rows import CaseRow
     from functions.domain.cases.digest_cases import DigestCase
     from functions.domain.cases.digest_summaries import CentreSummary
     from functions.domain.cases.google_forms import FormMapping
@@ -188,7 +189,8 @@ class CaseReader(Protocol):
         """The centre's cases received from `start` (included) to `end` (not), oldest first
         (an indexed query: a centre's figures, functions/services/cases/figures.py)."""
 
-    def received_in(self, region_id: str | None, start: datetime, end: datetime) -> list[Case]:
+    def received_in(self, region_id: str | None, start: datetime,
+                    end: datetime) -> list[CaseRow]:  # fmt: skip
         """The cases received from `start` (included) to `end` (not) in a region, or the
         whole network (None), oldest first (one query: the forum summaries' month)."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from functions.domain.cases.models import Case
+from functions.domain.cases.case_rows import CaseRow
 from functions.domain.forums.attendance import RoleFigures
 from functions.domain.forums.survey import SurveyResponse
 from functions.services.ports import Dependencies
@@ -19,7 +19,7 @@ class Reads:
         self._roles: dict[str, dict] = {}
         self._responses: dict[str, list[SurveyResponse]] = {}
         self._names: dict[str, str] = {}
-        self._cases: dict[tuple, list[Case]] = {}
+        self._cases: dict[tuple, list[CaseRow]] = {}
         self._centres = None
 
     def roles(self, forum_id: str) -> dict[object, RoleFigures]:
@@ -48,7 +48,7 @@ class Reads:
         return {c.centre_id: c.name for c in self._centres
                 if scope is None or c.region_id == scope}  # fmt: skip
 
-    def month_cases(self, month: str, scope: str | None, zone: str) -> list[Case]:
+    def month_cases(self, month: str, scope: str | None, zone: str) -> list[CaseRow]:
         """The cases received in the month (in `zone`) in the scope, in one query (region_id
         and created_at)."""
         key = (month, scope, zone)
