@@ -15,7 +15,12 @@ from enum import StrEnum
 
 from functions.domain.forums.calendar_data import calendar_for, joining_lines
 from functions.domain.forums.models import Forum, Registration
-from functions.domain.mail.outbox import MessageKind, OutboxMessage, new_message_id
+from functions.domain.mail.outbox import (
+    MessageKind,
+    OutboxMessage,
+    new_message_id,
+    notifications_to,
+)
 
 TEMPLATE = "forum_registration"
 ALERT_TEMPLATE = "forum_capacity_alert"
@@ -96,18 +101,7 @@ def capacity_alerts(forum: Forum, percentages: list[int], recipients: list[tuple
         "places_taken": forum.places_taken,
         "waitlisted": forum.waitlisted,
     }
-    return [
-        OutboxMessage(
-            message_id=new_message_id(),
-            template=ALERT_TEMPLATE,
-            to=email,
-            data=data | {"recipient_name": name},
-            kind=MessageKind.NOTIFICATION,
-            created_at=now,
-            updated_at=now,
-        )  # fmt: skip
-        for email, name in recipients
-    ]
+    return notifications_to(ALERT_TEMPLATE, data, recipients, now)
 
 
 def _room_name(forum: Forum, room_id: str | None) -> str | None:

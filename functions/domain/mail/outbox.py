@@ -82,6 +82,23 @@ class OutboxMessage(Record):
         )
 
 
+def notifications_to(template: str, data: dict[str, Any], recipients: list[tuple[str, str]],
+                     now: datetime) -> list[OutboxMessage]:  # fmt: skip
+    """One notification per (email, name), the same data with each one's name."""
+    return [
+        OutboxMessage(
+            message_id=new_message_id(),
+            template=template,
+            to=email,
+            data=data | {"recipient_name": name},
+            kind=MessageKind.NOTIFICATION,
+            created_at=now,
+            updated_at=now,
+        )  # fmt: skip
+        for email, name in recipients
+    ]
+
+
 def claimed(message: OutboxMessage, now: datetime) -> dict[str, Any]:
     """The fields that mark a message as being sent by one worker, for one lease."""
     return {

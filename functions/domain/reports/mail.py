@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from functions.domain.mail.outbox import MessageKind, OutboxMessage, new_message_id
+from functions.domain.mail.outbox import OutboxMessage, notifications_to
 from functions.domain.reports.summary import MonthSummary
 
 TEMPLATE = "forum_summary"
@@ -63,15 +63,4 @@ def summary_messages(summary: MonthSummary, recipients: list[tuple[str, str]], s
                      network_name: str, now: datetime) -> list[OutboxMessage]:  # fmt: skip
     """One message per administrator (email, name) of the summary's scope."""
     data = mail_data(summary, scope_name, network_name)
-    return [
-        OutboxMessage(
-            message_id=new_message_id(),
-            template=TEMPLATE,
-            to=email,
-            data=data | {"recipient_name": name},
-            kind=MessageKind.NOTIFICATION,
-            created_at=now,
-            updated_at=now,
-        )  # fmt: skip
-        for email, name in recipients
-    ]
+    return notifications_to(TEMPLATE, data, recipients, now)
