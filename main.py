@@ -45,6 +45,7 @@ _ENTRY_POINTS = {
     "run_forum_followups": "functions.jobs.run_forum_followups",
     "send_forum_surveys": "functions.tasks.send_forum_surveys",
     "compile_forum_summaries": "functions.jobs.compile_forum_summaries",  # issue 11, daily
+    "forum_report": "functions.http.admin.forum_report_entry",  # issue 11, administrators
     # Monthly forums: the public list, registration (and its cancel link), reminders
     "forums": "functions.http.parent.forums",
     "forum_registration": "functions.http.parent.forum_registration",

@@ -34,6 +34,9 @@ locals {
     forum_survey       = { public = true, memory = "256Mi", timeout = 60 }
     run_forum_followups = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
     compile_forum_summaries = { public = false, memory = "512Mi", timeout = 300, invoker = "scheduler" }
+    # Public at the network level: an administrator's Bearer token, verified by the function;
+    # a browser (no token) is sent to admin?page=forum_report.
+    forum_report       = { public = true, memory = "512Mi", timeout = 300 }
     send_forum_surveys = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
     forums             = { public = true, memory = "256Mi", timeout = 60 }
     forum_registration = { public = true, memory = "256Mi", timeout = 60 }

@@ -172,6 +172,7 @@ METHODS = {
     "forum_survey": "GET, HEAD, POST",
     "run_forum_followups": "POST",
     "compile_forum_summaries": "POST",
+    "forum_report": "GET, HEAD",
     "send_forum_surveys": "POST",
     "forums": "GET, HEAD",
     "forum_registration": "GET, HEAD, POST",

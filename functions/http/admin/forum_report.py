@@ -5,9 +5,10 @@ network administrator may add &region=<id> (the network's month otherwise), &ver
 an earlier version. A regional administrator sees their region's month and forums only:
 another region's (or the network's) is 404, as an unknown forum is.
 
-An administrators' page rather than an entry point of its own: the session cookie is only
-sent to the admin pages' path (functions/http/admin/session.py), and a Bearer token works
-here as on every admin page.
+An administrators' page, because the session cookie is only sent to the admin pages' path
+(functions/http/admin/session.py); a Bearer token works here as on every admin page. The
+issue's `forum_report` entry point (functions/http/admin/forum_report_entry.py) answers
+with this handler for a Bearer token and sends a browser here.
 
 The month's action points (functions/domain/reports/action_points.py) follow the summary;
 on one forum's report, those about that forum. Before the summary is compiled the page
