@@ -54,6 +54,7 @@ _ENTRY_POINTS = {
     # The regional advisory network: an administrator runs a selection; a nominee answers
     "select_advisory_network": "functions.http.admin.select_advisory_network",
     "advisory_response": "functions.http.parent.advisory_response",
+    "send_advisory_notices": "functions.tasks.send_advisory_notices",
     # `make run` only (404 unless LOCAL_DEV; its module is not deployed)
     "dev_mailbox": "functions.devtools.dev_mailbox",
 }

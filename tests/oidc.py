@@ -42,6 +42,7 @@ INVOKERS = {
     "send_forum_surveys": TASKS_ACCOUNT,
     "send_forum_reminders": TASKS_ACCOUNT,
     "tell_forum_change": TASKS_ACCOUNT,
+    "send_advisory_notices": TASKS_ACCOUNT,
 }
 
 

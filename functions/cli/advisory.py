@@ -1,7 +1,8 @@
 """`ecd advisory select REGION --parents 6 --staff 6 --seed S [--from YYYY-MM --to YYYY-MM]`:
 run a region's advisory network selection (select_advisory_network, beside admin_api) and
 print the recorded order with each choice's reason. The same region, period, seats and seed
-again print the same selection (nobody is written to twice)."""
+again print the same selection (nobody is written to twice), and how many eligible nominees
+came after it (a new seed makes a new selection that includes them)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ def select(
     how = "already run with these inputs: the recorded one, nobody emailed again"
     if answer["created"]:
         how = f"run now, {answer['emailed']} nominee(s) emailed"
+        if answer.get("queued"):
+            how += f", {answer['queued']} more in batches queued"
     when = f"{period['from']} to {period['to']}"
     session.output.line(f"Selection {answer['selection_id']} for {answer['region_id']}, {when}, "
                         f"seed {answer['seed']!r}: {how}.")  # fmt: skip
@@ -53,4 +56,6 @@ def select(
                                d["reason"]] for d in order))  # fmt: skip
     for person in answer["ineligible"]:
         session.output.line(f"Not eligible: {person['attendee_key']}: {person['reason']}")
+    if answer.get("came_later"):
+        session.output.line(answer["note"])
     session.output.line(f"Explained at {answer['page_url']}")

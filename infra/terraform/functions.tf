@@ -45,6 +45,7 @@ locals {
     # Public at the network level: an administrator's Bearer token, verified by the function.
     select_advisory_network = { public = true, memory = "512Mi", timeout = 300 }
     advisory_response  = { public = true, memory = "256Mi", timeout = 60 }
+    send_advisory_notices = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
   }
 
   # Served by `make run` only (dev_mailbox shows captured mail); never deployed.

@@ -8,6 +8,7 @@ again finds this record, so it is done (and its mail sent) once.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
@@ -24,6 +25,7 @@ class SeatState(StrEnum):
     OFFERED = "offered"  # offered a seat someone declined, not yet answered
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    PASSED_OVER = "passed_over"  # a reserve with no email address when a seat came free (rule 6)
 
 
 HOLDING = frozenset({SeatState.SELECTED, SeatState.OFFERED, SeatState.ACCEPTED})
@@ -49,6 +51,10 @@ class AdvisorySelection(Record):
     selection: Selection  # the rules, the order and the reasons
     states: dict[str, SeatState] = Field(default_factory=dict)  # attendee key -> state
     history: list[Change] = Field(default_factory=list)
+    # The "not selected" notices go out in batches (domain/advisory/notices.py): how many, and
+    # whether every batch after the first was queued (a record from before batching: one).
+    notice_batches: int = 1
+    notices_queued: bool = True
     created_at: datetime
     updated_at: datetime
 
@@ -87,10 +93,11 @@ class Answered(NamedTuple):
     offered: Drawn | None = None  # who the declined seat went to
 
 
-def answer(record: AdvisorySelection, attendee_key: str, accept: bool,
-           now: datetime) -> Answered:  # fmt: skip
+def answer(record: AdvisorySelection, attendee_key: str, accept: bool, now: datetime,
+           can_be_told: Callable[[Drawn], bool] = lambda drawn: True) -> Answered:  # fmt: skip
     """A selected or offered person accepts or declines; a decline offers the seat to the next
-    in the reserve order (rule 5). A second answer changes nothing."""
+    in the reserve order (rule 5), passing over, with a recorded reason, anyone `can_be_told`
+    says has no email address now (rule 6). A second answer changes nothing."""
     state = record.states.get(attendee_key)
     if state == SeatState.ACCEPTED:
         return Answered(None, "already_accepted")
@@ -108,8 +115,16 @@ def answer(record: AdvisorySelection, attendee_key: str, accept: bool,
         person = record.drawn(attendee_key)
         order = record.selection.order[person.seat_type]
         holding = [d for d in order if states[d.attendee_key] in HOLDING]
-        done = {d.attendee_key for d in order if states[d.attendee_key] != SeatState.RESERVE}
-        offered = next_offer(order, holding, done)
+        while True:
+            done = {d.attendee_key for d in order if states[d.attendee_key] != SeatState.RESERVE}
+            offered = next_offer(order, holding, done)
+            if offered is None or can_be_told(offered):
+                break
+            # Recorded, so that the next offer (and anyone re-checking it) sees why.
+            states[offered.attendee_key] = SeatState.PASSED_OVER
+            note = f"passed over for the seat declined by rank {person.rank}: no email address"
+            history.append(Change(at=now, attendee_key=offered.attendee_key,
+                                  state=SeatState.PASSED_OVER, note=note))  # fmt: skip
         if offered is not None:
             states[offered.attendee_key] = SeatState.OFFERED
             note = f"offered the seat declined by rank {person.rank}"

@@ -31,6 +31,10 @@ RULES = """\
    from another centre remains. A person with no centre recorded counts as a centre of their own.
 5. Those not selected form the reserve, in the order the same rule would have chosen them; a
    declined seat is offered to the first in the reserve whose centre holds the fewest seats.
+6. Told by email: a seat is offered, and answered, by email. An eligible person with no email
+   address recorded (known by a phone only) is not drawn, and is listed with that reason. A
+   reserve whose address is gone when a seat comes free is passed over (recorded in the
+   history) and the seat goes to the next by rule 5.
 """.strip()
 
 
@@ -55,6 +59,9 @@ class Nominee(Record):
     attended: bool  # attended a forum of the region within the period
     consent: bool  # agreed to be considered for the network
     responded_at: datetime
+    # Has an email address: a seat is offered and answered by email (rule 6). Recorded with
+    # the inputs so the draw stays reproducible; records made before it was kept hold True.
+    reachable: bool = True
 
 
 class Ineligible(Record):
@@ -62,7 +69,7 @@ class Ineligible(Record):
     attendee_id: str
     role: ParticipantRole
     centre_id: str | None = None
-    code: str  # role, not_attended, no_consent: what the person's email explains
+    code: str  # role, not_attended, no_consent, no_email: what the person's email explains
     reason: str
 
 
@@ -104,7 +111,8 @@ def centre_of(centre_id: str | None, attendee_key: str) -> str:
 
 
 def _people(nominees: Iterable[Nominee]) -> tuple[list[Nominee], list[Ineligible]]:
-    """One entry per person: their eligible response if any (the latest), else their latest."""
+    """One entry per person: their eligible response if any (the latest, one with an email
+    address first), else their latest."""
     by_person: dict[str, list[Nominee]] = {}
     for nominee in nominees:
         by_person.setdefault(nominee.attendee_key, []).append(nominee)
@@ -112,15 +120,25 @@ def _people(nominees: Iterable[Nominee]) -> tuple[list[Nominee], list[Ineligible
     for key in sorted(by_person):
         responses = sorted(by_person[key], key=lambda n: (n.responded_at, n.attendee_id))
         fit = [n for n in responses if _why_not(n) is None]
-        if fit:
-            eligible.append(fit[-1])
+        told = [n for n in fit if n.reachable]
+        if told:
+            eligible.append(told[-1])
             continue
-        last = responses[-1]
-        code, reason = _why_not(last) or ("", "")
+        last = fit[-1] if fit else responses[-1]
+        code, reason = _why_not(last) or _NO_EMAIL
         ineligible.append(Ineligible(attendee_key=key, attendee_id=last.attendee_id,
                                      role=last.role, centre_id=last.centre_id, code=code,
                                      reason=reason))  # fmt: skip
     return eligible, ineligible
+
+
+_NO_EMAIL = ("no_email", "not drawn: no email address recorded, and a seat is offered and "
+                         "answered by email")  # fmt: skip
+
+
+def eligible_keys(nominees: Iterable[Nominee]) -> set[str]:
+    """The people these nominees would put in a draw (rules 1, 2 and 6)."""
+    return {n.attendee_key for n in _people(nominees)[0]}
 
 
 def _why_not(nominee: Nominee) -> tuple[str, str] | None:

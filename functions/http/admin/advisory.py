@@ -2,7 +2,10 @@
 region's administrators and the network's (English): the region, the period, the seed, the
 rules as recorded, and for each seat type everyone eligible in the recorded order with why
 they were selected or placed in the reserve and where they stand now; then who was not
-eligible and why, and the history of answers. Another region's selection is 404.
+eligible or not drawn and why (no email address: rule 6), the history of answers (a reserve
+passed over for want of an address included), and how many eligible nominees came after the
+selection ran and are not in it (a new seed makes a selection that includes them). Another
+region's selection is 404.
 
 Names are read from the attendance records (administrators see who the people are); the
 stored record keeps ids only.
@@ -17,7 +20,7 @@ from functions.domain.advisory.selection import SeatType
 from functions.http.admin.session import admin_view
 from functions.http.callers import caller
 from functions.http.pages import not_found_page
-from functions.services.advisory.selecting import months_between
+from functions.services.advisory.selecting import came_later, gather, months_between
 
 NAME = "admin"
 
@@ -47,4 +50,11 @@ def advisory_page(request: Request) -> Response:
         record=record, region_name=region.name if region else record.region_id,
         seat_types=list(SeatType), names=names, centres=centres, history=history,
         months=len(months_between(record.period_from, record.period_to)),
+        came_later=_came_later(deps, record),
     )  # fmt: skip
+
+
+def _came_later(deps, record) -> int:
+    """Eligible nominees of the period now who are not in the recorded selection."""
+    months = months_between(record.period_from, record.period_to)
+    return came_later(record, gather(deps, record.region_id, months)[0])

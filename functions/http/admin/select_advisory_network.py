@@ -5,9 +5,15 @@ Body: {"region_id", "parents": 6, "staff": 6, "seed": "...", "period": {"from": 
 "to": "YYYY-MM"}} (period: the last three months when left out). A regional administrator
 selects for their own region only (403 otherwise). Answers 201 with the new selection, or
 200 with the one already run for the same region, period, seats and seed (nothing is sent
-twice): {selection_id, created, emailed, region_id, period, seed, seats, rules, page_url,
-order: {parents: [...], staff: [...]}, ineligible: [...]} (ids and reasons, no names).
-404 an unknown region; 422 a bad body or more nominees than one run takes.
+twice): {selection_id, created, emailed, queued, came_later, note, region_id, period, seed,
+seats, rules, page_url, order: {parents: [...], staff: [...]}, ineligible: [...]} (ids and
+reasons, no names). emailed: messages the selection's commit wrote (the seats' and the first
+batch of notices); queued: people whose notices follow in batches of tasks. The selection
+already run stands as it was (its people were told): came_later counts the eligible
+nominees who are not in it, and note says how to include them (a new seed).
+404 an unknown region; 422 a bad body or more nominees than one run takes; 503 + Retry-After
+when storage or the task queue is out (a selection recorded before the queue failed is kept:
+the same request again queues its notices).
 """
 
 from __future__ import annotations
@@ -24,8 +30,9 @@ from functions.domain.advisory.selection import SeatType
 from functions.domain.forums.models import MONTH_PATTERN
 from functions.domain.shared.validation import FieldError
 from functions.entrypoints import Refused, admin_api
-from functions.http.answers import json_response
+from functions.http.answers import json_errors, json_response, try_later_headers
 from functions.http.callers import caller
+from functions.services.errors import QueueUnavailable
 
 NAME = "select_advisory_network"
 Month = Annotated[str, StringConstraints(strip_whitespace=True, pattern=MONTH_PATTERN)]
@@ -84,6 +91,7 @@ def selection_json(record: AdvisorySelection) -> dict:
 @admin_api(NAME, body=SelectBody)
 def select_advisory_network(request: Request, body: SelectBody) -> Response:
     from functions.services.advisory.selecting import (
+        MAX_NOMINEES,
         TooManyNominees,
         UnknownRegion,
         default_period,
@@ -106,9 +114,32 @@ def select_advisory_network(request: Request, body: SelectBody) -> Response:
     except UnknownRegion:
         raise Refused(404, [FieldError("region_id", "No region of that id")]) from None
     except TooManyNominees:
-        message = "Too many nominees for one selection: choose a shorter period"
+        message = (f"More than {MAX_NOMINEES} nominees for one selection: choose a shorter "
+                   f"period")  # fmt: skip
         raise Refused(422, [FieldError("period", message)]) from None
+    except QueueUnavailable:
+        logs.advisory_notices_not_queued(NAME)
+        message = ("The selection is recorded, but its notices could not be queued just now: "
+                   "send the same request again in a minute to queue them")  # fmt: skip
+        return json_errors(503, [FieldError("queue", message)], try_later_headers())
     logs.advisory_selection_run(ran.record.selection_id, body.region_id, ran.created,
                                 ran.emailed, administrator.key)  # fmt: skip
-    answer = selection_json(ran.record) | {"created": ran.created, "emailed": ran.emailed}
+    answer = selection_json(ran.record) | {
+        "created": ran.created, "emailed": ran.emailed, "queued": ran.queued,
+        "came_later": ran.came_later, "note": rerun_note(ran.created, ran.came_later),
+    }  # fmt: skip
     return json_response(answer, 201 if ran.created else 200)
+
+
+def rerun_note(created: bool, came_later: int) -> str:
+    """What an administrator who ran a selection again should know."""
+    if created:
+        return "Run now: every nominee with an email address is told how it went for them."
+    note = ("Already run with these inputs: this is the recorded selection, unchanged, and "
+            "nobody was written to again.")  # fmt: skip
+    if came_later:
+        people = "person is" if came_later == 1 else "people are"
+        note += (f" {came_later} eligible {people} not in it (their nomination came after it "
+                 f"ran): to include them, run a new selection with a new seed, which draws "
+                 f"everyone again and tells everyone again.")  # fmt: skip
+    return note

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from functions.domain.advisory.notices import Notice, notices
 from functions.domain.advisory.record import AdvisorySelection
 from functions.domain.advisory.selection import Drawn, SeatType
 from functions.domain.forums.attendance import Attendance
 from functions.domain.mail.outbox import MessageKind, OutboxMessage, new_message_id
 
 TEMPLATE = "advisory_outcome"
+ANSWER_TEMPLATE = "advisory_answer"  # to whoever accepted or declined: what happens next
 
 
 def response_value(selection_id: str, attendee_key: str) -> str:
@@ -41,26 +43,36 @@ def _message(record: AdvisorySelection, attendee: Attendance | None, outcome: st
                          updated_at=now)  # fmt: skip
 
 
+def seat_messages(record: AdvisorySelection, attendees: dict[str, Attendance],
+                  region_name: str, network_name: str, now: datetime,
+                  ) -> list[OutboxMessage]:  # fmt: skip
+    """One email to each person drawn to a seat, with their accept and decline links."""
+    out = []
+    for order in record.selection.order.values():
+        for drawn in order:
+            if drawn.selected:
+                out.append(_message(record, attendees.get(drawn.attendee_id), "selected",
+                                    region_name, network_name, now,
+                                    key=drawn.attendee_key))  # fmt: skip
+    return [m for m in out if m is not None]
+
+
+def notice_messages(record: AdvisorySelection, people: list[Notice],
+                    attendees: dict[str, Attendance], region_name: str, network_name: str,
+                    now: datetime) -> list[OutboxMessage]:  # fmt: skip
+    """One email to each of these people not selected (reserve place, or why not eligible)."""
+    out = [_message(record, attendees.get(p.attendee_id), p.outcome, region_name, network_name,
+                    now, reason=p.reason, reserve_place=p.reserve_place)
+           for p in people]  # fmt: skip
+    return [m for m in out if m is not None]
+
+
 def outcome_messages(record: AdvisorySelection, attendees: dict[str, Attendance],
                      region_name: str, network_name: str, now: datetime,
                      ) -> list[OutboxMessage]:  # fmt: skip
-    """One email to each nominee (each person once) with an address."""
-    out = []
-    for seat_type, order in record.selection.order.items():
-        seats = record.selection.seats.get(seat_type, 0)
-        for drawn in order:
-            attendee = attendees.get(drawn.attendee_id)
-            if drawn.selected:
-                mail = _message(record, attendee, "selected", region_name, network_name, now,
-                                key=drawn.attendee_key)  # fmt: skip
-            else:
-                mail = _message(record, attendee, "reserve", region_name, network_name, now,
-                                reserve_place=drawn.rank - seats)  # fmt: skip
-            out.append(mail)
-    for person in record.selection.ineligible:
-        out.append(_message(record, attendees.get(person.attendee_id), "ineligible",
-                            region_name, network_name, now, reason=person.code))  # fmt: skip
-    return [m for m in out if m is not None]
+    """One email to each nominee (each person once) with an address: every batch at once."""
+    return seat_messages(record, attendees, region_name, network_name, now) + notice_messages(
+        record, notices(record), attendees, region_name, network_name, now)  # fmt: skip
 
 
 def offer_message(record: AdvisorySelection, drawn: Drawn, attendee: Attendance | None,
@@ -69,3 +81,18 @@ def offer_message(record: AdvisorySelection, drawn: Drawn, attendee: Attendance 
     return _message(
         record, attendee, "offered", region_name, network_name, now, key=drawn.attendee_key
     )
+
+
+def answer_message(record: AdvisorySelection, attendee: Attendance | None, accepted: bool,
+                   region_name: str, contact_email: str, network_name: str, now: datetime,
+                   ) -> OutboxMessage | None:  # fmt: skip
+    """To someone who just accepted (what happens next, how to step down) or declined (thanks)."""
+    if attendee is None or not attendee.email:
+        return None
+    data = {"network_name": network_name, "name": attendee.name, "region_name": region_name,
+            "outcome": "accepted" if accepted else "declined", "contact_email": contact_email,
+            "selection_id": record.selection_id}  # fmt: skip
+    return OutboxMessage(message_id=new_message_id(), template=ANSWER_TEMPLATE, to=attendee.email,
+                         data=data, language=attendee.language.value,
+                         kind=MessageKind.TRANSACTIONAL, created_at=now,
+                         updated_at=now)  # fmt: skip

@@ -1,6 +1,9 @@
 """A selected (or offered) nominee accepts or declines their seat from their signed link; a
-decline offers the seat to the next in the recorded reserve order, and writes to them, in the
-same unit of work. A second answer changes nothing and says what stands."""
+decline offers the seat to the next in the recorded reserve order who has an email address
+(anyone without one is passed over, recorded: rule 6), and writes to them, in the same unit of
+work. Whoever answered is written to in that unit too: on accepting, what happens next and
+how to step down; on declining, thanks. A second answer changes nothing, writes nothing, and
+says what stands."""
 
 from __future__ import annotations
 
@@ -8,9 +11,10 @@ from datetime import datetime
 from typing import NamedTuple
 
 from functions.domain.advisory.record import AdvisorySelection, SeatState, answer
+from functions.domain.advisory.selection import Drawn
 from functions.domain.shared.signing import Purpose, Signer
-from functions.services.advisory.mail import offer_message
-from functions.services.forums.mailing import commit
+from functions.services.advisory.committing import commit
+from functions.services.advisory.mail import answer_message, offer_message
 from functions.services.ports import Dependencies, UnitOfWork
 
 
@@ -59,18 +63,30 @@ def respond(deps: Dependencies, selection_id: str, attendee_key: str, accept: bo
         record = uow.advisory.get(selection_id)
         if record is None or attendee_key not in record.states:
             return "not_found"
-        result = answer(record, attendee_key, accept, now)
+
+        def can_be_told(drawn: Drawn) -> bool:
+            found = uow.attendance.get(drawn.attendee_id)
+            return found is not None and bool(found.email)
+
+        result = answer(record, attendee_key, accept, now, can_be_told)
         if result.record is None:
             return result.outcome
         uow.advisory.save(result.record)
+        region = deps.directory.get_region(record.region_id)
+        region_name = region.name if region else record.region_id
         if result.offered is not None:
             attendee = uow.attendance.get(result.offered.attendee_id)
-            region = deps.directory.get_region(record.region_id)
-            mail = offer_message(result.record, result.offered, attendee,
-                                 region.name if region else record.region_id,
+            mail = offer_message(result.record, result.offered, attendee, region_name,
                                  deps.network_name, now)  # fmt: skip
             if mail is not None:
                 uow.outbox.add(mail)
+        answering = result.record.drawn(attendee_key)
+        attendee = uow.attendance.get(answering.attendee_id) if answering else None
+        contact = region.administrator.email if region else ""
+        mail = answer_message(result.record, attendee, accept, region_name, contact,
+                              deps.network_name, now)  # fmt: skip
+        if mail is not None:
+            uow.outbox.add(mail)
         return result.outcome
 
     return commit(deps, work)
