@@ -1,9 +1,14 @@
-"""`ecd actions list|add|done`: a scope's action points of a month, adding one, and marking
-one done (or reopening it).
+"""`ecd actions list|add|edit|done`: a scope's action points of a month, adding one,
+editing one, and marking one done (or reopening it).
 
-GET /action_points?month=&region=, POST /action_points/add and /action_points/done
-(functions/http/admin/action_points_api.py). Texts come back as typed and are printed as
-text, never read as markup.
+GET /action_points?month=&region=, POST /action_points/add, /action_points/edit and
+/action_points/done (functions/http/admin/action_points_api.py). Texts come back as typed
+and are printed as text, never read as markup.
+
+`edit` sends only the fields named (the others are kept; --email "" or --forum "" removes
+them). With --updated-at (a point's `updated_at` from `ecd --json actions list`) it is
+refused, changing nothing, when the point changed since; without it the edit applies to
+the point as it stands (the last write wins, for the fields named).
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from typing import Annotated
 
 import typer
 
+from functions.cli.output import Exit
 from functions.cli.session import Session
 
-app = typer.Typer(help="Action points after a month's forums: list, add, mark done.",
+app = typer.Typer(help="Action points after a month's forums: list, add, edit, mark done.",
                   no_args_is_help=True)  # fmt: skip
 Region = Annotated[
     str | None,
@@ -73,6 +79,44 @@ def add(
         return
     session.output.line(f"Added {answer['point_id']}, due {answer['due']}, "
                         f"owner {answer['owner']['name']}.")  # fmt: skip
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    point_id: Annotated[str, typer.Argument(help="The point's id (ecd actions list)")],
+    text: Annotated[str | None, typer.Option("--text", help="What is to be done",
+                                             show_default=False)] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="The owner's name",
+                                              show_default=False)] = None,
+    email: Annotated[str | None, typer.Option("--email", help='The owner\'s address ("": none)',
+                                              show_default=False)] = None,
+    due: Annotated[str | None, typer.Option("--due", help="YYYY-MM-DD",
+                                            show_default=False)] = None,
+    forum: Annotated[str | None, typer.Option("--forum", help='A forum\'s id ("": none)',
+                                              show_default=False)] = None,
+    updated_at: Annotated[str | None, typer.Option(
+        "--updated-at", help="Refuse if the point changed after this (its updated_at, read "
+        "with --json actions list)", show_default=False)] = None,
+) -> None:  # fmt: skip
+    """Edit an action point's text, owner, address, due date or forum (the others kept);
+    a done point stays done."""
+    session: Session = ctx.obj
+    fields = {"text": text, "owner_name": owner, "owner_email": email, "due": due,
+              "forum_id": forum}  # fmt: skip
+    body = {k: v.strip() for k, v in fields.items() if v is not None}
+    if not body:
+        raise session.output.fail(Exit.USAGE, "Nothing to change: give --text, --owner, "
+                                  "--email, --due or --forum")  # fmt: skip
+    body |= {"point_id": point_id.strip()} | ({"updated_at": updated_at.strip()}
+                                              if updated_at else {})  # fmt: skip
+    answer = session.post("/action_points/edit", body, "The action point was not changed")
+    if session.output.json_mode:
+        session.output.data(answer)
+        return
+    owner_name, state = answer["owner"]["name"], answer["state"]
+    session.output.line(f"{answer['point_id']}: due {answer['due']}, owner {owner_name}, "
+                        f"{state}; {answer['text']}")  # fmt: skip
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""`ecd actions list|add|done` against the real admin_api, served on loopback over the
+"""`ecd actions list|add|edit|done` against the real admin_api, served on loopback over the
 emulator (as under `make run`: --local, the development token)."""
 
 from __future__ import annotations
@@ -59,3 +59,37 @@ def test_add_list_and_mark_done(ecd):
     refused = ecd("actions", "add", "2025-03", "x", "--owner", "L", "--due", "soon")
     assert refused.exit_code == 1 and "due" in refused.output
     assert ecd("actions", "done", "nope").exit_code == 1
+
+
+def _json(result) -> dict:
+    """The --json answer among the served app's log lines."""
+    return json.JSONDecoder().raw_decode(result.output[result.output.index("{\n") :])[0]
+
+
+def test_edit_changes_the_fields_named(ecd):
+    ecd("actions", "add", "2025-03", "Share the menu", "--owner", "Lerato Molefe",
+        "--due", "2025-04-01", "--email", "lerato@example.org", "--forum", "forum-1")  # fmt: skip
+    (point,) = _json(ecd("--json", "actions", "list", "2025-03"))["points"]
+    edited = ecd("actions", "edit", point["point_id"], "--due", "2025-05-01",
+                 "--text", "Share the <b>menu</b>\nweekly", "--email", "")  # fmt: skip
+    assert edited.exit_code == 0, edited.output
+    said = " ".join(edited.output.split())  # the console wraps at its width
+    assert "due 2025-05-01, owner Lerato Molefe, open; Share the <b>menu</b> weekly" in said
+    (now,) = _json(ecd("--json", "actions", "list", "2025-03"))["points"]
+    assert now["owner"] == {"name": "Lerato Molefe", "email": None}
+    assert now["forum_id"] == "forum-1" and now["changes"] == 2
+    # A done point stays done; an edit checked against an older reading is refused.
+    ecd("actions", "done", point["point_id"])
+    kept = _json(ecd("--json", "actions", "edit", point["point_id"], "--owner", "Sipho"))
+    assert kept["state"] == "done" and kept["owner"]["name"] == "Sipho"
+    stale = ecd("actions", "edit", point["point_id"], "--owner", "Thandi",
+                "--updated-at", now["updated_at"])  # fmt: skip
+    assert stale.exit_code == 1 and "Conflict (HTTP 409)" in stale.output
+    assert "changed after you read it" in " ".join(stale.output.split())
+    fresh = ecd("actions", "edit", point["point_id"], "--owner", "Thandi",
+                "--updated-at", kept["updated_at"])  # fmt: skip
+    assert fresh.exit_code == 0 and "owner Thandi, done" in fresh.output
+    assert ecd("actions", "edit", point["point_id"]).exit_code == 2  # nothing to change
+    bad = ecd("actions", "edit", point["point_id"], "--due", "soon")
+    assert bad.exit_code == 1 and "The action point was not changed" in bad.output
+    assert ecd("actions", "edit", "no-such-point", "--due", "2025-05-01").exit_code == 1

@@ -9,13 +9,18 @@ what), the last HISTORY_KEPT of them, so that a point's record stays small.
 
 Overdue: open, and its due day has passed in the network's time zone (due on the 5th, it is
 overdue from the 6th at midnight there).
+
+`updated_at` is also the point's version: every change sets it later than the last one
+(the clock's time, or a microsecond after the last change when two instances' clocks
+disagree or a test's clock stands still), so an edit sent with the updated_at it was read
+with can tell that the point changed since (services/reports/action_points.py).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -92,6 +97,11 @@ def new_point_id() -> str:
     return secrets.token_hex(10)
 
 
+def _stamped(point: ActionPoint, now: datetime) -> datetime:
+    """The changed point's updated_at: now, and always after its last change."""
+    return max(now, point.updated_at + timedelta(microseconds=1))
+
+
 def _history(point: ActionPoint, change: Change) -> list[Change]:
     return [*point.history, change][-HISTORY_KEPT:]
 
@@ -113,7 +123,8 @@ def edited(point: ActionPoint, by: str, now: datetime, **changes) -> ActionPoint
         return point
     change = Change(at=now, by=by, what="edited", fields=fields)
     update = {k: changes[k] for k in fields}
-    update |= {"updated_by": by, "updated_at": now, "history": _history(point, change)}
+    update |= {"updated_by": by, "updated_at": _stamped(point, now),
+               "history": _history(point, change)}  # fmt: skip
     return point.model_copy(update=update)
 
 
@@ -124,6 +135,6 @@ def marked(point: ActionPoint, done: bool, by: str, now: datetime) -> ActionPoin
         return point
     change = Change(at=now, by=by, what="done" if done else "reopened")
     return point.model_copy(update={
-        "state": state, "done_at": now if done else None, "updated_by": by, "updated_at": now,
-        "history": _history(point, change),
+        "state": state, "done_at": now if done else None, "updated_by": by,
+        "updated_at": _stamped(point, now), "history": _history(point, change),
     })  # fmt: skip

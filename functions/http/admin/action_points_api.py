@@ -4,14 +4,22 @@ GET  /action_points?month=YYYY-MM[&region=<id>]   a scope's points of the month 
                                                   the network's, or a regional caller's own)
 POST /action_points/add {month, region?, text, owner_name, owner_email?, due, forum_id?}
 POST /action_points/done {point_id, done?}        done (default) or reopened (done: false)
+POST /action_points/edit {point_id, updated_at?, text?, owner_name?, owner_email?, due?,
+                          forum_id?}              the fields given changed, the others kept
+                                                  ("" removes the address or the forum); a
+                                                  done point stays done
 
 Answers are JSON; times ISO 8601 in UTC, due dates YYYY-MM-DD, `overdue` against the clock.
 Texts are returned as typed: whoever shows them must escape them. Refusals: 403 a region not
-the caller's, 404 no such point (in the caller's scope) or region, 422 fields not right;
-nothing is changed by any of them.
+the caller's, 404 no such point (in the caller's scope) or region, 422 fields not right, 409
+an edit whose `updated_at` (the point's, as the sender read it) is no longer the point's:
+someone changed it since (the answer's `point` is it as it stands). Without `updated_at` an
+edit applies to the point as it stands (last write wins). Nothing is changed by a refusal.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from flask import Request, Response
 
@@ -26,15 +34,20 @@ from functions.services.reports import action_points as service
 NAME = "admin_api"
 
 
+def _utc(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
 def point_json(point: ActionPoint, now) -> dict:
+    """The point as JSON; `updated_at` is also its version (what /action_points/edit takes)."""
     return {
         "point_id": point.point_id, "scope": point.scope, "month": point.month,
         "forum_id": point.forum_id, "text": point.text,
         "owner": {"name": point.owner.name, "email": point.owner.email},
         "due": point.due.isoformat(), "state": point.state.value,
         "overdue": point.overdue(now),
-        "done_at": point.done_at.isoformat() if point.done_at else None,
-        "created_at": point.created_at.isoformat(), "updated_at": point.updated_at.isoformat(),
+        "done_at": _utc(point.done_at), "created_at": _utc(point.created_at),
+        "updated_at": _utc(point.updated_at),
         "changes": len(point.history),
     }  # fmt: skip
 
@@ -102,4 +115,26 @@ def done(request: Request, body) -> Response:
         point = service.mark_point(deps, administrator, _text(body.get("point_id"), 200), mark)
     except service.UnknownPoint as problem:
         return _refused(administrator, problem)
+    return json_response(point_json(point, deps.clock()))
+
+
+def edit(request: Request, body) -> Response:
+    """200 the point edited (or as it was, when nothing given differs)."""
+    administrator, deps = caller(request), wiring.dependencies()
+    body = body if isinstance(body, dict) else {}
+    given = {f: _text(body[f], 4000) for f in service.EDITABLE if f in body}
+    try:
+        seen = service.read_seen(body.get("updated_at"))
+        point = service.edit_point(deps, administrator, _text(body.get("point_id"), 200),
+                                   given, seen)  # fmt: skip
+    except service.BadPoint as bad:
+        return _bad(bad)
+    except service.UnknownPoint as problem:
+        return _refused(administrator, problem)
+    except service.StalePoint as stale:
+        logs.admin_refused(NAME, 409, "stale_action_point", administrator.key)
+        message = ("The point was changed after you read it (updated_at differs): nothing was "
+                   "changed; read it again and edit that")  # fmt: skip
+        return json_response({"errors": [{"field": "updated_at", "message": message}],
+                              "point": point_json(stale.point, deps.clock())}, 409)  # fmt: skip
     return json_response(point_json(point, deps.clock()))

@@ -36,6 +36,7 @@ OPERATIONS: dict[str, str] = {
     "GET /action_points": "action_points_api:list_points",
     "POST /action_points/add": "action_points_api:add",
     "POST /action_points/done": "action_points_api:done",
+    "POST /action_points/edit": "action_points_api:edit",
 }
 
 

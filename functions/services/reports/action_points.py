@@ -5,12 +5,21 @@ Fields come as text (a form, a JSON body) and are read here once for both: the t
 paragraph of at most TEXT_MAX characters, the owner's name one line, their address optional
 and valid, the due date YYYY-MM-DD. Each change is one unit of work (read, then write on what
 was read), so two administrators changing a point at once both land, one after the other.
+
+Editing changes what is given (text, owner_name, owner_email, due, forum_id) and keeps the
+rest; an empty owner_email or forum_id removes it. A done point may be edited and stays done
+(a board asks what was done, by whom, by when, and the record may need correcting after).
+A stale edit is refused: the page's form, the API and `ecd actions edit` send the point's
+`updated_at` as they read it (every change sets it, to the microsecond), and when the point
+has changed since (edited, done or reopened by someone else) StalePoint says so with the
+point as it stands, and nothing is changed. An edit sent without `updated_at` (a script
+that does not read first) is applied to the point as it stands: the last write wins.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 
 from functions.domain.directory.administrators import Administrator
 from functions.domain.reports import action_points as points
@@ -26,6 +35,14 @@ EDITABLE = ("text", "owner_name", "owner_email", "due", "forum_id")
 
 class UnknownPoint(ServiceError):
     """No action point has this id (or it is in a scope the caller does not see: 404)."""
+
+
+class StalePoint(ServiceError):
+    """The point changed after the edit's sender read it: nothing was changed (409)."""
+
+    def __init__(self, point: ActionPoint):
+        super().__init__("action point changed since it was read")
+        self.point = point
 
 
 class BadPoint(ServiceError):
@@ -96,11 +113,47 @@ def add_point(deps: Dependencies, caller: Administrator, scope: str | None, mont
     return deps.transactions.run(work)[0]
 
 
+def read_seen(value: object) -> datetime | None:
+    """The `updated_at` an edit was read with (ISO 8601 with its offset), None when not
+    given; BadPoint when it is not such a time."""
+    text = str(value or "").strip()[:64]
+    if not text:
+        return None
+    try:
+        seen = datetime.fromisoformat(text)
+    except ValueError:
+        seen = None
+    if seen is None or seen.tzinfo is None:
+        message = "Give updated_at as the point was read (ISO 8601 with its offset)."
+        raise BadPoint([FieldError("updated_at", message)])
+    return seen
+
+
+def current_fields(point: ActionPoint) -> dict[str, str]:
+    """The point's editable fields as text, as a form or a body gives them."""
+    return {"text": point.text, "owner_name": point.owner.name,
+            "owner_email": point.owner.email or "", "due": point.due.isoformat(),
+            "forum_id": point.forum_id or ""}  # fmt: skip
+
+
 def edit_point(deps: Dependencies, caller: Administrator, point_id: str,
-               given: Mapping[str, object]) -> ActionPoint:  # fmt: skip
-    fields = read_fields(given)
-    return _change(deps, caller, point_id,
-                   lambda p, now: points.edited(p, caller.key, now, **fields))  # fmt: skip
+               given: Mapping[str, object],
+               seen: datetime | None = None) -> ActionPoint:  # fmt: skip
+    """The point with the fields given changed (the others kept); the same point when
+    nothing differs. UnknownPoint, BadPoint (nothing given, or not valid), StalePoint (it
+    changed after `seen`, its updated_at as the sender read it)."""
+    given = {k: v for k, v in given.items() if k in EDITABLE and v is not None}
+    if not given:
+        raise BadPoint([FieldError("fields", f"Give at least one of {', '.join(EDITABLE)}.")])
+
+    def change(point: ActionPoint, now: datetime) -> ActionPoint:
+        fields = read_fields(current_fields(point) | given)
+        changed = points.edited(point, caller.key, now, **fields)
+        if changed is not point and seen is not None and point.updated_at != seen:
+            raise StalePoint(point)
+        return changed
+
+    return _change(deps, caller, point_id, change)
 
 
 def mark_point(deps: Dependencies, caller: Administrator, point_id: str,
