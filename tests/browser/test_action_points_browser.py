@@ -1,6 +1,7 @@
 """The action points page in Chromium at 360 px, JavaScript off: a point whose text is one
 1,000-character word, with an owner's name as wide as allowed, overdue, never scrolls
-sideways; the add form sent from the phone adds a point; a refused one fits too."""
+sideways; the add form sent from the phone adds a point; a refused one fits too; the
+widest point's edit form, unfolded, fits and edits it."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ def test_the_action_points_page_fits_a_small_screen(site, phone, screenshot):
     month = datetime.now(UTC).strftime("%Y-%m")
     admin = Administrator(email=get_settings().local_admin_email, name="Local")
     yesterday = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
-    add_point(wiring.dependencies(), admin, None, month,
-              {"text": "T" * 1000, "owner_name": "N" * 200,
-               "owner_email": "o" * 60 + "@example.org", "due": yesterday})  # fmt: skip
+    wide = add_point(wiring.dependencies(), admin, None, month,
+                     {"text": "T" * 1000, "owner_name": "N" * 200,
+                      "owner_email": "o" * 60 + "@example.org", "due": yesterday})  # fmt: skip
     phone.context.add_cookies([{"name": "admin_session", "value": "local-admin-token",
                                 "url": f"{site}/admin"}])  # fmt: skip
     phone.goto(f"{site}/admin?page=action_points&month={month}")
@@ -43,3 +44,18 @@ def test_the_action_points_page_fits_a_small_screen(site, phone, screenshot):
     assert "Nothing was changed" in phone.content()
     assert phone.evaluate(SIDEWAYS) <= 0
     screenshot(phone, "admin_action_points_refused")
+    # The widest point's edit form, unfolded, fits too; an edit sent from it lands.
+    point = f"#point-{wide.point_id}"
+    phone.click(f"{point} summary")
+    assert phone.is_visible(f"#ed-due-{wide.point_id}")
+    assert phone.evaluate(SIDEWAYS) <= 0
+    screenshot(phone, "admin_action_points_edit")
+    phone.fill(f"#ed-text-{wide.point_id}", "Fix the gate latch at the Soweto centre.")
+    phone.fill(
+        f"#ed-due-{wide.point_id}", (datetime.now(UTC) + timedelta(days=9)).date().isoformat()
+    )
+    phone.click(f"{point} details button[type=submit]")
+    assert "The changes were saved." in phone.content()
+    assert "Fix the gate latch at the Soweto centre." in phone.content()
+    assert "T" * 1000 not in phone.content() and "Overdue" not in phone.content()
+    assert phone.evaluate(SIDEWAYS) <= 0
