@@ -17,22 +17,32 @@ from tests.functions.forum_attendance_support import ENDS, make_forum
 GAUTENG = ["sunflower-soweto", "little-stars-tembisa"]
 
 
-def person(forum, n: int, centre: str, role=ParticipantRole.PARENT, consent: bool = True,
-           nominee: bool = True, email: str | None = None) -> Attendance:  # fmt: skip
-    """An attendee of the forum and their survey response (nominating themselves)."""
-    email = email or f"nominee{n}@example.org"
-    key = participant_key(email, None)
+def records(forum, n: int, centre: str, role=ParticipantRole.PARENT, consent: bool = True,
+            nominee: bool = True, email: str | None = None, phone: str | None = None,
+            ) -> tuple[Attendance, SurveyResponse]:  # fmt: skip
+    """An attendee of the forum and their survey response (nominating themselves); with a
+    `phone`, known by that phone alone (no email address)."""
+    email = None if phone else email or f"nominee{n}@example.org"
+    key = participant_key(email, phone)
     at = forum.ends_at + timedelta(hours=1, minutes=n)
     attendance = Attendance(
         attendee_id=attendee_id(forum.forum_id, key), forum_id=forum.forum_id,
         attendee_key=key, name=f"Nominee {n}", role=role, centre_id=centre, email=email,
-        survey_state=SurveyState.ANSWERED, created_at=at, updated_at=at,
+        phone=phone, survey_state=SurveyState.ANSWERED, created_at=at, updated_at=at,
     )  # fmt: skip
     response = SurveyResponse(
         attendee_id=attendance.attendee_id, forum_id=forum.forum_id, role=role.value,
         centre_id=centre, satisfaction=5, wants_monthly=True, advisory_nominee=nominee,
         advisory_consent=consent and nominee, submitted_at=at, updated_at=at,
     )  # fmt: skip
+    return attendance, response
+
+
+def person(forum, n: int, centre: str, role=ParticipantRole.PARENT, consent: bool = True,
+           nominee: bool = True, email: str | None = None,
+           phone: str | None = None) -> Attendance:  # fmt: skip
+    """An attendee of the forum and their survey response, stored."""
+    attendance, response = records(forum, n, centre, role, consent, nominee, email, phone)
 
     def work(uow):
         uow.attendance.add(attendance)
@@ -40,6 +50,24 @@ def person(forum, n: int, centre: str, role=ParticipantRole.PARENT, consent: boo
 
     wiring.transactions().run(work)
     return attendance
+
+
+def crowd(forum, count: int, centres: list[str], start: int = 1000) -> None:
+    """`count` nominees over the centres (parents, every fifth one staff), written in batches
+    of 250 straight into Firestore: thousands in a few seconds."""
+    from functions.adapters.firestore.base import FORUM_ATTENDANCE, FORUM_SURVEY_RESPONSES, dump
+
+    db = wiring.firestore_client()
+    for first in range(start, start + count, 250):
+        batch = db.batch()
+        for n in range(first, min(first + 250, start + count)):
+            role = ParticipantRole.STAFF if n % 5 == 0 else ParticipantRole.PARENT
+            attendance, response = records(forum, n, centres[n % len(centres)], role)
+            batch.set(db.collection(FORUM_ATTENDANCE).document(attendance.attendee_id),
+                      dump(attendance))  # fmt: skip
+            batch.set(db.collection(FORUM_SURVEY_RESPONSES).document(response.attendee_id),
+                      dump(response))  # fmt: skip
+        batch.commit()
 
 
 def gauteng_month(forum_id: str = "forum-advisory", **extra):
@@ -54,12 +82,14 @@ def gauteng_month(forum_id: str = "forum-advisory", **extra):
     return forum, people
 
 
-def advisory_mail() -> list[OutboxMessage]:
+def advisory_mail(template: str = "advisory_outcome") -> list[OutboxMessage]:
+    """The outbox's messages of that template (the selection's, or the answers' confirmations:
+    advisory_answer)."""
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     outbox = wiring.firestore_client().collection(OUTBOX)
-    docs = outbox.where(filter=FieldFilter("template", "==", "advisory_outcome")).stream()
+    docs = outbox.where(filter=FieldFilter("template", "==", template)).stream()
     return [OutboxMessage.model_validate(d.to_dict()) for d in docs]
 
 
-__all__ = ["ENDS", "GAUTENG", "advisory_mail", "gauteng_month", "person"]
+__all__ = ["ENDS", "GAUTENG", "advisory_mail", "crowd", "gauteng_month", "person", "records"]

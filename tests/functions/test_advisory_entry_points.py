@@ -100,6 +100,9 @@ def test_a_nominee_declines_from_their_link_and_the_next_is_offered(select, clie
     repeat = page.post(url, data={"answer": "accept", "csrf_token": csrf_token(shown.text)})
     assert repeat.status_code == 409
     assert len([m for m in advisory_mail() if m.data["outcome"] == "offered"]) == 1
+    # One thank-you for the decline, written with it; the repeated POST wrote nothing.
+    (thanks,) = advisory_mail("advisory_answer")
+    assert thanks.data["outcome"] == "declined"
 
 
 def test_forged_or_foreign_links_are_404(select, client_for):

@@ -112,3 +112,22 @@ def test_every_nominee_gets_one_mail_and_only_the_chosen_get_links():
     offer = offer_message(made, drawn, people(made)[drawn.attendee_id], "G", "N", AT)
     assert offer.data["outcome"] == "offered" and "accept_url" in links.for_message(offer)
     assert offer_message(made, drawn, None, "G", "N", AT) is None  # no address: no mail
+
+
+def test_a_reserve_who_cannot_be_told_is_passed_over_and_recorded():
+    made = record()
+    decliner = made.selection.selected(SeatType.PARENTS)[0]
+    plain = answer(made, decliner.attendee_key, False, AT)
+    unreachable = plain.offered.attendee_key
+    step = answer(made, decliner.attendee_key, False, AT,
+                  can_be_told=lambda drawn: drawn.attendee_key != unreachable)  # fmt: skip
+    assert step.offered is not None and step.offered.attendee_key != unreachable
+    assert step.record.states[unreachable] == SeatState.PASSED_OVER
+    assert step.record.states[step.offered.attendee_key] == SeatState.OFFERED
+    passed = [c for c in step.record.history if c.state == SeatState.PASSED_OVER]
+    assert [c.attendee_key for c in passed] == [unreachable]
+    assert "no email address" in passed[0].note
+    # Nobody reachable: the seat stays free, everyone passed over is recorded.
+    none = answer(made, decliner.attendee_key, False, AT, can_be_told=lambda drawn: False)
+    assert none.offered is None
+    assert [s for s in none.record.states.values()].count(SeatState.PASSED_OVER) == 3

@@ -148,3 +148,25 @@ def test_people_without_a_centre_count_as_their_own_centre():
     result = select(people, {SeatType.PARENTS: 4, SeatType.STAFF: 0}, "x")
     assert all("first from" in d.reason for d in result.selected(SeatType.PARENTS))
     assert not result.selected(SeatType.STAFF)
+
+
+def test_a_nominee_with_no_email_address_is_not_drawn_and_says_why():
+    by_phone = nominee("phone", "c2").model_copy(update={"reachable": False})
+    people = [nominee("mail", "c1"), by_phone]
+    result = select(people, SEATS, "x")
+    assert keys(result.order[SeatType.PARENTS]) == ["mail"]
+    (passed,) = result.ineligible
+    assert passed.attendee_key == "phone" and passed.code == "no_email"
+    assert passed.reason.startswith("not drawn: no email address recorded")
+    assert "6. Told by email" in result.rules
+    # Recorded input: the same nominees and seed draw the same again.
+    assert select(list(reversed(people)), SEATS, "x") == result
+
+
+def test_a_person_known_by_email_in_one_forum_and_a_phone_in_another_is_drawn_by_email():
+    people = [nominee("p1", "c1", attendee_id="f1-p1"),
+              nominee("p1", "c1", minutes=5, attendee_id="f2-p1").model_copy(
+                  update={"reachable": False})]  # fmt: skip
+    result = select(people, SEATS, "x")
+    assert [d.attendee_id for d in result.order[SeatType.PARENTS]] == ["f1-p1"]
+    assert not result.ineligible

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from functions.adapters.firestore.base import ADVISORY_SELECTIONS, dump, valid_id
-from functions.domain.advisory.record import AdvisorySelection
+from functions.domain.advisory.record import AdvisorySelection, SeatState
 
 ADVISORY_PARTS = "parts"  # the sub-collection of a selection's parts
 PART_SIZE = 500  # entries a part: a Drawn entry is about 450 bytes stored
@@ -43,6 +43,13 @@ class AdvisoryStore:
                 lists.setdefault(name.rpartition("-")[0], []).extend(part.get("items", []))
             _join(data, lists)
         return AdvisorySelection.model_validate(data)
+
+    def standing(self, selection_id: str) -> dict[str, SeatState] | None:
+        """Where everyone stands now (the head alone: none of the parts is read)."""
+        if not isinstance(selection_id, str) or not valid_id(selection_id):
+            return None
+        data = self._unit.read(self._ref(selection_id))
+        return {k: SeatState(v) for k, v in data.get("states", {}).items()} if data else None
 
     def add(self, record: AdvisorySelection) -> None:
         """A new selection (the commit fails if its id is taken: run twice, made once)."""

@@ -54,14 +54,19 @@ def queue_notices(deps: Dependencies, record: AdvisorySelection) -> int:
 
 
 def write_batch(uow: UnitOfWork, record: AdvisorySelection, number: int,
-                attendees: dict, region_name: str, network_name: str,
-                now: datetime) -> int | None:  # fmt: skip
-    """Add the batch's mail and once key to the unit; None when it was written before."""
+                attendees: dict, region_name: str, network_name: str, now: datetime,
+                states: dict[str, SeatState] | None = None) -> int | None:  # fmt: skip
+    """Add the batch's mail and once key to the unit; None when it was written before.
+    `states`: where everyone stands now (the record's own when not given)."""
     key = once_key(record.selection_id, number)
     if uow.once.used(key):
         return None
-    people = [p for p in batch(record, number)
-              if p.outcome != "reserve" or record.states.get(p.attendee_key) == SeatState.RESERVE]
+    states = record.states if states is None else states
+    people = [
+        p
+        for p in batch(record, number)
+        if p.outcome != "reserve" or states.get(p.attendee_key) == SeatState.RESERVE
+    ]
     messages = notice_messages(record, people, attendees, region_name, network_name, now)
     for message in messages:
         uow.outbox.add(message)
@@ -84,9 +89,9 @@ def send_notice_batch(deps: Dependencies, selection_id: str, number: int,
     region_name = region.name if region else record.region_id
 
     def work(uow: UnitOfWork) -> Noticed:
-        current = uow.advisory.get(selection_id) or record  # where everyone stands now
-        written = write_batch(uow, current, number, attendees, region_name,
-                              deps.network_name, now)  # fmt: skip
+        states = uow.advisory.standing(selection_id)  # now: someone may have been offered
+        written = write_batch(uow, record, number, attendees, region_name, deps.network_name,
+                              now, states)  # fmt: skip
         return Noticed(already=True) if written is None else Noticed(emailed=written)
 
     return commit(deps, work)

@@ -146,5 +146,6 @@ def run_selection(deps: Dependencies, region_id: str, seats: dict[SeatType, int]
 
 def _found(deps: Dependencies, record: AdvisorySelection, nominees: list[Nominee]) -> Ran:
     """The recorded selection, its later batches queued if a run before could not."""
-    return Ran(record, False, queued=queue_notices(deps, record),
-               came_later=came_later(record, nominees))
+    return Ran(
+        record, False, queued=queue_notices(deps, record), came_later=came_later(record, nominees)
+    )
