@@ -1,5 +1,6 @@
 """A stored advisory selection: its inputs, seed, rules and recorded order (selection.py),
-and where each person stands since (selected, reserve, offered, accepted, declined).
+and where each person stands since (selected, reserve, offered, accepted, declined, passed
+over for want of an email address when a seat came free).
 
 Its id is a hash of the region, the period, the seats and the seed: running the same selection
 again finds this record, so it is done (and its mail sent) once.

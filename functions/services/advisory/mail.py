@@ -1,7 +1,8 @@
 """The advisory network's mail: every nominee hears how the selection went for them (selected
 with accept/decline links, in the reserve with their place, or why they were not included),
-and a reserve offered a declined seat is written to. Ids and display values only: the links
-are signed when the mail is sent (MailLinks: data.advisory_response)."""
+a reserve offered a declined seat is written to, and whoever answers is thanked (accepted:
+what happens next and how to step down). Ids and display values only: the links are signed
+when the mail is sent (MailLinks: data.advisory_response)."""
 
 from __future__ import annotations
 
