@@ -9,8 +9,9 @@ was read), so two administrators changing a point at once both land, one after t
 Editing changes what is given (text, owner_name, owner_email, due, forum_id) and keeps the
 rest; an empty owner_email or forum_id removes it. A done point may be edited and stays done
 (a board asks what was done, by whom, by when, and the record may need correcting after).
-A stale edit is refused: the page's form, the API and `ecd actions edit` send the point's
-`updated_at` as they read it (every change sets it, to the microsecond), and when the point
+A stale edit is refused: the page's form always, the API and `ecd actions edit
+--updated-at` when asked, send the point's `updated_at` as it was read (every change moves it
+on: domain/reports/action_points.py), and when the point
 has changed since (edited, done or reopened by someone else) StalePoint says so with the
 point as it stands, and nothing is changed. An edit sent without `updated_at` (a script
 that does not read first) is applied to the point as it stands: the last write wins.
