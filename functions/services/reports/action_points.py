@@ -11,10 +11,10 @@ rest; an empty owner_email or forum_id removes it. A done point may be edited an
 (a board asks what was done, by whom, by when, and the record may need correcting after).
 A stale edit is refused: the page's form always, the API and `ecd actions edit
 --updated-at` when asked, send the point's `updated_at` as it was read (every change moves it
-on: domain/reports/action_points.py), and when the point
-has changed since (edited, done or reopened by someone else) StalePoint says so with the
-point as it stands, and nothing is changed. An edit sent without `updated_at` (a script
-that does not read first) is applied to the point as it stands: the last write wins.
+on: domain/reports/action_points.py), and when the point has changed since (edited, done
+or reopened by someone else) StalePoint says so with the point as it stands, and nothing is
+changed. An edit sent without `updated_at` (a script that does not read first) is applied
+to the point as it stands: the last write wins.
 """
 
 from __future__ import annotations
