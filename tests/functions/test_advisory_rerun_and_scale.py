@@ -119,3 +119,16 @@ def test_a_queue_outage_after_the_record_answers_503_and_a_rerun_queues_the_rest
     assert again.status_code == 200 and again.json["queued"] == 500 - 12 - BATCH
     assert sorted(t["batch"] for t in _notice_tasks(tasks)) == [1, 2]
     assert select(BODY).json["queued"] == 0  # recorded as queued: not again
+
+
+def test_hostile_notice_payloads_are_refused_or_settled_never_500(client_for):
+    notices = client_for("send_advisory_notices")
+    for body in ({"selection_id": "a/b", "batch": 1}, {"selection_id": "..", "batch": 1},
+                 {"selection_id": "\ud800", "batch": 1}, {"selection_id": "x\r\ny", "batch": 1},
+                 {"selection_id": "x" * 5000, "batch": 1}, {"selection_id": "x", "batch": 0},
+                 {"selection_id": "x", "batch": "1"}, {"selection_id": "x", "batch": 10**9},
+                 {"selection_id": "x", "batch": 1, "email": "a@b.org"}, {}, []):  # fmt: skip
+        answer = notices.post("/", json=body)
+        assert answer.status_code in (200, 422), (body, answer.status_code)
+        assert answer.status_code == 422 or answer.json["skipped"]
+    assert advisory_mail() == []
