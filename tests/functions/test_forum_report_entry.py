@@ -166,3 +166,12 @@ def test_a_hostile_query_never_breaks_the_location(project, client_for, raw, kep
         where, query = _location(answer)
         assert where == ADMIN_PAGE and query == [("page", "forum_report"), (name, kept)]
         assert len(answer.headers["Location"]) < 1_000
+
+
+def test_an_outage_is_503_with_retry_after(project, report_as, monkeypatch):
+    from tests.functions.test_storage_outage import firestore_goes_away
+
+    report = report_as()  # its token minted while storage was there
+    firestore_goes_away(monkeypatch)
+    answer = report.get(QUERY + "&format=csv")
+    assert answer.status_code == 503 and int(answer.headers["Retry-After"]) > 0
