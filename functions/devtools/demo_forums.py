@@ -195,7 +195,8 @@ def responses(spec: DemoForum, attended: list[Attendance]) -> list[SurveyRespons
             practice_centre_id=person.centre_id if answers["practice"] else None,
             advisory_nominee=index % 4 == 0, advisory_consent=index % 4 == 0,
             advisory_consented_at=at if index % 4 == 0 else None,
-            may_quote_name=index % 3 == 0, submitted_at=at, updated_at=at,
+            may_quote_name=index % 3 == 0, quoted_as=person.name if index % 3 == 0 else None,
+            submitted_at=at, updated_at=at,
         ))  # fmt: skip
     return out
 
@@ -239,20 +240,12 @@ def month_records(centre_ids: list[str]):
 
 def seed_demo_forums(db, centre_ids: list[str]) -> int:
     """Write the demo month's records that are not there yet (a forum already there keeps
-    whatever an administrator changed); returns how many were written."""
-    from functions.adapters.firestore.base import dump
+    whatever an administrator changed), as the system writes them (their tallies kept);
+    returns how many were written."""
+    from functions.devtools.records import create_all
 
     records = list(month_records(centre_ids))
     refs = [db.collection(collection).document(doc_id) for collection, doc_id, _ in records]
     present = {snapshot.reference.path for snapshot in db.get_all(refs) if snapshot.exists}
-    batch, written = db.batch(), 0
-    for ref, (_, _, record) in zip(refs, records, strict=True):
-        if ref.path in present:
-            continue
-        batch.set(ref, dump(record))
-        written += 1
-        if written % 400 == 0:
-            batch.commit()
-            batch = db.batch()
-    batch.commit()
-    return written
+    return create_all(db, (record for ref, record in zip(refs, records, strict=True)
+                           if ref.path not in present))  # fmt: skip

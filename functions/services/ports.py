@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from functions.domain.cases.case_rows import CaseRow
     from functions.domain.cases.digest_cases import DigestCase
     from functions.domain.cases.digest_summaries import CentreSummary
     from functions.domain.cases.google_forms import FormMapping
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from functions.domain.mail.links import MailLinks
     from functions.domain.mail.outbox import OutboxMessage
     from functions.domain.mail.suppression import SuppressionReason
+    from functions.domain.reports.tallies import CaseTally
     from functions.domain.shared.signing import Signer
     from functions.services.advisory.ports import AdvisoryStore
     from functions.services.forums.ports import (
@@ -189,10 +189,9 @@ class CaseReader(Protocol):
         """The centre's cases received from `start` (included) to `end` (not), oldest first
         (an indexed query: a centre's figures, functions/services/cases/figures.py)."""
 
-    def received_in(self, region_id: str | None, start: datetime,
-                    end: datetime) -> list[CaseRow]:  # fmt: skip
-        """The cases received from `start` (included) to `end` (not) in a region, or the
-        whole network (None), oldest first (one query: the forum summaries' month)."""
+    def month_tallies(self, month: str, region_id: str | None) -> list[CaseTally]:
+        """The month's case counts by centre, in a region or the whole network (None), kept
+        as the cases were written (functions/domain/reports/tallies.py)."""
 
     # The daily digests (functions/services/cases/digest.py): only what a digest shows.
     def open_at_centre(self, centre_id: str) -> list[DigestCase]:

@@ -157,7 +157,7 @@ def test_a_regional_forum_goes_to_its_regions_administrators(project, monkeypatc
     answer = SurveyResponse(
         attendee_id=person.attendee_id, forum_id=forum.forum_id, role="parent",
         centre_id="sunflower-soweto", satisfaction=4, wants_monthly=False,
-        recommendations="<script>alert(1)</script>", may_quote_name=True,
+        recommendations="<script>alert(1)</script>", may_quote_name=True, quoted_as=came.name,
         submitted_at=starts.replace(hour=12), updated_at=starts.replace(hour=12),
     )  # fmt: skip
     wiring.transactions().run(lambda uow: (uow.attendance.add(person), uow.surveys.save(answer)))

@@ -47,6 +47,11 @@ SUMMARY_VERSIONS = "versions"
 ADVISORY_SELECTIONS = "advisory_selections"
 # Action points agreed after a month's forums, with owners and due dates (id: random)
 ACTION_POINTS = "action_points"
+# Running counts kept in the commit of each record they count (adapters/firestore/tallies.py):
+# a centre's cases of a month (id: month and a hash of centre and region), a forum's
+# registrations and attendance by role (id: the forum's)
+CASE_TALLIES = "case_tallies"
+FORUM_TALLIES = "forum_tallies"
 
 # Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
 # that every shape needing a composite index is declared in infra/firestore.indexes.json.

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from functions.adapters.firestore import digests
+from functions.adapters.firestore import digests, tallies
 from functions.adapters.firestore.base import CASES, EVENTS, FirestoreAdapter, query, storage_errors
-from functions.domain.cases.case_rows import FIELDS as ROW_FIELDS
-from functions.domain.cases.case_rows import CaseRow
 from functions.domain.cases.digest_cases import FIELDS, DigestCase
 from functions.domain.cases.digest_summaries import CentreSummary
 from functions.domain.cases.models import Case, CaseEvent
 from functions.domain.cases.references import is_reference
-
-# Cases a call of received_in reads at most: each page is one call within the deadline.
-_PAGE = 2000
+from functions.domain.reports.tallies import CaseTally
 
 
 class FirestoreCaseReader(FirestoreAdapter):
@@ -57,28 +53,10 @@ class FirestoreCaseReader(FirestoreAdapter):
             docs = list(received.stream(**self._t))
         return [Case.model_validate(d.to_dict()) for d in docs]
 
-    def received_in(self, region_id: str | None, start: datetime,
-                    end: datetime) -> list[CaseRow]:  # fmt: skip
-        """The cases received from `start` (included) to `end` (not) in a region, or in the
-        whole network (None), oldest first, as the rows a report reads (a projection of a
-        few fields): a range on created_at after an equality on region_id (composite index),
-        or the range alone. Read a page at a time, each call within the deadline."""
-        from google.cloud.firestore_v1.base_query import FieldFilter
-
-        filters = {"region_id": region_id} if region_id else {}
-        received = query(self._db.collection(CASES), CASES, filters, ("created_at",),
-                         ranges={"created_at": (">=", start)})  # fmt: skip
-        received = received.where(filter=FieldFilter("created_at", "<", end))
-        received = received.select(list(ROW_FIELDS)).limit(_PAGE)
-        rows, last = [], None
-        while True:
-            page = received.start_after(last) if last is not None else received
-            with storage_errors():
-                docs = list(page.stream(**self._t))
-            rows += [CaseRow.model_validate(doc.to_dict()) for doc in docs]
-            if len(docs) < _PAGE:
-                return rows
-            last = docs[-1]
+    def month_tallies(self, month: str, region_id: str | None) -> list[CaseTally]:
+        """The month's case tallies (adapters/firestore/tallies.py) in a region, or in the
+        whole network (None): one document a centre, counted as each case was written."""
+        return tallies.case_tallies(self._db, self._t, month, region_id)
 
     # The daily digests' reads (functions/adapters/firestore/digests.py has the queries).
     def open_at_centre(self, centre_id: str) -> list[DigestCase]:

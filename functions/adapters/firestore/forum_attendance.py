@@ -18,8 +18,10 @@ from functions.adapters.firestore.base import (
     storage_errors,
     valid_id,
 )
+from functions.adapters.firestore.tallies import forum_tally
 from functions.domain.forums.attendance import Attendance, RoleFigures, SurveyState
 from functions.domain.forums.models import Forum, RegistrationState
+from functions.domain.reports.tallies import role_figures
 from functions.domain.shared.vocabulary import ParticipantRole
 
 
@@ -49,11 +51,9 @@ class AttendanceStore:
             snapshots = list(unit._db.get_all(refs, **unit._t))
         found = {}
         for snapshot in snapshots:
-            unit.versions[snapshot.reference.path] = (
-                snapshot.update_time if snapshot.exists else None
-            )
-            if snapshot.exists:
-                found[snapshot.id] = Attendance.model_validate(snapshot.to_dict())
+            data = unit.remember(snapshot)
+            if data is not None:
+                found[snapshot.id] = Attendance.model_validate(data)
         return found
 
     def add(self, attendance: Attendance) -> None:
@@ -137,6 +137,11 @@ class AttendanceReading:
                                         attended_registered=came,
                                         walk_ins=attended - came)  # fmt: skip
         return figures
+
+    def role_tallies(self, forum_id: str) -> dict[ParticipantRole, RoleFigures]:
+        """attendance_by_role's figures from the forum's tally (adapters/firestore/tallies.py),
+        one document: what the forum summaries read."""
+        return role_figures(forum_tally(self._db, self._t, forum_id))
 
     def ended_between(self, start: datetime, end: datetime) -> list[Forum]:
         """Forums that ended from `start` (included) to `end` (not), cancelled ones too."""

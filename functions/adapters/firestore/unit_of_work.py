@@ -41,6 +41,9 @@ from functions.adapters.firestore.forum_invitations import InvitationStore
 from functions.adapters.firestore.forum_summaries import ForumSummaryStore
 from functions.adapters.firestore.forum_survey import SurveyStore
 from functions.adapters.firestore.forums import ForumStore, RegistrationStore
+from functions.adapters.firestore.tallies import add as add_counts
+from functions.adapters.firestore.tallies import changes as tally_changes
+from functions.adapters.firestore.tallies import increments, tallied
 from functions.domain.cases.models import Case, CaseEvent
 from functions.domain.cases.references import is_reference
 from functions.domain.mail.outbox import OutboxMessage
@@ -65,6 +68,9 @@ class _Unit:
         self._db, self._t, self.attempt = db, options, attempt
         self.writes: list[tuple[str, Any, dict, Any]] = []  # (kind, ref, data, version)
         self.versions: dict[str, Any] = {}  # path -> update time read (None: absent)
+        self.read_data: dict[str, dict | None] = {}  # path -> what was read (None: absent)
+        # The tallies the writes change (adapters/firestore/tallies.py): path -> ref, counts
+        self.tallies: dict[str, tuple[Any, dict, dict]] = {}
         self.messages: list[OutboxMessage] = []
         self.cases, self.markers, self.outbox = _Cases(self), _Markers(self), _Outbox(self)
         self.once = _Once(self)
@@ -80,22 +86,45 @@ class _Unit:
     def read(self, ref) -> dict | None:
         with storage_errors():
             snapshot = ref.get(**self._t)
-        self.versions[ref.path] = snapshot.update_time if snapshot.exists else None
-        return snapshot.to_dict() if snapshot.exists else None
+        return self.remember(snapshot)
+
+    def remember(self, snapshot) -> dict | None:
+        """What a snapshot holds, kept as read: its version (a write of it is refused if it
+        changed since) and its data (what its tallies count it for)."""
+        data = snapshot.to_dict() if snapshot.exists else None
+        self.versions[snapshot.reference.path] = snapshot.update_time if snapshot.exists else None
+        self.read_data[snapshot.reference.path] = data
+        return data
 
     def create(self, ref, data: dict) -> None:
         self.writes.append(("create", ref, data, None))
+        self._tally(ref, None, data)
 
     def update(self, ref, data: dict) -> None:
         if ref.path not in self.versions:
             raise RuntimeError("a unit of work changes only what it read")
         self.writes.append(("set", ref, data, self.versions[ref.path]))
+        self._tally(ref, self._before(ref), data)
 
     def delete(self, ref) -> None:
         """Delete what this unit read, provided nobody changed it since."""
         if ref.path not in self.versions:
             raise RuntimeError("a unit of work changes only what it read")
         self.writes.append(("delete", ref, {}, self.versions[ref.path]))
+        self._tally(ref, self._before(ref), None)
+
+    def _before(self, ref) -> dict | None:
+        """What `ref` held as read; a tallied record must have been read whole (remember)."""
+        if ref.path not in self.read_data and tallied(ref):
+            raise RuntimeError("a tallied record is changed only as read whole in the unit")
+        return self.read_data.get(ref.path)
+
+    def _tally(self, ref, before: dict | None, after: dict | None) -> None:
+        for collection, tally_id, counts, labels in tally_changes(ref, before, after):
+            tally = self._db.collection(collection).document(tally_id)
+            _, held, _ = self.tallies.setdefault(tally.path, (tally, {}, {}))
+            add_counts(held, counts)
+            self.tallies[tally.path] = (tally, held, labels)
 
     def commit(self) -> None:
         from google.api_core.exceptions import Conflict, FailedPrecondition, NotFound
@@ -113,6 +142,10 @@ class _Unit:
                 else:
                     option = self._db.write_option(last_update_time=version)
                     batch.update(ref, data, option=option)
+        for ref, counts, labels in self.tallies.values():
+            added = increments(counts)
+            if added:  # the writes' changes cancelled out: nothing to add
+                batch.set(ref, labels | added, merge=True)
         try:
             with storage_errors():
                 batch.commit(**self._t)

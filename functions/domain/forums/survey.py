@@ -76,6 +76,8 @@ class SurveyResponse(Record):
     advisory_consented_at: datetime | None = None
     comments: str = ""
     may_quote_name: bool = False
+    # The attendee's name as the report may quote it: kept only when they agreed to it
+    quoted_as: str | None = None
     language: Language = Language.ENGLISH
     source: str = "web"  # web, google_form
     submitted_at: datetime
@@ -95,9 +97,11 @@ def survey_open(forum: Forum, now: datetime) -> bool:
 
 def answered(existing: SurveyResponse | None, answers: SurveyAnswers, *, attendee_id: str,
              forum_id: str, registration_id: str | None, role: str, centre_id: str | None,
-             language: Language, source: str, now: datetime) -> SurveyResponse | None:  # fmt: skip
+             language: Language, source: str, now: datetime,
+             name: str | None = None) -> SurveyResponse | None:  # fmt: skip
     """The response with these answers: a new one, the existing one updated (version + 1),
-    or None when they are the answers already stored (a Send pressed twice)."""
+    or None when they are the answers already stored (a Send pressed twice). `name`, the
+    attendee's, is kept only when they agreed to be quoted by name."""
     fields = answers.model_dump()
     if existing is not None:
         same = all(getattr(existing, name) == value for name, value in fields.items())
@@ -110,7 +114,7 @@ def answered(existing: SurveyResponse | None, answers: SurveyAnswers, *, attende
     return SurveyResponse(
         attendee_id=attendee_id, forum_id=forum_id, registration_id=registration_id, role=role,
         centre_id=centre_id, language=language, source=source,
-        advisory_consented_at=consented_at,
+        advisory_consented_at=consented_at, quoted_as=name if answers.may_quote_name else None,
         submitted_at=existing.submitted_at if existing else now, updated_at=now,
         version=existing.version + 1 if existing else 1, **fields,
     )  # fmt: skip

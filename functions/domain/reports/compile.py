@@ -1,8 +1,8 @@
 """A forum summary's figures from the rows (no I/O): the forums, their attendance by role,
 their survey responses and the month's cases in the scope.
 
-Attendance by role comes in as RoleFigures per forum, counted by Firestore aggregation
-queries in the service (FirestoreForumReader.attendance_by_role) or from the records by
+Attendance by role comes in as RoleFigures per forum, from the forum's tally in the service
+(FirestoreForumReader.role_tallies, kept as each record was written) or from the records by
 `roles_from_records` (tests, the benchmark): both give the same figures. The month's totals
 are the forums' counts summed; every percentage is computed once, from those sums.
 """
@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from functions.domain.cases.case_rows import CaseRow
 from functions.domain.cases.figures import MINIMUM_COUNT
-from functions.domain.cases.models import Case
 from functions.domain.forums.attendance import Attendance, RoleFigures, figures_by_role
 from functions.domain.forums.models import Forum, Registration
 from functions.domain.forums.survey import SATISFIED, SurveyResponse, closes_at
@@ -35,6 +35,7 @@ from functions.domain.reports.summary import (
     fingerprint,
     summary_id,
 )
+from functions.domain.reports.tallies import CaseTally, case_tallies
 from functions.domain.shared.vocabulary import Category, ParticipantRole
 
 RoleTable = Mapping[ParticipantRole, RoleFigures]
@@ -164,11 +165,15 @@ class CaseFigures(NamedTuple):
     names: dict[str, str]  # centre id -> name, as the cases keep it
 
 
-def case_figures(cases: list[Case], minimum: int, as_of: datetime) -> CaseFigures:
-    best, ranked = best_centres(cases, minimum)
-    names = {case.centre_id: case.centre_name for case in cases if case.centre_id}
-    return CaseFigures(len(cases), dict(Counter(case.category for case in cases)), best, ranked,
-                       minimum, as_of, names)  # fmt: skip
+def case_figures(tallies: list[CaseTally], minimum: int, as_of: datetime) -> CaseFigures:
+    """The case parts from the month's case tallies in the scope (one a centre)."""
+    best, ranked = best_centres(tallies, minimum)
+    names = {tally.centre_id: tally.centre_name for tally in tallies if tally.centre_id}
+    by_category: Counter[Category] = Counter()
+    for tally in tallies:
+        by_category.update(tally.by_category)
+    return CaseFigures(sum(tally.received for tally in tallies), dict(+by_category), best,
+                       ranked, minimum, as_of, names)  # fmt: skip
 
 
 def case_figures_of(summary: MonthSummary) -> CaseFigures:
@@ -183,17 +188,20 @@ def case_figures_of(summary: MonthSummary) -> CaseFigures:
 def compile_summary(*, month: str, scope: str | None, forums: list[Forum],
                     roles: Mapping[str, RoleTable], responses: list[SurveyResponse],
                     names: Mapping[str, str], compiled_at: datetime,
-                    cases: list[Case] | None = None, kept: CaseFigures | None = None,
+                    cases: Iterable[CaseRow] | None = None,
+                    tallies: list[CaseTally] | None = None, kept: CaseFigures | None = None,
                     centre_names: Mapping[str, str] | None = None, forum_id: str | None = None,
                     minimum: int = MINIMUM_COUNT, version: int = 1) -> MonthSummary:  # fmt: skip
     """The summary of these forums (the scope's month, or the one forum `forum_id`).
 
     `roles`: each forum's RoleFigures by role; `responses`: the forums' survey responses;
-    `cases`: the month's cases in the scope, or `kept`: their figures as an earlier version
-    counted them; `names`: attendee id → name, consulted only for respondents who agreed to
-    be quoted by name."""
+    the month's cases in the scope as their `tallies` (or the `cases` themselves, tallied
+    here), or `kept`: their figures as an earlier version counted them; `names`: attendee id
+    → name, consulted only for respondents who agreed to be quoted by name."""
     if kept is None:
-        kept = case_figures(cases or [], minimum, compiled_at)
+        if tallies is None:
+            tallies = case_tallies(cases or [])
+        kept = case_figures(tallies, minimum, compiled_at)
     forums = sorted(forums, key=lambda f: (f.starts_at, f.forum_id))
     by_forum: dict[str, list[SurveyResponse]] = defaultdict(list)
     for response in sorted(responses, key=lambda r: (r.submitted_at, r.attendee_id)):

@@ -108,6 +108,10 @@ class ForumReader(Protocol):
     def attendance_by_role(self, forum_id: str) -> dict[Any, RoleFigures]:
         """Registered, attended, walk-ins and no-shows by ParticipantRole (aggregations)."""
 
+    def role_tallies(self, forum_id: str) -> dict[Any, RoleFigures]:
+        """The same figures from the forum's tally, kept as each registration and attendance
+        row was written (functions/domain/reports/tallies.py): one document read."""
+
     def ended_between(self, start: datetime, end: datetime) -> list[Forum]:
         """Forums that ended from `start` (included) to `end` (not), cancelled ones too."""
 

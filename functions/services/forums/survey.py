@@ -84,7 +84,7 @@ def submit_survey(deps: Dependencies, attendee_id: str, answers: SurveyAnswers,
         response = answered(existing, answers, attendee_id=attendee_id, forum_id=forum.forum_id,
                             registration_id=attendee.registration_id, role=attendee.role.value,
                             centre_id=attendee.centre_id, language=attendee.language,
-                            source=source, now=now)  # fmt: skip
+                            source=source, now=now, name=attendee.name)  # fmt: skip
         if response is None:
             return existing, False
         uow.surveys.save(response)

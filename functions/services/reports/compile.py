@@ -10,9 +10,10 @@ as the version (a once key per summary and version guards against a second send)
 parts (cases by category, the best centres) are counted by the first version and kept by
 the later ones: a case resolved after the survey closed is not a reason to send again.
 
-Counts use Firestore aggregation queries (attendance by role); the responses and the month's
-cases are read as rows, since their free text and categories are what the summary groups,
-each once per run (services/reports/reads.py).
+Counts come from tallies kept in the commit of each record they count (attendance by role,
+the month's cases by centre and category: functions/domain/reports/tallies.py); the survey
+responses are read as rows, since their free text is what the summary groups, each once per
+run (services/reports/reads.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from functions.domain.forums.survey import closes_at
 from functions.domain.reports.compile import case_figures_of, compile_summary
 from functions.domain.reports.mail import once_key, summary_messages
 from functions.domain.reports.summary import MonthSummary, summary_id
-from functions.domain.shared.calendar import DEFAULT_TIMEZONE
 from functions.services.forums.mailing import administrators_of, commit
 from functions.services.ports import Dependencies, UnitOfWork
 from functions.services.reports.reads import Reads
@@ -89,16 +89,16 @@ def _compile(deps: Dependencies, reads: Reads, month: str, scope: str | None,
     held = [f for f in forums if not f.cancelled]
     roles = {f.forum_id: reads.roles(f.forum_id) for f in held}
     responses = [r for f in held for r in reads.responses(f.forum_id)]
-    names = reads.names([r.attendee_id for r in responses if r.may_quote_name])
+    # Names only of those who agreed to be quoted by name, kept on their answers for it.
+    names = {r.attendee_id: r.quoted_as for r in responses if r.may_quote_name and r.quoted_as}
     # A summary compiled before keeps its case figures (a case resolved since makes no new
     # version, only survey answers do), so its month's cases are not read again.
     existing = deps.forums.summary(summary_id(month, scope, forum_id))
     kept = case_figures_of(existing) if existing else None
-    zone = forums[0].timezone if forums else DEFAULT_TIMEZONE
-    cases = None if kept else reads.month_cases(month, scope, zone)
+    tallies = None if kept else reads.month_cases(month, scope)
     compiled = compile_summary(
         month=month, scope=scope, forums=forums, roles=roles, responses=responses,
-        cases=cases, kept=kept, names=names, compiled_at=now,
+        tallies=tallies, kept=kept, names=names, compiled_at=now,
         centre_names=reads.centre_names(scope), forum_id=forum_id,
     )  # fmt: skip
     recipients = administrators_of(deps, forums[0]) if forums else []
