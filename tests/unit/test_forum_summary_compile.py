@@ -258,3 +258,15 @@ def test_a_later_version_keeps_the_first_versions_case_figures():
     assert late.fingerprint != first.fingerprint
     assert [(p.category, p.cases) for p in late.pain_points] == [
         (p.category, p.cases) for p in first.pain_points]  # fmt: skip
+
+
+def test_the_fields_read_of_each_response_are_all_a_summary_uses():
+    from functions.domain.reports.compile import RESPONSE_FIELDS
+
+    forums, roles, responses, cases, names = month()
+    full = [r.model_copy(update={"advisory_nominee": True, "advisory_consent": True,
+                                 "language": "zu", "source": "google_form", "version": 3,
+                                 "registration_id": "reg"}) for r in responses]  # fmt: skip
+    read = [SurveyResponse.model_validate(r.model_dump(include=set(RESPONSE_FIELDS)))
+            for r in full]  # fmt: skip
+    assert compiled(responses=read) == compiled(responses=full)

@@ -13,6 +13,7 @@ from functions.adapters.firestore.base import (
     storage_errors,
     valid_id,
 )
+from functions.adapters.firestore.raw_reads import documents
 from functions.domain.forums.survey import SurveyResponse
 
 
@@ -43,13 +44,17 @@ class SurveyStore:
 class SurveyReading:
     """The reads of survey responses outside a unit of work (mixed into FirestoreForumReader)."""
 
-    def survey_responses(self, forum_id: str) -> list[SurveyResponse]:
-        """The forum's responses, first submitted first (one query)."""
+    def survey_responses(self, forum_id: str,
+                         fields: tuple[str, ...] | None = None,
+                         ) -> list[SurveyResponse]:  # fmt: skip
+        """The forum's responses, first submitted first (one query, decoded from the wire:
+        a month's forums may bring ten thousand, adapters/firestore/raw_reads.py); only
+        `fields` of each when given (the others left at their defaults)."""
         found = query(self._db.collection(FORUM_SURVEY_RESPONSES), FORUM_SURVEY_RESPONSES,
                       {"forum_id": forum_id})  # fmt: skip
-        with storage_errors():
-            docs = list(found.stream(**self._t))
-        responses = [SurveyResponse.model_validate(doc.to_dict()) for doc in docs]
+        if fields:
+            found = found.select(list(fields))
+        responses = [SurveyResponse.model_validate(data) for data in documents(found, self._t)]
         return sorted(responses, key=lambda r: (r.submitted_at, r.attendee_id))
 
     def survey_response(self, attendee_id: str) -> SurveyResponse | None:

@@ -115,7 +115,11 @@ class ForumReader(Protocol):
     def ended_between(self, start: datetime, end: datetime) -> list[Forum]:
         """Forums that ended from `start` (included) to `end` (not), cancelled ones too."""
 
-    def survey_responses(self, forum_id: str) -> list[SurveyResponse]: ...
+    def survey_responses(self, forum_id: str,
+                         fields: tuple[str, ...] | None = None,
+                         ) -> list[SurveyResponse]:  # fmt: skip
+        """The forum's responses, first submitted first; only `fields` of each if given."""
+
     def survey_response(self, attendee_id: str) -> SurveyResponse | None: ...
     def count_survey_responses(self, forum_id: str) -> int: ...  # a count aggregation
 

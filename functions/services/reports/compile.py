@@ -48,9 +48,10 @@ def compile_due(deps: Dependencies, now: datetime | None = None) -> dict[str, in
     now, reads = now or deps.clock(), Reads(deps)
     counts = {"forums": 0, "months": 0, "new": 0, "versions": 0, "unchanged": 0, "sent": 0}
     months: set[tuple[str, str | None]] = set()
-    for forum in deps.forums.ended_between(now - LOOKBACK, now):
-        if forum.cancelled or not _recent(forum, now):
-            continue
+    due = [forum for forum in deps.forums.ended_between(now - LOOKBACK, now)
+           if not forum.cancelled and _recent(forum, now)]  # fmt: skip
+    reads.prefetch([forum.forum_id for forum in due])
+    for forum in due:
         _count(counts, compile_forum(deps, forum, now, reads))
         counts["forums"] += 1
         months.add((forum.month, forum.region_id))
