@@ -73,6 +73,13 @@ def action_points():
 
 
 @functools.cache
+def charter_commitments():
+    from functions.adapters.firestore.charter_commitments import FirestoreCharterCommitments
+
+    return _firestore(FirestoreCharterCommitments)
+
+
+@functools.cache
 def administrators():
     from functions.adapters.firestore.administrators import FirestoreAdministrators
 
@@ -193,6 +200,7 @@ class Wired:
     service_levels = property(lambda self: service_levels())
     administrators = property(lambda self: administrators())
     action_points = property(lambda self: action_points())
+    charter_commitments = property(lambda self: charter_commitments())
     transactions = property(lambda self: transactions())
     form_mappings = property(lambda self: form_mappings())
     outbox = property(lambda self: outbox())
@@ -219,6 +227,7 @@ _FACTORIES = (
     forum_plan,
     forum_invitations,
     action_points,
+    charter_commitments,
     service_levels,
     administrators,
     transactions,

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from functions.domain.cases.google_forms import FormMapping
     from functions.domain.cases.models import Case, CaseEvent
     from functions.domain.cases.service_levels import ServiceLevelPolicy
+    from functions.domain.charters.commitments import CentreCommitments
     from functions.domain.directory.administrators import Administrator
     from functions.domain.directory.models import Centre, Region
     from functions.domain.mail.email import OutgoingEmail, RenderedEmail
@@ -141,6 +142,7 @@ class UnitOfWork(Protocol):
     forum_summaries: ForumSummaryStore  # compiled forum summaries (services/reports/)
     advisory: AdvisoryStore  # advisory network selections
     action_points: ActionPointStore  # action points (services/reports/action_points.py)
+    charter_commitments: CharterCommitmentStore  # a centre's local charter commitments
     # 0 on the first run; more when another writer committed first and the work runs again.
     attempt: int
 
@@ -217,6 +219,18 @@ class CaseReader(Protocol):
 class ServiceLevels(Protocol):
     def current(self) -> ServiceLevelPolicy:
         """The policy in force (kept briefly by each instance)."""
+
+
+class CharterCommitments(Protocol):
+    """A centre's local commitments on its charter (services/charters/commitments.py)."""
+
+    def get(self, centre_id: str) -> CentreCommitments | None: ...
+
+
+class CharterCommitmentStore(CharterCommitments, Protocol):
+    """The same inside a unit of work: read, then write on what was read."""
+
+    def save(self, record: CentreCommitments) -> None: ...
 
 
 class AdministratorStore(Protocol):
@@ -319,6 +333,7 @@ class Dependencies(Protocol):
     forum_plan: ForumPlans
     forum_invitations: ForumInvitations
     action_points: ActionPointReading  # a scope's month's action points
+    charter_commitments: CharterCommitments  # a centre's local charter commitments
     service_levels: ServiceLevels
     transactions: Transactions
     form_mappings: FormMappingStore

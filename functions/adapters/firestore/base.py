@@ -52,6 +52,8 @@ ACTION_POINTS = "action_points"
 # registrations and attendance by role (id: the forum's)
 CASE_TALLIES = "case_tallies"
 FORUM_TALLIES = "forum_tallies"
+# A centre's local commitments on its charter (id: the centre's)
+CHARTER_COMMITMENTS = "charter_commitments"
 
 # Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
 # that every shape needing a composite index is declared in infra/firestore.indexes.json.

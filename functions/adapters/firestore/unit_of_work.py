@@ -35,6 +35,7 @@ from functions.adapters.firestore.base import (
     dump,
     storage_errors,
 )
+from functions.adapters.firestore.charter_commitments import CharterCommitmentStore
 from functions.adapters.firestore.digests import summary_id
 from functions.adapters.firestore.forum_attendance import AttendanceStore
 from functions.adapters.firestore.forum_invitations import InvitationStore
@@ -82,6 +83,7 @@ class _Unit:
         self.forum_summaries = ForumSummaryStore(self)  # compiled summaries (forum_summaries.py)
         self.advisory = AdvisoryStore(self)  # advisory network selections (advisory.py)
         self.action_points = ActionPointStore(self)  # action points (action_points.py)
+        self.charter_commitments = CharterCommitmentStore(self)  # (charter_commitments.py)
 
     def read(self, ref) -> dict | None:
         with storage_errors():

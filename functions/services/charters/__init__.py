@@ -1,0 +1,1 @@
+"""The Digital Customer Service Charter (issue 12): building, distributing, confirming."""
