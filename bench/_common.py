@@ -16,7 +16,9 @@ import argparse
 import json
 import os
 import sys
+import threading
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,3 +148,76 @@ def write_all(client, collection: str, documents: Iterable[tuple[str, dict]]) ->
             batch, in_batch = client.batch(), 0
     if in_batch:
         batch.commit()
+
+
+class BilledReads(Interceptor):
+    """Documents read as Firestore bills them (each document a query or batched get yields, 1
+    for an empty query, 1 for each aggregation), the writes committed, and the RPCs by method."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.rpcs, self.documents, self.empty, self.aggregations = Counter(), 0, 0, 0
+        self.writes = 0
+
+    @property
+    def reads(self) -> int:
+        return self.documents + self.empty + self.aggregations
+
+    def intercept_unary_unary(self, continuation, details, request):
+        method = self.method(details)
+        with self.lock:
+            self.rpcs[method] += 1
+            if method == "Commit":
+                self.writes += len(request.writes)
+        return continuation(details, request)
+
+    def intercept_unary_stream(self, continuation, details, request):
+        method = self.method(details)
+        with self.lock:
+            self.rpcs[method] += 1
+        call = continuation(details, request)
+        if method == "RunAggregationQuery":
+            with self.lock:
+                self.aggregations += 1
+            return call
+        if method == "RunQuery":
+            return self.counted(call, "document", self._query_done)
+        if method == "BatchGetDocuments":
+            return self.counted(call, "found", self._got)
+        return call
+
+    def _query_done(self, found: int) -> None:
+        with self.lock:
+            self.documents += found
+            self.empty += found == 0
+
+    def _got(self, found: int) -> None:
+        with self.lock:
+            self.documents += found
+
+
+class RecordingQueue:
+    """Cloud Tasks as a list: every enqueue is a call; a name already used is a no-op."""
+
+    def __init__(self):
+        self.lock, self.calls, self.names, self.pending = threading.Lock(), 0, set(), []
+
+    def enqueue(self, task) -> None:
+        with self.lock:
+            self.calls += 1
+            if (task.handler, task.dedupe_key) not in self.names:
+                self.names.add((task.handler, task.dedupe_key))
+                self.pending.append(task)
+
+    def cancel(self, task) -> None:
+        with self.lock:
+            self.calls += 1
+
+    def take(self, handler: str) -> list:
+        with self.lock:
+            taken = [task for task in self.pending if task.handler == handler]
+            self.pending = [task for task in self.pending if task.handler != handler]
+        return taken

@@ -36,55 +36,21 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-from _common import Interceptor, counting_client, firestore_emulator, main, verdict, write_all
+from _common import (
+    BilledReads,
+    RecordingQueue,
+    counting_client,
+    firestore_emulator,
+    main,
+    verdict,
+    write_all,
+)
 
 TARGET = 1.5
 MONTH = "2027-03"
 NOW = datetime(2027, 2, 1, 6, 0, tzinfo=UTC)
 STAFF = 5  # people a centre (a principal and four staff)
 NETWORK = "Bench ECD Network"
-
-
-class Counted(Interceptor):
-    def __init__(self):
-        self.lock, self.rpcs, self.writes = threading.Lock(), Counter(), 0
-
-    def intercept_unary_unary(self, continuation, details, request):
-        method = self.method(details)
-        with self.lock:
-            self.rpcs[method] += 1
-            if method == "Commit":
-                self.writes += len(request.writes)
-        return continuation(details, request)
-
-    def intercept_unary_stream(self, continuation, details, request):
-        with self.lock:
-            self.rpcs[self.method(details)] += 1
-        return continuation(details, request)
-
-
-class RecordingQueue:
-    """Cloud Tasks as a list: every enqueue is a call; a name already used is a no-op."""
-
-    def __init__(self):
-        self.lock, self.calls, self.names, self.pending = threading.Lock(), 0, set(), []
-
-    def enqueue(self, task) -> None:
-        with self.lock:
-            self.calls += 1
-            if (task.handler, task.dedupe_key) not in self.names:
-                self.names.add((task.handler, task.dedupe_key))
-                self.pending.append(task)
-
-    def cancel(self, task) -> None:
-        with self.lock:
-            self.calls += 1
-
-    def take(self, handler: str) -> list:
-        with self.lock:
-            taken = [task for task in self.pending if task.handler == handler]
-            self.pending = [task for task in self.pending if task.handler != handler]
-        return taken
 
 
 class RecordingTransport:
@@ -155,7 +121,7 @@ def run(recipients: int, workers: int) -> dict:
     from functions.services.mail.deliver import deliver_batch
     from functions.services.ports import MailSetup
 
-    counter, queue, transport = Counted(), RecordingQueue(), RecordingTransport()
+    counter, queue, transport = BilledReads(), RecordingQueue(), RecordingTransport()
     links = MailLinks("https://b.example.org/case_status", "https://b.example.org/unsubscribe",
                       Signer([b"bench-key"]), "https://b.example.org/privacy",
                       forums_page="https://b.example.org/forums")  # fmt: skip

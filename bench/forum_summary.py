@@ -30,78 +30,25 @@ a benchmark, not a test.
 from __future__ import annotations
 
 import random
-import threading
 import time
-from collections import Counter
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from _common import Interceptor, counting_client, firestore_emulator, main, verdict, write_all
+from _common import (
+    BilledReads,
+    RecordingQueue,
+    counting_client,
+    firestore_emulator,
+    main,
+    verdict,
+    write_all,
+)
 
 TARGET = 2.0
 ZONE = ZoneInfo("Africa/Johannesburg")
 MONTH = "2025-03"  # the demo month's forum ids and dates (functions/devtools/demo_forums.py)
 NOW = datetime(2025, 4, 12, 6, 0, tzinfo=ZONE)  # every forum's survey closed, within recompiling
-
-
-class Counted(Interceptor):
-    """Documents read as billed, and the RPCs by method."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.reset()
-
-    def reset(self) -> None:
-        self.rpcs, self.documents, self.empty, self.aggregations = Counter(), 0, 0, 0
-        self.writes = 0
-
-    @property
-    def reads(self) -> int:
-        return self.documents + self.empty + self.aggregations
-
-    def intercept_unary_unary(self, continuation, details, request):
-        method = self.method(details)
-        with self.lock:
-            self.rpcs[method] += 1
-            if method == "Commit":
-                self.writes += len(request.writes)
-        return continuation(details, request)
-
-    def intercept_unary_stream(self, continuation, details, request):
-        method = self.method(details)
-        with self.lock:
-            self.rpcs[method] += 1
-        call = continuation(details, request)
-        if method == "RunAggregationQuery":
-            with self.lock:
-                self.aggregations += 1
-            return call
-        if method == "RunQuery":
-            return self.counted(call, "document", self._query_done)
-        if method == "BatchGetDocuments":
-            return self.counted(call, "found", self._got)
-        return call
-
-    def _query_done(self, found: int) -> None:
-        with self.lock:
-            self.documents += found
-            self.empty += found == 0
-
-    def _got(self, found: int) -> None:
-        with self.lock:
-            self.documents += found
-
-
-class RecordingQueue:
-    def __init__(self):
-        self.calls = 0
-
-    def enqueue(self, task) -> None:
-        self.calls += 1
-
-    def cancel(self, task) -> None:
-        self.calls += 1
 
 
 # ------------------------------------------------------------------------------- the rows
@@ -244,7 +191,7 @@ def run(responses: int, cases: int, forums: int, centres: int, timeout: int) -> 
     from functions.services.errors import StorageUnavailable
     from functions.services.reports.compile import compile_due
 
-    counter = Counted()
+    counter = BilledReads()
     centre_ids = [f"c{n:03d}" for n in range(centres)]
     small = max(1, responses // 50), max(1, cases // 50)
     big_rows, big_cases = month_rows(forums, responses, centre_ids), month_cases(cases, centre_ids)
