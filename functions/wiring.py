@@ -80,6 +80,13 @@ def charter_commitments():
 
 
 @functools.cache
+def charter_records():
+    from functions.adapters.firestore.charters import FirestoreCharterRecords
+
+    return _firestore(FirestoreCharterRecords)
+
+
+@functools.cache
 def administrators():
     from functions.adapters.firestore.administrators import FirestoreAdministrators
 
@@ -201,6 +208,7 @@ class Wired:
     administrators = property(lambda self: administrators())
     action_points = property(lambda self: action_points())
     charter_commitments = property(lambda self: charter_commitments())
+    charters = property(lambda self: charter_records())
     transactions = property(lambda self: transactions())
     form_mappings = property(lambda self: form_mappings())
     outbox = property(lambda self: outbox())
@@ -228,6 +236,7 @@ _FACTORIES = (
     forum_invitations,
     action_points,
     charter_commitments,
+    charter_records,
     service_levels,
     administrators,
     transactions,

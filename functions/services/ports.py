@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from functions.domain.cases.models import Case, CaseEvent
     from functions.domain.cases.service_levels import ServiceLevelPolicy
     from functions.domain.charters.commitments import CentreCommitments
+    from functions.domain.charters.records import CharterRecord
     from functions.domain.directory.administrators import Administrator
     from functions.domain.directory.models import Centre, Region
     from functions.domain.mail.email import OutgoingEmail, RenderedEmail
@@ -143,6 +144,7 @@ class UnitOfWork(Protocol):
     advisory: AdvisoryStore  # advisory network selections
     action_points: ActionPointStore  # action points (services/reports/action_points.py)
     charter_commitments: CharterCommitmentStore  # a centre's local charter commitments
+    charters: CharterStore  # each centre's charter distribution (services/charters/)
     # 0 on the first run; more when another writer committed first and the work runs again.
     attempt: int
 
@@ -231,6 +233,22 @@ class CharterCommitmentStore(CharterCommitments, Protocol):
     """The same inside a unit of work: read, then write on what was read."""
 
     def save(self, record: CentreCommitments) -> None: ...
+
+
+class CharterStore(Protocol):
+    """Each centre's charter record inside a unit of work (domain/charters/records.py)."""
+
+    def get(self, centre_id: str) -> CharterRecord | None: ...
+    def save(self, record: CharterRecord) -> None: ...  # read in this unit; unchanged since
+
+
+class CharterRecords(Protocol):
+    """The same, read outside a unit of work (distribution, the admin pages)."""
+
+    def charter_record(self, centre_id: str) -> CharterRecord | None: ...
+
+    def charter_records(self, region_id: str | None = None) -> list[CharterRecord]:
+        """The region's records (None: the whole network's), by centre id."""
 
 
 class AdministratorStore(Protocol):
@@ -334,6 +352,7 @@ class Dependencies(Protocol):
     forum_invitations: ForumInvitations
     action_points: ActionPointReading  # a scope's month's action points
     charter_commitments: CharterCommitments  # a centre's local charter commitments
+    charters: CharterRecords  # each centre's charter distribution record
     service_levels: ServiceLevels
     transactions: Transactions
     form_mappings: FormMappingStore

@@ -54,6 +54,8 @@ CASE_TALLIES = "case_tallies"
 FORUM_TALLIES = "forum_tallies"
 # A centre's local commitments on its charter (id: the centre's)
 CHARTER_COMMITMENTS = "charter_commitments"
+# Each centre's charter: the version sent, to whom, its confirmation, reminders (id: centre's)
+CHARTERS = "charters"
 
 # Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
 # that every shape needing a composite index is declared in infra/firestore.indexes.json.

@@ -36,6 +36,7 @@ from functions.adapters.firestore.base import (
     storage_errors,
 )
 from functions.adapters.firestore.charter_commitments import CharterCommitmentStore
+from functions.adapters.firestore.charters import CharterStore
 from functions.adapters.firestore.digests import summary_id
 from functions.adapters.firestore.forum_attendance import AttendanceStore
 from functions.adapters.firestore.forum_invitations import InvitationStore
@@ -84,6 +85,7 @@ class _Unit:
         self.advisory = AdvisoryStore(self)  # advisory network selections (advisory.py)
         self.action_points = ActionPointStore(self)  # action points (action_points.py)
         self.charter_commitments = CharterCommitmentStore(self)  # (charter_commitments.py)
+        self.charters = CharterStore(self)  # each centre's charter record (charters.py)
 
     def read(self, ref) -> dict | None:
         with storage_errors():

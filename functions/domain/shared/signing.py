@@ -57,6 +57,11 @@ class Purpose(StrEnum):
     # form CSRF token: a nonce; expires.
     ADVISORY_RESPONSE = "advisory-response"
     ADVISORY_RESPONSE_FORM = "advisory-response-form"
+    # A principal's link confirming their centre's charter is displayed: "<centre id>:<charter
+    # version>"; no expiry (a newer version makes the link say so; confirming twice changes
+    # nothing). Its page's form CSRF token: a nonce; expires.
+    CHARTER_CONFIRM = "charter-confirm"
+    CHARTER_CONFIRM_FORM = "charter-confirm-form"
 
 
 class Signer:
