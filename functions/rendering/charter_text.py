@@ -39,6 +39,7 @@ class CharterText(NamedTuple):
     language: str
     title: str
     subtitle: str
+    caption: str  # beside the QR code on the printed charter
     sections: tuple[Section, ...]
     version: str  # charter_version: the page and the PDF name the version they show
 
@@ -50,7 +51,7 @@ class Sheet:
     """What the template adds, in order (each call answers "": the output is not used)."""
 
     def __init__(self):
-        self.title = self.subtitle = ""
+        self.title = self.subtitle = self.caption = ""
         self._sections: list[tuple[str, str, list[Block]]] = [("intro", "", [])]
 
     def _add(self, block: Block) -> str:
@@ -63,6 +64,10 @@ class Sheet:
 
     def set_subtitle(self, text: str) -> str:
         self.subtitle = str(text)
+        return ""
+
+    def set_caption(self, text: str) -> str:
+        self.caption = str(text)
         return ""
 
     def section(self, key: str, heading: str) -> str:
@@ -134,5 +139,5 @@ def charter_sections(charter: Charter, language: str | Language) -> CharterText:
         opening=_opening(charter, language), spoken=spoken, number=_number(language),
         plural=_plural,
     )  # fmt: skip
-    return CharterText(language, sheet.title, sheet.subtitle, sheet.sections(),
+    return CharterText(language, sheet.title, sheet.subtitle, sheet.caption, sheet.sections(),
                        charter_version(charter))  # fmt: skip
