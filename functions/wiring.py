@@ -184,6 +184,7 @@ def mail_setup():
         forums_page=settings.url_for("forums"),
         forum_cancel_page=settings.url_for("forum_registration"),
         advisory_response_page=settings.url_for("advisory_response"),
+        charter_confirm_page=settings.url_for("confirm_charter"),
     )  # fmt: skip
     retention = timedelta(days=settings.outbox_retention_days)
     return MailSetup(settings.sender(), settings.reply_to(), retention, links)

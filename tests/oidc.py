@@ -43,6 +43,8 @@ INVOKERS = {
     "send_forum_reminders": TASKS_ACCOUNT,
     "tell_forum_change": TASKS_ACCOUNT,
     "send_advisory_notices": TASKS_ACCOUNT,
+    "send_charter": TASKS_ACCOUNT,
+    "remind_charters": SCHEDULER_ACCOUNT,
 }
 
 

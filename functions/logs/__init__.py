@@ -9,6 +9,7 @@ from functions.logs._core import bind_trace
 from functions.logs.admin import *  # noqa: F403
 from functions.logs.advisory import *  # noqa: F403
 from functions.logs.cases import *  # noqa: F403
+from functions.logs.charter_distribution import *  # noqa: F403
 from functions.logs.forums import *  # noqa: F403
 from functions.logs.mail import *  # noqa: F403
 from functions.logs.reports import *  # noqa: F403

@@ -228,10 +228,14 @@ class CharterCommitments(Protocol):
 
     def get(self, centre_id: str) -> CentreCommitments | None: ...
 
+    def in_region(self, region_id: str | None) -> list[CentreCommitments]:
+        """The region's centres' commitments (None: the network's), in one query."""
 
-class CharterCommitmentStore(CharterCommitments, Protocol):
-    """The same inside a unit of work: read, then write on what was read."""
 
+class CharterCommitmentStore(Protocol):
+    """A centre's commitments inside a unit of work: read, then write on what was read."""
+
+    def get(self, centre_id: str) -> CentreCommitments | None: ...
     def save(self, record: CentreCommitments) -> None: ...
 
 

@@ -11,10 +11,13 @@ from functions.adapters.firestore.base import (
     CHARTER_COMMITMENTS,
     FirestoreAdapter,
     dump,
+    query,
     storage_errors,
     valid_id,
 )
 from functions.domain.charters.commitments import CentreCommitments
+
+MAX_LISTED = 5_000  # the network has a few hundred centres; a bound all the same
 
 
 class CharterCommitmentStore:
@@ -48,3 +51,13 @@ class FirestoreCharterCommitments(FirestoreAdapter):
             ref = self._db.collection(CHARTER_COMMITMENTS).document(centre_id)
             snapshot = ref.get(**self._t)
         return CentreCommitments.model_validate(snapshot.to_dict()) if snapshot.exists else None
+
+    def in_region(self, region_id: str | None) -> list[CentreCommitments]:
+        """The commitments of the region's centres (None: the whole network's), in one query
+        (a single equality: no composite index)."""
+        collection = self._db.collection(CHARTER_COMMITMENTS)
+        found = (query(collection, CHARTER_COMMITMENTS, {"region_id": region_id})
+                 if region_id is not None else collection)  # fmt: skip
+        with storage_errors():
+            docs = list(found.limit(MAX_LISTED).stream(**self._t))
+        return [CentreCommitments.model_validate(doc.to_dict()) for doc in docs]

@@ -24,6 +24,7 @@ class MailLinks(NamedTuple):
     forum_survey_page: str = ""  # URL of forum_survey: an attendee's post-forum survey
     forums_page: str = ""  # URL of forums: a forum invitation's personal registration link
     advisory_response_page: str = ""  # URL of advisory_response: accept or decline a seat
+    charter_confirm_page: str = ""  # URL of confirm_charter: a principal confirms the display
 
     def for_message(self, message: OutboxMessage) -> dict:
         """status_url and reply_url for the case the message is about; unsubscribe_url for
@@ -69,6 +70,10 @@ class MailLinks(NamedTuple):
             page = f"{self.advisory_response_page}?token={token}"
             links["accept_url"] = f"{page}&answer=accept{lang}"
             links["decline_url"] = f"{page}&answer=decline{lang}"
+        if message.data.get("charter_confirm") and self.charter_confirm_page:
+            # "<centre id>:<charter version>", signed now: the outbox keeps no token.
+            token = self.signer.sign(Purpose.CHARTER_CONFIRM, message.data["charter_confirm"])
+            links["confirm_url"] = f"{self.charter_confirm_page}?token={token}"
         if message.data.get("registration_id") and self.forum_cancel_page:
             token = self.signer.sign(Purpose.FORUM_CANCEL, message.data["registration_id"])
             links["cancel_url"] = f"{self.forum_cancel_page}?cancel={token}{lang}"

@@ -37,6 +37,9 @@ OPERATIONS: dict[str, str] = {
     "POST /action_points/add": "action_points_api:add",
     "POST /action_points/done": "action_points_api:done",
     "POST /action_points/edit": "action_points_api:edit",
+    "GET /charters": "charters_api:list_charters",
+    "GET /charters/commitments": "charters_api:show_commitments",
+    "POST /charters/commitments": "charters_api:change_commitments",
 }
 
 

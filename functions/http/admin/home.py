@@ -25,7 +25,15 @@ def home_page(request: Request) -> Response:
         centres=scope.centres_in_scope(administrator, deps),
         region_names={line.region_id: line.name for line in state.regions},
         shown=state.triage.cases[:TRIAGE_ON_HOME], open_read_max=home.OPEN_READ_MAX, values={},
+        charters=charters_panel(administrator, deps),
     )  # fmt: skip
+
+
+def charters_panel(administrator, deps):
+    """Per region, how many centres display the current charter (services/charters/)."""
+    from functions.services.charters.overview import overview
+
+    return overview(deps, administrator)
 
 
 def scope_name(administrator, regions) -> str:

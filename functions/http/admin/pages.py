@@ -34,6 +34,8 @@ PAGES = {
     "advisory": "advisory:advisory_page",
     "action_points": "action_points:action_points_page",
     "forum_report": "forum_report:forum_report_page",
+    "charters": "charters:charters_page",
+    "charter": "charters_centre:charter_centre_page",
 }
 
 

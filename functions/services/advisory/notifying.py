@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 from functions.domain.advisory.notices import batch, once_key
 from functions.domain.advisory.record import AdvisorySelection, SeatState
-from functions.services.advisory.committing import commit
 from functions.services.advisory.mail import notice_messages
+from functions.services.forums.mailing import commit
 from functions.services.ports import Dependencies, Task, UnitOfWork
 
 HANDLER = "send_advisory_notices"

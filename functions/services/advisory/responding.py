@@ -13,8 +13,8 @@ from typing import NamedTuple
 from functions.domain.advisory.record import AdvisorySelection, SeatState, answer
 from functions.domain.advisory.selection import Drawn
 from functions.domain.shared.signing import Purpose, Signer
-from functions.services.advisory.committing import commit
 from functions.services.advisory.mail import answer_message, offer_message
+from functions.services.forums.mailing import commit
 from functions.services.ports import Dependencies, UnitOfWork
 
 

@@ -20,10 +20,10 @@ from functions.domain.advisory.notices import batch_count
 from functions.domain.advisory.record import AdvisorySelection, new_record, selection_id
 from functions.domain.advisory.selection import Nominee, SeatType, eligible_keys, select
 from functions.domain.forums.attendance import Attendance
-from functions.services.advisory.committing import commit
 from functions.services.advisory.mail import seat_messages
 from functions.services.advisory.notifying import queue_notices, write_batch
 from functions.services.errors import ServiceError
+from functions.services.forums.mailing import commit
 from functions.services.ports import Dependencies, UnitOfWork
 
 # People one selection takes: its draw is quadratic (about 3 s for 5,000 here) and its record

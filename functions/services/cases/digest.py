@@ -57,7 +57,6 @@ SUMMARY_RETENTION = timedelta(days=21)
 REGION_AFTER = timedelta(minutes=20)
 LOCAL_REGION_AFTER = timedelta(seconds=30)
 _PER_COMMIT = 100  # digests per commit: two writes each, within Firestore's 500
-_PER_DELIVERY = 50  # messages per deliver_email task (its payload's limit)
 _COUNTING_AT_ONCE = 8
 
 
@@ -254,15 +253,8 @@ def commit_digests(outgoing: list[Outgoing], deps: Dependencies, now: datetime,
 
         done, _ = deps.transactions.run(
             work,
-            while_committing=lambda messages: _in_batches(
-                messages, lambda batch: queue_delivery(batch, deps.queue, deps.clock())),
-            if_refused=lambda messages: _in_batches(
-                messages, lambda batch: cancel_delivery(batch, deps.queue)),
-        )  # fmt: skip
+            while_committing=lambda messages: queue_delivery(messages, deps.queue, deps.clock()),
+            if_refused=lambda messages: cancel_delivery(messages, deps.queue),
+        )
         sent += done
     return Sent(sent=sent, already=len(outgoing) - sent)
-
-
-def _in_batches(messages: list[OutboxMessage], call) -> None:
-    for start in range(0, len(messages), _PER_DELIVERY):
-        call(messages[start : start + _PER_DELIVERY])

@@ -26,14 +26,12 @@ from functions.domain.forums.invitations import (
     invitation,
     recipients,
 )
-from functions.domain.mail.outbox import OutboxMessage
 from functions.domain.shared.signing import Purpose
 from functions.domain.shared.vocabulary import ParticipantRole
 from functions.services.mail.dispatch import cancel_delivery, queue_delivery
 from functions.services.ports import Dependencies, Task, UnitOfWork
 
 HANDLER = "invite_to_forums"
-_PER_DELIVERY = 50  # messages a deliver_email task takes (its payload's limit)
 
 
 class Invitee(NamedTuple):
@@ -117,17 +115,10 @@ def invite_batch(deps: Dependencies, batch: str, now: datetime) -> Invited:
 
     invited, _ = deps.transactions.run(
         work,
-        while_committing=lambda messages: _in_chunks(
-            messages, lambda chunk: queue_delivery(chunk, deps.queue, deps.clock())),
-        if_refused=lambda messages: _in_chunks(
-            messages, lambda chunk: cancel_delivery(chunk, deps.queue)),
-    )  # fmt: skip
+        while_committing=lambda messages: queue_delivery(messages, deps.queue, deps.clock()),
+        if_refused=lambda messages: cancel_delivery(messages, deps.queue),
+    )
     return Invited(invited, len(wanted) - invited, len(people) - len(wanted))
-
-
-def _in_chunks(messages: list[OutboxMessage], call) -> None:
-    for start in range(0, len(messages), _PER_DELIVERY):
-        call(messages[start : start + _PER_DELIVERY])
 
 
 def invitee_for_token(deps: Dependencies, token: object) -> Invitee | None:

@@ -157,6 +157,8 @@ def _compose(message: OutboxMessage, render: Renderer, setup: MailSetup) -> Outg
     if data.get("calendar") is not None:  # checked first: the template sees the cleaned invite
         invite, attachments = _invitation(message, setup)
         data["calendar"] = invite.to_data()
+    if data.get("charter") is not None:  # a centre's charter: its PDFs, rendered now
+        attachments = (*attachments, *_charter_files(data["charter"]))
     links = setup.links.for_message(message)
     rendered = render(message.template, {**data, **links}, message.language)
     return OutgoingEmail(
@@ -190,6 +192,30 @@ def _invitation(message: OutboxMessage, setup: MailSetup):
     ics = ics_bytes(invite, stamp=message.created_at)
     attachment = Attachment(FILENAME, CONTENT_TYPE, ics, inline_calendar_method=invite.method)
     return invite, (attachment,)
+
+
+def _charter_files(stored) -> tuple[Attachment, ...]:
+    """A charter's PDFs (domain/charters/content.py Charter, stored language-free): an A4 page
+    in each of its languages and an A3 poster in its first, named by language. The same
+    stored charter gives the same bytes, so a retried delivery attaches the same files."""
+    from pydantic import ValidationError
+
+    from functions.domain.charters.content import Charter
+    from functions.rendering.charter_pdf import charter_pdf
+
+    try:
+        charter = Charter.model_validate(stored)
+    except ValidationError:
+        raise MailProblem("charter: not a charter") from None
+    if not charter.languages:
+        raise MailProblem("charter: no language")
+    files = [Attachment(f"charter-{language.value}.pdf", "application/pdf",
+                        charter_pdf(charter, language))
+             for language in charter.languages]  # fmt: skip
+    poster = charter.languages[0]
+    files.append(Attachment(f"charter-poster-{poster.value}.pdf", "application/pdf",
+                            charter_pdf(charter, poster, poster=True)))  # fmt: skip
+    return tuple(files)
 
 
 def _reason(error: Exception, stage: str) -> str:

@@ -19,6 +19,7 @@ SWEEP_LIMIT = 500
 # A message whose tasks never reach a delivery attempt (they fail before the claim) would be
 # re-enqueued forever; after this many sweeps (hours: each waits out the grace) it fails.
 MAX_DISPATCHES = 24
+PER_TASK = 50  # messages one deliver_email task takes (its payload's limit)
 
 
 def delivery_task(deliveries: Sequence[tuple[str, str]], dedupe_key: str,
@@ -33,24 +34,26 @@ def delivery_task(deliveries: Sequence[tuple[str, str]], dedupe_key: str,
 
 
 def queue_delivery(messages: Sequence[OutboxMessage], queue: TaskQueue, now: datetime) -> bool:
-    """Queue one task for all the messages a change writes (one Cloud Tasks call, however many
-    recipients), while their commit is in flight (`now`: when it is queued). A failure is left
-    to the sweep, which finds the messages once they are committed."""
-    if not messages:
-        return True
-    return _enqueue(queue, _new_messages_task(messages, now))
+    """Queue the delivery of the messages a change writes, one task (one Cloud Tasks call) for
+    up to PER_TASK of them, while their commit is in flight (`now`: when it is queued). A
+    failure is left to the sweep, which finds the messages once they are committed."""
+    queued = [_enqueue(queue, _new_messages_task(chunk, now)) for chunk in _chunks(messages)]
+    return all(queued)
 
 
 def cancel_delivery(messages: Sequence[OutboxMessage], queue: TaskQueue) -> None:
     """Withdraw the task queued for messages whose commit was refused (they will never exist),
     so that it is not dispatched for nothing. If the queue cannot, the task finds nothing
     for UNCOMMITTED_GRACE and then settles them as unknown (services/mail/deliver.py)."""
-    if not messages:
-        return
-    try:
-        queue.cancel(_new_messages_task(messages, None))
-    except QueueUnavailable as error:
-        logs.task_not_cancelled(DELIVER, str(error))
+    for chunk in _chunks(messages):
+        try:
+            queue.cancel(_new_messages_task(chunk, None))
+        except QueueUnavailable as error:
+            logs.task_not_cancelled(DELIVER, str(error))
+
+
+def _chunks(messages: Sequence[OutboxMessage]) -> list[Sequence[OutboxMessage]]:
+    return [messages[start : start + PER_TASK] for start in range(0, len(messages), PER_TASK)]
 
 
 def _new_messages_task(messages: Sequence[OutboxMessage], queued_at: datetime | None) -> Task:
