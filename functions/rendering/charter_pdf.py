@@ -104,9 +104,9 @@ def _table(pdf, rows: list[tuple[str, ...]], layout: _Layout) -> None:
 
 
 def _header(pdf, text: CharterText, charter: Charter, layout: _Layout) -> None:
+    # The QR code first, on the first page's top right: a title long enough to run onto the
+    # next page must not carry it along.
     top, width = pdf.get_y(), pdf.w - 2 * layout.margin - layout.qr - 5 * layout.scale
-    _text(pdf, text.title, layout.title, TEAL, gap=2, width=width)
-    _text(pdf, text.subtitle, layout.subtitle, gap=2, width=width)
     x = pdf.w - layout.margin - layout.qr
     _draw_qr(pdf, charter.feedback_url, x, top, layout.qr)
     pdf.set_xy(x, top + layout.qr)
@@ -114,7 +114,12 @@ def _header(pdf, text: CharterText, charter: Charter, layout: _Layout) -> None:
     pdf.set_text_color(*INK)
     pdf.multi_cell(layout.qr, layout.small * 0.45, clean(text.caption), align="C",
                    new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    pdf.set_y(max(pdf.get_y(), top + layout.qr) + 3 * layout.scale)
+    below = pdf.get_y()
+    pdf.set_xy(layout.margin, top)
+    _text(pdf, text.title, layout.title, TEAL, gap=2, width=width)
+    _text(pdf, text.subtitle, layout.subtitle, gap=2, width=width)
+    if pdf.page == 1:
+        pdf.set_y(max(pdf.get_y(), below) + 3 * layout.scale)
 
 
 def _dated(charter: Charter) -> datetime:
