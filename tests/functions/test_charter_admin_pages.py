@@ -255,3 +255,44 @@ def test_the_api_lists_adds_removes_and_replaces(signed_in):
     centres = {c["centre_id"]: c for r in listed["regions"] for c in r["centres"]}
     assert len(centres) == 5 and centres[CENTRE]["current_version"] == version_now()
     assert centres[CENTRE]["sent_version"] is None and centres[CENTRE]["to_send"] is True
+
+
+def _queued(tasks) -> list[dict]:
+    """The send_charter tasks queued (centre and version: ids only)."""
+    import json
+
+    return [json.loads(t["http_request"]["body"]) for t in tasks.tasks
+            if t["http_request"]["url"].endswith("/send_charter")]  # fmt: skip
+
+
+def test_send_now_and_send_every_changed_charter_queue_send_charter_tasks(signed_in, tasks):
+    admin = signed_in("admin")
+    page = admin.get(PAGE).text
+    assert "Not sent yet." in page and "Send this centre's charter now" in page
+    assert admin.post(PAGE, data={"action": "send"}).status_code == 403
+    assert _queued(tasks) == []
+    sent = admin.post(PAGE, data={"csrf_token": csrf(page), "action": "send"})
+    assert sent.status_code == 303 and "saved=sent" in sent.headers["Location"]
+    assert _queued(tasks) == [{"centre_id": CENTRE, "version": version_now()}]
+    again = admin.post(PAGE, data={"csrf_token": csrf(page), "action": "send"})
+    assert again.status_code == 303 and len(_queued(tasks)) == 1  # the same task: no other
+    # The overview's button: every changed charter of the scope (a region's for its admin).
+    gauteng = signed_in("admin", GAUTENG)
+    overview = gauteng.get(OVERVIEW).text
+    assert "Send every changed charter of your region" in overview
+    assert gauteng.post(OVERVIEW, data={"action": "distribute"}).status_code == 403
+    done = gauteng.post(OVERVIEW, data={"csrf_token": csrf(overview), "action": "distribute"})
+    assert done.status_code == 303 and "queued=2" in done.headers["Location"]
+    assert {t["centre_id"] for t in _queued(tasks)} == {CENTRE, "little-stars-tembisa"}
+    said = gauteng.get(done.headers["Location"].replace("admin?", "/?")).text
+    assert "2 charters are being sent; 0 unchanged" in said
+    # The queue out: 503 with Retry-After, nothing said to be sent.
+    tasks.unavailable = True
+    down = admin.post(OVERVIEW, data={"csrf_token": csrf(overview), "action": "distribute"})
+    assert down.status_code == 403  # another sign-in's token: refused before anything
+    token = csrf(admin.get(OVERVIEW).text)
+    down = admin.post(OVERVIEW, data={"csrf_token": token, "action": "distribute"})
+    assert down.status_code == 503 and down.headers.get("Retry-After")
+    down = admin.post(f"/?page=charter&centre={OTHER}", data={"csrf_token": token,
+                                                              "action": "send"})  # fmt: skip
+    assert down.status_code == 503 and down.headers.get("Retry-After")

@@ -27,11 +27,12 @@ from functions.domain.charters.commitments import ITEM_MAX, MAX_ITEMS
 from functions.domain.charters.content import charter_version
 from functions.domain.charters.records import CONFIRM_WITHIN
 from functions.http.admin.session import admin_view, check_csrf
+from functions.http.answers import try_later_headers
 from functions.http.callers import caller
-from functions.http.pages import not_found_page
+from functions.http.pages import error_page, not_found_page
 from functions.services.charters import commitments as service
 from functions.services.charters.overview import centre_charter
-from functions.services.errors import UnknownCentre
+from functions.services.errors import QueueUnavailable, UnknownCentre
 
 NAME = "admin"
 _LINES = re.compile(r"\r\n|\r|\n")
@@ -41,6 +42,7 @@ _SAVED = {
     "unchanged": "Nothing needed changing.",
     "sent": "This centre's charter is being sent to its principal.",
     "current": "The principal already has this version: nothing was sent.",
+    "no_email": "The principal has no email address: nothing was sent.",
 }
 _STALE = ("Someone changed this centre's commitments after you opened the page, so nothing "
           "was changed. They are shown below as they stand; your text is still in the form: "
@@ -66,7 +68,7 @@ def charter_centre_page(request: Request) -> Response:
             return refused
         action = request.form.get("action", "")
         if action == "send":
-            return _send(request, deps, administrator, centre.centre_id)
+            return _send(deps, centre)
         typed = request.form.get("commitments", "")
         try:
             saved = _save(deps, administrator, centre.centre_id, typed,
@@ -106,13 +108,24 @@ def _seen(text: str) -> datetime | None:
         raise service.BadCommitments("The form was damaged: reload the page.") from None
 
 
-def _send(request: Request, deps, administrator, centre_id: str) -> Response:
-    """Send this centre's charter now, if it changed since the version last sent."""
-    from functions.services.charters import distribute
+def _send(deps, centre) -> Response:
+    """Send this centre's charter now, if it changed since the version last sent (the
+    caller's scope was checked: the centre was read through it)."""
+    from functions.services.charters.distribute import distribute
 
-    queued = distribute.distribute_centre(deps, administrator, centre_id)
-    saved = "sent" if queued else "current"
-    return Response(status=303, headers={"Location": where(centre_id, saved=saved)})
+    try:
+        done = distribute(deps, centre.region_id, [centre.centre_id])
+    except QueueUnavailable:
+        return queue_unavailable()
+    saved = "sent" if done.queued else ("no_email" if done.no_email else "current")
+    return Response(status=303, headers={"Location": where(centre.centre_id, saved=saved)})
+
+
+def queue_unavailable() -> Response:
+    logs.charters_not_queued(NAME)
+    return error_page(503, "Nothing was sent yet", "The task queue is briefly unavailable: "
+                      "send it again in a minute (nothing is sent twice).",
+                      try_later_headers())  # fmt: skip
 
 
 def _page(request: Request, deps, centre, stored, errors: list[str], status: int,
