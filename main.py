@@ -55,6 +55,12 @@ _ENTRY_POINTS = {
     "select_advisory_network": "functions.http.admin.select_advisory_network",
     "advisory_response": "functions.http.parent.advisory_response",
     "send_advisory_notices": "functions.tasks.send_advisory_notices",
+    # Service charters: distribution (an administrator), the principal's confirmation link,
+    # the reminders of those not confirmed (daily)
+    "distribute_charters": "functions.http.admin.distribute_charters",
+    "send_charter": "functions.tasks.send_charter",
+    "confirm_charter": "functions.http.staff.confirm_charter",
+    "remind_charters": "functions.jobs.remind_charters",
     # `make run` only (404 unless LOCAL_DEV; its module is not deployed)
     "dev_mailbox": "functions.devtools.dev_mailbox",
 }

@@ -46,6 +46,12 @@ locals {
     select_advisory_network = { public = true, memory = "512Mi", timeout = 300 }
     advisory_response  = { public = true, memory = "256Mi", timeout = 60 }
     send_advisory_notices = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
+    # Service charters. distribute_charters: an administrator's Bearer token, verified by the
+    # function; send_charter renders nothing (the PDFs are rendered by deliver_email).
+    distribute_charters = { public = true, memory = "512Mi", timeout = 300 }
+    send_charter       = { public = false, memory = "512Mi", timeout = 60, invoker = "tasks" }
+    confirm_charter    = { public = true, memory = "256Mi", timeout = 60 }
+    remind_charters    = { public = false, memory = "512Mi", timeout = 300, invoker = "scheduler" }
   }
 
   # Served by `make run` only (dev_mailbox shows captured mail); never deployed.

@@ -17,6 +17,9 @@ locals {
     run-forum-followups = { function = "run_forum_followups", schedule = "*/15 * * * *" }
     # Daily: the summaries of forums whose survey closed, and of their months (issue 11).
     compile-forum-summaries = { function = "compile_forum_summaries", schedule = "30 5 * * *" }
+    # Daily at 08:00: principals who have not confirmed their charter 7 days after it was sent
+    # are reminded, once per version (issue 12).
+    remind-charters = { function = "remind_charters", schedule = "0 8 * * *" }
   }
 
   live_schedules = {
