@@ -10,10 +10,13 @@ a valid one of someone not on the allow-list 403, as on admin_api (JSON, WWW-Aut
 Without an Authorization header (a browser: the admin session cookie is only sent to the
 admin entry point's path, functions/http/admin/session.py cookie_path) it answers 303 to
 admin?page=forum_report with the same report's query, where the signed-in page shows, or
-the sign-in page when there is no session. Only the report's own parameters are carried
-over, each cut to MAX_VALUE characters (none of theirs is valid longer) and percent-encoded,
-so a hostile value (CR/LF, a line separator, half a surrogate pair, 100 KiB) can neither
-split the Location header nor swell it.
+the sign-in page when there is no session. The Location is relative (the admin entry point
+beside this one, as session.HOME is), so the browser stays on the host it asked: an
+absolute PUBLIC_BASE_URL would send someone signed in on http://localhost:8080 to
+http://127.0.0.1:8080, where their session cookie is not sent. Only the report's own
+parameters are carried over, each cut to MAX_VALUE characters (none of theirs is valid
+longer) and percent-encoded, so a hostile value (CR/LF, a line separator, half a surrogate
+pair, 100 KiB) can neither split the Location header nor swell it.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from urllib.parse import urlencode
 from flask import Request, Response
 
 from functions import logs, wiring
-from functions.config import get_settings
 from functions.domain.shared.validation import FieldError
 from functions.entrypoints import page
 from functions.http import callers
@@ -35,13 +37,14 @@ MAX_VALUE = 200  # characters; the page reads forum ids to 200 and region ids to
 
 
 def admin_page_url(request: Request) -> str:
-    """The admin page showing the same report: admin?page=forum_report&<its parameters>."""
+    """The admin page showing the same report: admin?page=forum_report&<its parameters>,
+    relative to this entry point (on whatever host served it)."""
     query = {"page": "forum_report"}
     for name in PARAMETERS:
         if value := request.args.get(name, "")[:MAX_VALUE]:
             query[name] = value
     encoded = urlencode(query, encoding="utf-8", errors="replace")
-    return f"{get_settings().url_for('admin')}?{encoded}"
+    return f"admin?{encoded}"
 
 
 def _bearer_or_browser(request: Request) -> Response | None:
