@@ -16,12 +16,15 @@ import base64
 import io
 import tempfile
 import unicodedata
+from datetime import UTC
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from functions.domain.reports.export import ROUNDING
 from functions.domain.reports.summary import MonthSummary, Rate
 from functions.domain.shared.vocabulary import label
+from functions.rendering.filters import TIME_ZONE
 
 FONT_TEXT = Path(__file__).parent / "fonts" / "DejaVuSans-subset.ttf.b64"
 BAR_WIDTH = 60.0  # mm for 100%
@@ -103,8 +106,12 @@ def render_pdf(summary: MonthSummary, title: str, scope_name: str, points=()) ->
     """The summary as PDF bytes (A4), with the figures the report page shows."""
     report, totals = _Report(), summary.totals
     report.text(title, size=16, gap=1)
+    # South African time, as the page and the email show it (compiled_at may carry any offset).
+    at = summary.compiled_at
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)  # naive: UTC, as filters.py reads it
+    compiled = at.astimezone(ZoneInfo(TIME_ZONE))
     report.text(f"{scope_name}, {summary.month}. Version {summary.version}, compiled "
-                f"{summary.compiled_at:%Y-%m-%d %H:%M} UTC.", size=9)  # fmt: skip
+                f"{compiled:%Y-%m-%d %H:%M} South African time.", size=9)  # fmt: skip
     report.text(ROUNDING, size=9, gap=3)
     report.text(
         f"Attended: {totals.total.attended} of {totals.total.registered} registered "
@@ -126,6 +133,7 @@ def render_pdf(summary: MonthSummary, title: str, scope_name: str, points=()) ->
                 report.bar(f"{label(r.role)}: {r.attended} attended of {r.registered} registered",
                            round(100 * r.attended / biggest), TEAL)  # fmt: skip
         report.bar(f"Satisfied: {rate(forum.satisfied)}", forum.satisfied.percent, GREEN)
+        report.text(f"Want monthly sessions: {rate(forum.wants_monthly)}", size=9, gap=1)
     report.heading("Pain points")
     report.text(f"What the {totals.respondents} respondents named, beside the "
                 f"{summary.cases_total} cases received in the month.", size=9)  # fmt: skip

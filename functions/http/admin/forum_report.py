@@ -85,7 +85,8 @@ def forum_report_page(request: Request) -> Response:
     if wanted == "csv":
         from functions.domain.reports.export import csv_text
 
-        return _download(csv_text(summary).encode(), "text/csv; charset=utf-8", f"{name}.csv")
+        # Werkzeug adds "; charset=utf-8" to a text/ mimetype itself.
+        return _download(csv_text(summary).encode(), "text/csv", f"{name}.csv")
     points = [p for p in deps.action_points.action_points(scope, month)
               if not forum_id or p.forum_id == forum_id]  # fmt: skip
     if wanted == "pdf":
