@@ -45,9 +45,10 @@ def advisory_page(request: Request) -> Response:
     history = [
         (change, names.get(keys.get(change.attendee_key, ""), "")) for change in record.history
     ]
+    region_name = region.name if region else record.region_id
     return admin_view(
-        request, "advisory.html", f"Advisory network selection: {record.region_id}",
-        record=record, region_name=region.name if region else record.region_id,
+        request, "advisory.html", f"Advisory network selection: {region_name}",
+        record=record, region_name=region_name,
         seat_types=list(SeatType), names=names, centres=centres, history=history,
         months=len(months_between(record.period_from, record.period_to)),
         came_later=_came_later(deps, record),
