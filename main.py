@@ -20,6 +20,7 @@ _ENTRY_POINTS = {
     "privacy": "functions.http.parent.privacy",
     "case_reply": "functions.http.parent.case_reply",
     "rate_case": "functions.http.parent.rate_case",
+    "charter": "functions.http.parent.charter_page",  # a centre's public service charter
     # Centre staff, from the signed links in their mail (no login)
     "case_action": "functions.http.staff.case_action",
     # Administrators (a Google identity on the allow-list)

@@ -185,6 +185,7 @@ def mail_setup():
         forum_cancel_page=settings.url_for("forum_registration"),
         advisory_response_page=settings.url_for("advisory_response"),
         charter_confirm_page=settings.url_for("confirm_charter"),
+        charter_page=settings.url_for("charter"),
     )  # fmt: skip
     retention = timedelta(days=settings.outbox_retention_days)
     return MailSetup(settings.sender(), settings.reply_to(), retention, links)

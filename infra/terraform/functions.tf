@@ -18,6 +18,8 @@ locals {
     privacy            = { public = true, memory = "256Mi", timeout = 60 }
     case_reply         = { public = true, memory = "256Mi", timeout = 60 }
     rate_case          = { public = true, memory = "256Mi", timeout = 60 }
+    # A centre's public charter page; its PDFs are drawn in Python (fpdf2).
+    charter            = { public = true, memory = "512Mi", timeout = 60 }
     case_action        = { public = true, memory = "256Mi", timeout = 60 }
     # Public at the network level: they verify the caller's Google ID token themselves.
     admin              = { public = true, memory = "512Mi", timeout = 300 }

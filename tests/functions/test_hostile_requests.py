@@ -157,6 +157,7 @@ METHODS = {
     "case_status": "GET, HEAD",
     "case_reply": "GET, HEAD, POST",
     "rate_case": "GET, HEAD, POST",
+    "charter": "GET, HEAD",
     "case_action": "GET, HEAD, POST",
     "admin": "GET, HEAD, POST",
     "admin_api": "GET, HEAD, POST",

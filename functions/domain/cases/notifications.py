@@ -107,7 +107,8 @@ def new_case_messages(
     messages = []
     reporter = case.reporter
     if reporter.email and not case.anonymous and case.consent.given:
-        data = common | {"reporter_name": reporter.name}
+        # A centre of ours: the mail links its charter (MailLinks derives the address).
+        data = common | {"reporter_name": reporter.name, "charter_centre": case.centre_id}
         messages.append(case_message(case, "case_acknowledgement", reporter.email,
                                  MessageKind.TRANSACTIONAL, data, now,
                                  reporter.preferred_language))  # fmt: skip

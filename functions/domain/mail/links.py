@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import NamedTuple
+from urllib.parse import quote
 
 from functions.domain.mail.outbox import MessageKind, OutboxMessage
 from functions.domain.mail.suppression import unsubscribe_token
@@ -25,6 +26,7 @@ class MailLinks(NamedTuple):
     forums_page: str = ""  # URL of forums: a forum invitation's personal registration link
     advisory_response_page: str = ""  # URL of advisory_response: accept or decline a seat
     charter_confirm_page: str = ""  # URL of confirm_charter: a principal confirms the display
+    charter_page: str = ""  # URL of charter: a centre's public service charter
 
     def for_message(self, message: OutboxMessage) -> dict:
         """status_url and reply_url for the case the message is about; unsubscribe_url for
@@ -70,6 +72,10 @@ class MailLinks(NamedTuple):
             page = f"{self.advisory_response_page}?token={token}"
             links["accept_url"] = f"{page}&answer=accept{lang}"
             links["decline_url"] = f"{page}&answer=decline{lang}"
+        if message.data.get("charter_centre") and self.charter_page:
+            # The centre the parent wrote about: its charter says what it promised them.
+            centre = quote(str(message.data["charter_centre"]), safe="")
+            links["charter_url"] = f"{self.charter_page}?centre={centre}{lang}"
         if message.data.get("charter_confirm") and self.charter_confirm_page:
             # "<centre id>:<charter version>", signed now: the outbox keeps no token.
             token = self.signer.sign(Purpose.CHARTER_CONFIRM, message.data["charter_confirm"])

@@ -152,4 +152,6 @@ def feedback_form(request: Request) -> Response:
         return _post(request)
     if "received" in request.args:
         return _received(request.args["received"])
-    return form_page(request, 200, {}, {})
+    # ?centre= (the QR code on a centre's printed charter) opens the form with it chosen.
+    centre = request.args.get("centre")
+    return form_page(request, 200, {"centre_id": centre} if centre else {}, {})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Request
 
 from functions import wiring
@@ -36,6 +38,14 @@ def _centre_groups() -> list[dict]:
     return groups
 
 
+def _charter_url(groups: list[dict], centre_id: object) -> str:
+    """The chosen centre's charter (one of the listed centres), else the list of charters."""
+    known = {centre["id"] for group in groups for centre in group["centres"]}
+    if isinstance(centre_id, str) and centre_id in known:
+        return f"charter?centre={quote(centre_id, safe='')}"
+    return "charter"
+
+
 def form_page(request: Request, status: int, values: dict, errors: dict, notice: str | None = None):
     """The form with what was typed and each error beside its field, and a fresh token."""
     settings = get_settings()
@@ -43,12 +53,14 @@ def form_page(request: Request, status: int, values: dict, errors: dict, notice:
     kinds = [option | {"hint": KIND_HINTS[Kind(option["value"])]} for option in options(Kind)]
     # The reply comes in the language the parent reads this page in, unless they choose another.
     values = {"reporter.preferred_language": pages.current_language(), **values}
+    groups = _centre_groups()
     response = render_page(
         "feedback_form.html",
         status,
         action_url=FORM_ENTRY_POINT,  # relative: the page works on any host it is served from
         csrf_token=token,
-        centre_groups=_centre_groups(),
+        centre_groups=groups,
+        charter_url=_charter_url(groups, values.get("centre_id")),
         kinds=kinds,
         categories=options(Category),
         age_groups=options(AgeGroup),
