@@ -142,3 +142,17 @@ def test_every_language_version_has_the_same_structure_and_numbers():
         assert len(rows) == len(charter.promises)
         assert all("8" in r[1] for r, p in zip(rows, charter.promises, strict=True)
                    if p.acknowledge_hours == 8)  # fmt: skip
+
+
+def test_a_charter_stored_as_json_and_read_back_keeps_its_version():
+    """Distribution stores the charter in the mail's data and renders its PDFs on delivery:
+    the version printed then is the version recorded now, whatever order a store gives the
+    opening hours back in."""
+    from functions.domain.charters.content import Charter
+
+    charter = build(commitments=["We greet every child by name."])
+    stored = json.loads(json.dumps(charter.model_dump(mode="json")))
+    stored["opening_hours"] = dict(sorted(stored["opening_hours"].items()))
+    read = Charter.model_validate(stored)
+    assert charter_version(read) == charter_version(charter)
+    assert charter_sections(read, "en") == charter_sections(charter, "en")
