@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import typer
 
-from functions.cli import charter_commitments
+from functions.cli import charter_commitments, charter_distribution
 
 app = typer.Typer(help="The centres' service charters: local commitments, distribution.",
                   no_args_is_help=True)  # fmt: skip
 app.command("commitments")(charter_commitments.commitments)
+app.command("distribute")(charter_distribution.distribute)
+app.command("status")(charter_distribution.status)
