@@ -228,8 +228,8 @@ class CharterCommitments(Protocol):
 
     def get(self, centre_id: str) -> CentreCommitments | None: ...
 
-    def in_region(self, region_id: str | None) -> list[CentreCommitments]:
-        """The region's centres' commitments (None: the network's), in one query."""
+    def of_centres(self, centre_ids: list[str]) -> dict[str, CentreCommitments]:
+        """These centres' commitments (those that have any), by centre id: one batched read."""
 
 
 class CharterCommitmentStore(Protocol):

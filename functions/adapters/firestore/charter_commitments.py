@@ -11,13 +11,12 @@ from functions.adapters.firestore.base import (
     CHARTER_COMMITMENTS,
     FirestoreAdapter,
     dump,
-    query,
     storage_errors,
     valid_id,
 )
 from functions.domain.charters.commitments import CentreCommitments
 
-MAX_LISTED = 5_000  # the network has a few hundred centres; a bound all the same
+BATCH_READ = 300  # documents a batched read asks for at once
 
 
 class CharterCommitmentStore:
@@ -52,12 +51,18 @@ class FirestoreCharterCommitments(FirestoreAdapter):
             snapshot = ref.get(**self._t)
         return CentreCommitments.model_validate(snapshot.to_dict()) if snapshot.exists else None
 
-    def in_region(self, region_id: str | None) -> list[CentreCommitments]:
-        """The commitments of the region's centres (None: the whole network's), in one query
-        (a single equality: no composite index)."""
+    def of_centres(self, centre_ids: list[str]) -> dict[str, CentreCommitments]:
+        """The commitments of these centres (those that have any), by centre id, in one
+        batched read of their documents: exact wherever a centre's region has moved."""
+        found: dict[str, CentreCommitments] = {}
+        wanted = sorted({c for c in centre_ids if valid_id(c)})
         collection = self._db.collection(CHARTER_COMMITMENTS)
-        found = (query(collection, CHARTER_COMMITMENTS, {"region_id": region_id})
-                 if region_id is not None else collection)  # fmt: skip
-        with storage_errors():
-            docs = list(found.limit(MAX_LISTED).stream(**self._t))
-        return [CentreCommitments.model_validate(doc.to_dict()) for doc in docs]
+        for start in range(0, len(wanted), BATCH_READ):
+            refs = [collection.document(c) for c in wanted[start : start + BATCH_READ]]
+            with storage_errors():
+                snapshots = list(self._db.get_all(refs, **self._t))
+            for snapshot in snapshots:
+                if snapshot.exists:
+                    record = CentreCommitments.model_validate(snapshot.to_dict())
+                    found[record.centre_id] = record
+        return found

@@ -30,6 +30,11 @@ from functions.services.errors import ServiceError, UnknownCentre
 from functions.services.ports import Dependencies
 
 
+# Runs of an edit before giving up (503): administrators of a region and of the network may
+# edit one centre's commitments at once; each run is one small read and write.
+ATTEMPTS = 20
+
+
 class BadCommitments(ServiceError):
     """The commitments given cannot be kept: nothing was changed (the text says why)."""
 
@@ -118,4 +123,4 @@ def _change(deps: Dependencies, caller: Administrator, centre_id: str,
         uow.charter_commitments.save(record)
         return list(record.items)
 
-    return deps.transactions.run(work)[0]
+    return deps.transactions.run(work, attempts=ATTEMPTS)[0]

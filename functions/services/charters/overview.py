@@ -8,9 +8,11 @@ confirmed is on the wall and since when, and whether a confirmation is late (sen
 CONFIRM_WITHIN ago, 7 days, and not confirmed).
 
 A page of a few hundred centres reads few documents: the directory's lists (kept a minute by
-each instance), the policy (kept briefly), ONE query of the scope's charter records and ONE
-of its commitments; each charter is then built from what was read (the build reads the
-centre and its commitments through `_Prefetched`, which answers from those reads).
+each instance), the policy (kept briefly), ONE query of the scope's charter records and one
+batched read of its centres' commitments; each charter is then built from what was read (the
+build reads the centre and its commitments through `_Prefetched`, which answers from those
+reads). Records are queried by region: a centre moved from another region shows as never
+sent there until its charter (which names its region, so changed) is sent again.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def overview(deps: Dependencies, caller: Administrator,
     wanted = {r.region_id for r in regions}
     centres = [c for c in deps.directory.list_centres() if c.region_id in wanted]
     records = {r.centre_id: r for r in deps.charters.charter_records(scope)}
-    commitments = {c.centre_id: c for c in deps.charter_commitments.in_region(scope)}
+    commitments = deps.charter_commitments.of_centres([c.centre_id for c in centres])
     built = _Prefetched(deps, centres, commitments)
     lines: dict[str, list[CentreCharter]] = {r.region_id: [] for r in regions}
     for centre in centres:
@@ -124,7 +126,7 @@ def centre_charter(deps: Dependencies, centre: Centre, record: CharterRecord | N
 
 
 class _Known:
-    """Commitments as read by one query: a centre not among them has none."""
+    """Commitments as read at once: a centre not among them has none."""
 
     def __init__(self, found: dict[str, CentreCommitments]):
         self._found = found
