@@ -27,8 +27,9 @@ RULES = """\
 3. The draw: each eligible person's draw number is sha256("<seed>:<attendee key>"); a lower
    number comes first. Seat types are drawn apart.
 4. Spread across centres: each next seat goes to the first person in the draw whose centre
-   holds the fewest seats of that type so far, so no centre has a second seat while someone
-   from another centre remains. A person with no centre recorded counts as a centre of their own.
+   holds the fewest seats of that type so far: a centre takes a second seat only when every
+   centre with nominees still waiting holds one, a third only when they all hold two, and so
+   on. A person with no centre recorded counts as a centre of their own.
 5. Those not selected form the reserve, in the order the same rule would have chosen them; a
    declined seat is offered to the first in the reserve whose centre holds the fewest seats.
 6. Told by email: a seat is offered, and answered, by email. An eligible person with no email
@@ -188,7 +189,8 @@ def _reason(pick: Nominee, already: int, rank: int, seats: int, skipped: list[No
     if already == 0:
         how = f"first from {where}"
     else:
-        how = f"{_nth(already + 1)} from {where}: every other centre's nominees already placed"
+        how = (f"{_nth(already + 1)} from {where}: every centre with nominees still waiting "
+               f"already held {already}")  # fmt: skip
     if skipped:
         how += f"; came after {len(skipped)} earlier in the draw whose centres held more places"
     return f"{place}: {how}"
