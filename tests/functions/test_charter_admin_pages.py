@@ -296,3 +296,26 @@ def test_send_now_and_send_every_changed_charter_queue_send_charter_tasks(signed
     down = admin.post(f"/?page=charter&centre={OTHER}", data={"csrf_token": token,
                                                               "action": "send"})  # fmt: skip
     assert down.status_code == 503 and down.headers.get("Retry-After")
+
+
+def test_hostile_queries_answer_404_or_the_page_never_500(signed_in):
+    admin = signed_in("admin")
+    for centre in ("%0D%0ASet-Cookie:x=1", "..%2Fcentres%2Fsunflower-soweto", "__x__",
+                   "%ED%A0%80", "%E2%80%A8", "x" * 100_000, ""):  # fmt: skip
+        assert admin.get(f"/?page=charter&centre={centre}").status_code == 404, centre[:20]
+    for region in ("%0D%0A", "x" * 100_000, "%ED%A0%80", "atlantis"):
+        assert admin.get(f"{OVERVIEW}&region={region}").status_code == 404, region[:20]
+    odd = admin.get(PAGE + "&lang=%0D%0A<script>&saved=<b>x</b>")
+    assert odd.status_code == 200 and "<script>" not in odd.text and "<b>x</b>" not in odd.text
+    counts = admin.get(OVERVIEW + "&queued=<b>&unchanged=99999999999&no_email=-1")
+    assert counts.status_code == 200 and "<b>" not in counts.text
+    api = signed_in("admin_api")
+    for centre in ("%0D%0A", "x" * 100_000, "%ED%A0%80"):
+        assert api.get(f"/charters/commitments?centre={centre}").status_code == 404
+    body = {"centre_id": CENTRE, "commitments": ["x"] * 1_000}
+    assert api.post("/charters/commitments", json=body).status_code == 422
+    body = {"centre_id": CENTRE, "add": "x" * 100_000}
+    assert api.post("/charters/commitments", json=body).status_code == 422
+    body = {"centre_id": {"$ne": 1}, "add": "x"}
+    assert api.post("/charters/commitments", json=body).status_code == 404
+    assert commitments_of(wiring.dependencies(), CENTRE) == []
