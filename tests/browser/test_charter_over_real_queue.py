@@ -1,0 +1,68 @@
+"""Charters distributed over HTTP with everything real, as under `make run`: the Cloud Tasks
+emulator runs each send_charter task and each delivery by calling the entry points back;
+every demo principal's charter lands in the local mailbox with its PDFs; one principal
+confirms the display in Chromium at 360 px from the link in their email, and the
+administrators' status says so. Distributing again sends nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.request
+
+from functions.adapters.mail.local_mailbox import LocalMailbox
+from functions.config import get_settings
+
+PRINCIPALS = {"principal@sunflower.example.org", "principal@littlestars.example.org",
+              "principal@fynbos.example.org", "principal@protea.example.org",
+              "principal@ubuntu.example.org"}  # fmt: skip
+ADMIN = {"Authorization": "Bearer local-admin-token", "Content-Type": "application/json"}
+
+
+def charters_sent(timeout: float = 60.0) -> list:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [m for m in LocalMailbox(get_settings().local_mailbox_dir).list()
+                 if "charter" in m.subject and m.to in PRINCIPALS]  # fmt: skip
+        if {m.to for m in found} == PRINCIPALS:
+            return found
+        assert time.monotonic() < deadline, f"charters to {sorted({m.to for m in found})}"
+        time.sleep(0.3)
+
+
+def call(site: str, path: str, body: dict | None = None) -> dict:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{site}/{path}", data=data, headers=ADMIN,
+                                     method="GET" if body is None else "POST")  # fmt: skip
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.loads(answer.read())
+
+
+def test_distribute_then_a_principal_confirms_from_the_email(site, phone):
+    first = call(site, "distribute_charters", {})
+    assert first["centres"] == 5 and first["queued"] == 5
+    mails = charters_sent()
+    assert len(mails) == 5
+    (sunflower,) = [m for m in mails if m.to == "principal@sunflower.example.org"]
+    assert [a["filename"] for a in sunflower.attachments] == ["charter-en.pdf",
+                                                              "charter-poster-en.pdf"]  # fmt: skip
+    assert sunflower.attachment(0)[2].startswith(b"%PDF")
+
+    link = re.search(r"(https?://\S+/confirm_charter\?\S+)", sunflower.text).group(1)
+    phone.goto(link)
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    phone.click("button[type=submit]")
+    assert "you have confirmed that the charter is on display" in phone.content()
+    phone.click("a[href^='charter?centre=']")
+    assert "charter?centre=sunflower-soweto" in phone.url
+
+    status = call(site, "admin_api/charters?region=gauteng")
+    centres = {c["centre_id"]: c for c in status["regions"][0]["centres"]}
+    assert centres["sunflower-soweto"]["displays_current"] is True
+    assert centres["little-stars-tembisa"]["displays_current"] is False
+
+    again = call(site, "distribute_charters", {})
+    assert again["queued"] == 0 and again["unchanged"] == 5
+    time.sleep(2)  # a late duplicate delivery would show now
+    assert len(charters_sent()) == 5
