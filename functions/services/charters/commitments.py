@@ -29,7 +29,6 @@ from functions.domain.directory.models import Centre
 from functions.services.errors import ServiceError, UnknownCentre
 from functions.services.ports import Dependencies
 
-
 # Runs of an edit before giving up (503): administrators of a region and of the network may
 # edit one centre's commitments at once; each run is one small read and write.
 ATTEMPTS = 20
