@@ -113,15 +113,19 @@ def compile_demo_month(deps) -> dict[str, int]:
 
 def seed_forums(centre_ids: list[str]) -> int:
     """The seed report's March 2025 forums with their registrations, attendance and survey
-    answers (functions/devtools/demo_forums.py) and their compiled summaries, and this
+    answers (functions/devtools/demo_forums.py), the cases the demo centres received that
+    month (demo_cases.py) and the month's compiled summaries, and this
     month's and the next month's forums from the standing plan, open for registration. No
     invitation goes out: an administrator's setup of the month sends them.
     Returns how many records were written (0 on a re-run)."""
+    from functions.devtools.demo_cases import seed_demo_cases
     from functions.devtools.demo_forums import seed_demo_forums
     from functions.domain.forums.plan import forums_for_month, month_of, next_month
 
     deps, now = wiring.dependencies(), wiring.utc_now()
     written = seed_demo_forums(wiring.firestore_client(), centre_ids)
+    centres = [c for c in deps.directory.list_centres() if c.centre_id in centre_ids]
+    written += seed_demo_cases(wiring.firestore_client(), centres, deps.service_levels.current())
     compile_demo_month(deps)
     plan = deps.forum_plan.current()
     for month in (month_of(now, plan.timezone), next_month(now, plan.timezone)):

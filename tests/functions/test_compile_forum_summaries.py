@@ -184,3 +184,14 @@ def test_a_regional_forum_goes_to_its_regions_administrators(project, monkeypatc
     assert "<script>" not in email.html and "&lt;script&gt;" in email.html
     assert "<b>Molefe" not in email.html
     assert "\n" not in email.subject and "<svg" not in email.html.lower()
+
+
+def test_a_summary_stored_as_fields_before_is_read_and_not_sent_again(local_dev, client_for):
+    """Summaries are stored as their JSON text; one stored as nested fields (a local stack
+    from before) still reads, and compiling over it sends nothing new."""
+    compile_at(client_for, AFTER_CLOSING)
+    ref = wiring.firestore_client().collection("forum_summaries").document(MONTH)
+    summary = wiring.forum_reader().summary(MONTH)
+    ref.set(summary.model_dump(mode="python"))
+    assert wiring.forum_reader().summary(MONTH) == summary
+    assert compile_at(client_for, AFTER_CLOSING)["sent"] == 0

@@ -62,3 +62,18 @@ def test_the_demo_month_is_compiled_once_into_its_summary(project):
     assert month.totals.wants_monthly.text == "88% (123 of 140)"
     seed_forums(CENTRES)  # again: the same figures, no second version
     assert len(wiring.forum_reader().summary_versions(summary_id("2025-03", None))) == 1
+
+
+def test_the_demo_month_sets_pain_points_beside_cases_and_ranks_the_centres(project):
+    from functions.devtools.demo_cases import PER_CENTRE
+    from functions.domain.reports.summary import summary_id
+
+    seed_forums(CENTRES)
+    month = wiring.forum_reader().summary(summary_id("2025-03", None))
+    assert month.cases_total == sum(PER_CENTRE[: len(CENTRES)])
+    assert sum(p.cases for p in month.pain_points) == month.cases_total
+    assert month.centres_ranked == len(CENTRES) and len(month.best_centres) >= 3
+    shares = [c.resolved_in_time.count / c.resolved_in_time.base for c in month.best_centres]
+    assert shares == sorted(shares, reverse=True)
+    # Closed, every one: the demo month nudges nobody and fills no inbox today.
+    assert wiring.case_reader().open_cases(None, 10) == []

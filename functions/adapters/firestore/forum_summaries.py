@@ -32,7 +32,11 @@ def _stored(summary: MonthSummary) -> dict:
 
 
 def _summary(data: dict | None) -> MonthSummary | None:
-    return MonthSummary.model_validate_json(data["body"]) if data else None
+    if not data:
+        return None
+    if "body" not in data:  # stored before summaries were kept as their JSON text
+        return MonthSummary.model_validate(data)
+    return MonthSummary.model_validate_json(data["body"])
 
 
 class ForumSummaryStore:
