@@ -186,6 +186,7 @@ def mail_setup():
         advisory_response_page=settings.url_for("advisory_response"),
         charter_confirm_page=settings.url_for("confirm_charter"),
         charter_page=settings.url_for("charter"),
+        forum_report_page=settings.url_for("forum_report"),
     )  # fmt: skip
     retention = timedelta(days=settings.outbox_retention_days)
     return MailSetup(settings.sender(), settings.reply_to(), retention, links)

@@ -27,6 +27,7 @@ class MailLinks(NamedTuple):
     advisory_response_page: str = ""  # URL of advisory_response: accept or decline a seat
     charter_confirm_page: str = ""  # URL of confirm_charter: a principal confirms the display
     charter_page: str = ""  # URL of charter: a centre's public service charter
+    forum_report_page: str = ""  # URL of forum_report: the administrators' forum summary
 
     def for_message(self, message: OutboxMessage) -> dict:
         """status_url and reply_url for the case the message is about; unsubscribe_url for
@@ -72,6 +73,8 @@ class MailLinks(NamedTuple):
             page = f"{self.advisory_response_page}?token={token}"
             links["accept_url"] = f"{page}&answer=accept{lang}"
             links["decline_url"] = f"{page}&answer=decline{lang}"
+        if message.template == "forum_summary" and self.forum_report_page:
+            links["report_url"] = self._report_url(message.data)
         if message.data.get("charter_centre") and self.charter_page:
             # The centre the parent wrote about: its charter says what it promised them.
             centre = quote(str(message.data["charter_centre"]), safe="")
@@ -87,6 +90,15 @@ class MailLinks(NamedTuple):
             token = unsubscribe_token(message.to, self.signer)
             links["unsubscribe_url"] = f"{self.unsubscribe_page}?token={token}"
         return links
+
+    def _report_url(self, data: dict) -> str:
+        """The summary's report (a browser is sent on to the signed-in admin page)."""
+        query = f"?month={quote(str(data.get('month', '')), safe='-')}"
+        if data.get("forum_id"):
+            query += f"&forum={quote(str(data['forum_id']), safe='')}"
+        elif data.get("scope"):
+            query += f"&region={quote(str(data['scope']), safe='')}"
+        return self.forum_report_page + query
 
     def headers(self, message: OutboxMessage, unsubscribe_url: str | None) -> dict[str, str]:
         """One-click unsubscribe (RFC 8058) on notifications; priority on urgent mail."""

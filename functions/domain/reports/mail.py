@@ -42,6 +42,7 @@ def mail_data(summary: MonthSummary, scope_name: str, network_name: str) -> dict
         "scope_name": scope_name,
         "summary_id": summary.summary_id,
         "month": summary.month,
+        "scope": summary.scope,
         "forum_id": summary.forum_id,
         "version": summary.version,
         "compiled_at": dumped["compiled_at"],
