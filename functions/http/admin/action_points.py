@@ -93,6 +93,10 @@ def action_points_page(request: Request) -> Response:
     region = deps.directory.get_region(scope) if scope else None
     scope_name = region.name if region else (scope or "The whole network")
     regions = deps.directory.list_regions() if administrator.whole_network else []
+    # The month's forums of this scope (the network's and the region's) to tie a point to.
+    forums = {f.forum_id: f"{f.title}, {f.starts_at.astimezone(ZoneInfo(f.timezone)):%d %b}"
+              for f in deps.forums.in_month(month)
+              if f.region_id in (None, scope) and administrator.sees(f.region_id)}  # fmt: skip
     saved = request.args.get("saved", "")
     # Each point's edit form: as it stands, or (its edit refused) as worked out above.
     forms = {p.point_id: _form(p) for p in points}
@@ -107,7 +111,7 @@ def action_points_page(request: Request) -> Response:
         errors=errors, given={} if request.form.get("action") == "edit" else given,
         saved=saved if saved in _SAVED else "", editing=editing, forms=forms,
         previous=_where(shift(month, -1), scope), following=_where(shift(month, 1), scope),
-        here=_where(month, scope), regions=regions,
+        here=_where(month, scope), regions=regions, month_forums=forums,
     )  # fmt: skip
 
 
