@@ -10,7 +10,8 @@ centre details or commitments) a new one, which is what distribution sends again
 
 Text from the directory and the administrator reaches a notice board, a page and a PDF, so it
 is made one line here (no CR/LF, U+2028 or control can start a line of its own) and half a
-surrogate pair becomes U+FFFD (no page or PDF can encode it). Markup is kept: every template
+surrogate pair becomes U+FFFD (no page or PDF can encode it); bidi controls are dropped (one
+left open would reorder the text after it). Markup is kept: every template
 escapes it and the PDF draws it as text.
 """
 
@@ -37,6 +38,10 @@ TEMPLATE_VERSION = "2026-12"
 # The kinds a charter promises times for, in the order a parent reads them.
 KINDS = (Kind.COMPLAINT, Kind.QUESTION, Kind.SUGGESTION, Kind.COMPLIMENT)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Bidi embeddings, overrides, isolates and marks: one left open in a centre's name would show
+# the rest of its line backwards ("please display it" in a subject, the page's sentences).
+# Hebrew or Arabic letters need none of them to read right to left.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class Unit(StrEnum):
@@ -102,7 +107,7 @@ class Charter(Record):
 
 
 def _text(value: str | None) -> str:
-    return one_line(_SURROGATE.sub("\ufffd", value or ""))
+    return one_line(_BIDI.sub("", _SURROGATE.sub("\ufffd", value or "")))
 
 
 def _promise(target: Target, kind: Kind | None, urgent: bool) -> Promise:
