@@ -88,11 +88,23 @@ def blank(centre_id: str, region_id: str) -> CharterRecord:
 
 def sent(record: CharterRecord, version: str, template_version: str, policy_version: str | None,
          to: str, now: datetime, region_id: str) -> CharterRecord:  # fmt: skip
-    """The record once `version` was written to the outbox for `to`."""
+    """The record once `version` was written to the outbox for `to`.
+
+    A version is a hash of what the charter says, so it comes back when a change is undone
+    (a phone changed, then changed back). Sent again after another version replaced it, its
+    earlier confirmation and reminder no longer hold: the other version may hang on the wall
+    since, so it is confirmed and reminded about afresh. The same version sent to a new
+    address (a new principal) keeps them: the wall has not changed."""
+    stale = {}
+    if version != record.version:
+        if record.confirmed_version == version:
+            stale |= {"confirmed_version": None, "confirmed_at": None}
+        if record.reminded_version == version:
+            stale |= {"reminded_version": None, "reminded_at": None}
     return _with(record, CharterEvent(step=CharterStep.SENT, version=version, at=now),
                  region_id=region_id, version=version, template_version=template_version,
                  policy_version=policy_version, sent_at=now, sent_to=to, unsent_version=None,
-                 unsent_reason=None, unsent_at=None)  # fmt: skip
+                 unsent_reason=None, unsent_at=None, **stale)  # fmt: skip
 
 
 def not_sent(record: CharterRecord, version: str, reason: str, now: datetime,

@@ -4,15 +4,16 @@ daily job).
 A centre sent a version CONFIRM_WITHIN (7 days) ago or more, and not confirmed, gets one
 reminder for that version: the centre's record (reminded_version) and a once key, written in
 the reminder's unit of work, so a job run twice, or retried by the scheduler, reminds nobody
-twice; a newer version starts again. The reminder carries the confirmation link, and the
-charter again (its PDFs) when the version sent is still the current one. Centres no longer
+twice; a newer version starts again (and so does a version sent again after another replaced
+it: an undone change gives the same version). The reminder carries the confirmation link,
+and the charter again (its PDFs) when the version sent is still the current one. Centres no longer
 active, or whose principal has no usable address, are skipped (the admin page lists them
 as unconfirmed all the same).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from functions.domain.charters import records as rules
@@ -33,8 +34,10 @@ class Reminded(NamedTuple):
     skipped: int = 0  # the centre is gone or inactive, or its principal has no address
 
 
-def reminder_key(centre_id: str, version: str) -> str:
-    return f"charter-reminder:{centre_id}:{version}"
+def reminder_key(centre_id: str, version: str, sent_at: datetime) -> str:
+    """Once per sending of a version: a version sent again after another replaced it (a
+    change undone gives the same version) is reminded about afresh."""
+    return f"charter-reminder:{centre_id}:{version}:{sent_at.astimezone(UTC):%Y%m%dT%H%M%S%f}"
 
 
 def remind_charters(deps: Dependencies, now: datetime | None = None) -> Reminded:
@@ -61,7 +64,7 @@ def _remind(deps: Dependencies, centre_id: str, now: datetime) -> str:
         record = uow.charters.get(centre_id)
         if record is None or not record.due_reminder(now):
             return "already"
-        key = reminder_key(centre_id, record.version)
+        key = reminder_key(centre_id, record.version, record.sent_at)
         if uow.once.used(key):
             return "already"
         message = charter_mail(charter, record.version, address, deps.network_name, now,
