@@ -26,6 +26,7 @@ from functions.domain.charters.records import CharterRecord
 from functions.domain.directory.administrators import Administrator
 from functions.domain.directory.models import Centre
 from functions.services.admin.scope import OutOfScope, UnknownRegion, regions_in_scope
+from functions.services.charters.distribute import principal_address
 from functions.services.ports import Dependencies
 
 
@@ -120,7 +121,7 @@ def centre_charter(deps: Dependencies, centre: Centre, record: CharterRecord | N
     return CentreCharter(
         centre.centre_id, centre.name, centre.region_id,
         charter_version(charter) if charter is not None else None, record,
-        bool((centre.principal.email or "").strip()),
+        principal_address(centre) is not None,  # what distribution can send to
         record is not None and record.awaiting_confirmation(now),
     )  # fmt: skip
 
