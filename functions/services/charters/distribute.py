@@ -57,7 +57,13 @@ def needs_sending(record: CharterRecord | None, version: str, address: str | Non
         return True
     if address is None:
         return record.unsent_version != version or record.unsent_reason != NO_EMAIL
-    return record.version != version or record.sent_to != address
+    return record.version != version or not same_address(record.sent_to, address)
+
+
+def same_address(sent_to: str | None, address: str) -> bool:
+    """Whether the version went to this mailbox: compared as the task's name does (person_key,
+    case-blind), so an address retyped in capitals is no new principal to send it to."""
+    return sent_to is not None and person_key(sent_to) == person_key(address)
 
 
 def centres_in_scope(deps: Dependencies, region_id: str | None) -> list[Centre]:

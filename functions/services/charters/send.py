@@ -25,7 +25,7 @@ from functions.domain.charters.content import Charter, charter_version
 from functions.domain.charters.records import CharterRecord
 from functions.domain.directory.models import Centre
 from functions.domain.mail.outbox import MessageKind, OutboxMessage, new_message_id
-from functions.services.charters.distribute import NO_EMAIL, principal_address
+from functions.services.charters.distribute import NO_EMAIL, principal_address, same_address
 from functions.services.mail.dispatch import cancel_delivery, queue_delivery
 from functions.services.ports import Dependencies, UnitOfWork
 
@@ -105,7 +105,7 @@ def _write(uow: UnitOfWork, record: CharterRecord, charter: Charter, version: st
         if noted is not None:
             uow.charters.save(noted)
         return SendOutcome.NO_EMAIL
-    if record.version == version and record.sent_to == address:
+    if record.version == version and same_address(record.sent_to, address):
         return SendOutcome.ALREADY
     uow.charters.save(rules.sent(record, version, charter.template_version,
                                  charter.policy_version, address, now,
