@@ -45,8 +45,10 @@ def test_distribute_then_a_principal_confirms_from_the_email(site, phone):
     mails = charters_sent()
     assert len(mails) == 5
     (sunflower,) = [m for m in mails if m.to == "principal@sunflower.example.org"]
-    assert [a["filename"] for a in sunflower.attachments] == ["charter-en.pdf",
-                                                              "charter-poster-en.pdf"]  # fmt: skip
+    # Sunflower speaks English and isiZulu with parents (infra/demo/demo_data.json): an A4
+    # charter in each, and the poster.
+    assert [a["filename"] for a in sunflower.attachments] == [
+        "charter-en.pdf", "charter-zu.pdf", "charter-poster-en.pdf"]  # fmt: skip
     assert sunflower.attachment(0)[2].startswith(b"%PDF")
 
     link = re.search(r"(https?://\S+/confirm_charter\?\S+)", sunflower.text).group(1)

@@ -144,8 +144,8 @@ def test_unconfirmed_centres_are_reminded_once_a_version_seven_days_on(
     replay(client_for, tasks, "deliver_email")
     (reminder, _) = inbox("principal@ubuntu.example.org")
     assert reminder.subject.startswith("Reminder: is the service charter on display")
-    assert [a["filename"] for a in reminder.attachments] == ["charter-en.pdf",
-                                                             "charter-poster-en.pdf"]  # fmt: skip
+    assert [a["filename"] for a in reminder.attachments] == [
+        "charter-en.pdf", "charter-zu.pdf", "charter-poster-en.pdf"]  # fmt: skip
     assert _confirm(client_for("confirm_charter"), _link(reminder)).status_code == 303
     record = records()["ubuntu-umlazi"]
     assert record["reminded_version"] == record["confirmed_version"] == record["version"]

@@ -120,13 +120,17 @@ def test_a_service_level_change_resends_every_charter_with_the_new_times_in_its_
                if b not in old_rows and b.kind == "row"]  # fmt: skip
     assert changed, "the times table says the new time"
     (latest, first) = inbox("principal@ubuntu.example.org")  # newest first
-    assert [a["filename"] for a in latest.attachments] == ["charter-en.pdf",
-                                                           "charter-poster-en.pdf"]  # fmt: skip
-    for index in range(2):
+    # Ubuntu speaks isiZulu and English with parents (infra/demo/demo_data.json).
+    assert [a["filename"] for a in latest.attachments] == [
+        "charter-en.pdf", "charter-zu.pdf", "charter-poster-en.pdf"]  # fmt: skip
+    for index in range(3):
         name, content_type, content = latest.attachment(index)
         assert content_type == "application/pdf"
         text = _pdf_text(content)
         assert charter_version(new_charter) in text
+        if name.endswith("-zu.pdf"):
+            assert "amahora okusebenza angu-5" in " ".join(text.split()), name
+            continue
         for row in changed:
             assert all(" ".join(cell.split()) in text for cell in row.cells), (name, row)
     old_text = _pdf_text(first.attachment(0)[2])
