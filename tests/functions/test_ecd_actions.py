@@ -4,20 +4,14 @@ emulator (as under `make run`: --local, the development token)."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from functions_framework import create_app
-from typer.testing import CliRunner
-from werkzeug.exceptions import NotFound
-from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import make_server
 
 from functions import wiring
-from functions.cli.app import app
 from functions.config import get_settings
+from tests.functions.ecd_support import ecd_against, json_answer
 
 NOW = datetime(2025, 4, 10, 9, 0, tzinfo=ZoneInfo("Africa/Johannesburg"))
 
@@ -27,19 +21,8 @@ def ecd(project, monkeypatch):
     monkeypatch.setenv("LOCAL_DEV", "1")
     get_settings.cache_clear()
     monkeypatch.setattr(wiring, "utc_now", lambda: NOW)
-    from functions.devtools.serve import _at_root
-
-    apps = {"/admin_api": _at_root(create_app("admin_api", "main.py"))}
-    server = make_server("127.0.0.1", 0, DispatcherMiddleware(NotFound(), apps), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}"
-
-    def run(*args: str):
-        return CliRunner().invoke(app, ["--local", "--url", url, *args])
-
-    yield run
-    server.shutdown()
+    with ecd_against("admin_api") as run:
+        yield run
 
 
 def test_add_list_and_mark_done(ecd):
@@ -61,26 +44,23 @@ def test_add_list_and_mark_done(ecd):
     assert ecd("actions", "done", "nope").exit_code == 1
 
 
-def _json(result) -> dict:
-    """The --json answer among the served app's log lines."""
-    return json.JSONDecoder().raw_decode(result.output[result.output.index("{\n") :])[0]
-
-
 def test_edit_changes_the_fields_named(ecd):
     ecd("actions", "add", "2025-03", "Share the menu", "--owner", "Lerato Molefe",
         "--due", "2025-04-01", "--email", "lerato@example.org", "--forum", "forum-1")  # fmt: skip
-    (point,) = _json(ecd("--json", "actions", "list", "2025-03"))["points"]
+    (point,) = json_answer(ecd("--json", "actions", "list", "2025-03").output)["points"]
     edited = ecd("actions", "edit", point["point_id"], "--due", "2025-05-01",
                  "--text", "Share the <b>menu</b>\nweekly", "--email", "")  # fmt: skip
     assert edited.exit_code == 0, edited.output
     said = " ".join(edited.output.split())  # the console wraps at its width
     assert "due 2025-05-01, owner Lerato Molefe, open; Share the <b>menu</b> weekly" in said
-    (now,) = _json(ecd("--json", "actions", "list", "2025-03"))["points"]
+    (now,) = json_answer(ecd("--json", "actions", "list", "2025-03").output)["points"]
     assert now["owner"] == {"name": "Lerato Molefe", "email": None}
     assert now["forum_id"] == "forum-1" and now["changes"] == 2
     # A done point stays done; an edit checked against an older reading is refused.
     ecd("actions", "done", point["point_id"])
-    kept = _json(ecd("--json", "actions", "edit", point["point_id"], "--owner", "Sipho"))
+    kept = json_answer(
+        ecd("--json", "actions", "edit", point["point_id"], "--owner", "Sipho").output
+    )
     assert kept["state"] == "done" and kept["owner"]["name"] == "Sipho"
     stale = ecd("actions", "edit", point["point_id"], "--owner", "Thandi",
                 "--updated-at", now["updated_at"])  # fmt: skip

@@ -5,20 +5,14 @@ same selection again without a second email."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, datetime
 
 import pytest
-from functions_framework import create_app
-from typer.testing import CliRunner
-from werkzeug.exceptions import NotFound
-from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import make_server
 
 from functions import wiring
-from functions.cli.app import app
 from functions.config import get_settings
 from tests.functions.advisory_support import advisory_mail, gauteng_month
+from tests.functions.ecd_support import ecd_against
 
 NOW = datetime(2025, 4, 2, 9, 0, tzinfo=UTC)
 
@@ -28,20 +22,8 @@ def ecd(project, tasks, monkeypatch):
     monkeypatch.setenv("LOCAL_DEV", "1")
     get_settings.cache_clear()
     monkeypatch.setattr(wiring, "utc_now", lambda: NOW)
-    from functions.devtools.serve import _at_root
-
-    apps = {f"/{name}": _at_root(create_app(name, "main.py"))
-            for name in ("admin_api", "select_advisory_network")}  # fmt: skip
-    server = make_server("127.0.0.1", 0, DispatcherMiddleware(NotFound(), apps), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}"
-
-    def run(*args: str):
-        return CliRunner().invoke(app, ["--local", "--url", url, *args])
-
-    yield run
-    server.shutdown()
+    with ecd_against("admin_api", "select_advisory_network") as run:
+        yield run
 
 
 def test_select_prints_the_order_and_runs_once(ecd):

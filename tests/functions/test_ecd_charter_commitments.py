@@ -3,22 +3,15 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from functions_framework import create_app
-from typer.testing import CliRunner
-from werkzeug.exceptions import NotFound
-from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import make_server
 
 from functions import wiring
-from functions.cli.app import app
 from functions.config import get_settings
 from functions.services.charters.commitments import commitments_of
+from tests.functions.ecd_support import ecd_against, json_answer
 
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=ZoneInfo("Africa/Johannesburg"))
 CENTRE = "sunflower-soweto"
@@ -29,36 +22,22 @@ def ecd(project, monkeypatch):
     monkeypatch.setenv("LOCAL_DEV", "1")
     get_settings.cache_clear()
     monkeypatch.setattr(wiring, "utc_now", lambda: NOW)
-    from functions.devtools.serve import _at_root
-
-    apps = {"/admin_api": _at_root(create_app("admin_api", "main.py"))}
-    server = make_server("127.0.0.1", 0, DispatcherMiddleware(NotFound(), apps), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}"
-
-    def run(*args: str):
-        return CliRunner().invoke(app, ["--local", "--url", url, *args])
-
-    yield run
-    server.shutdown()
-
-
-def _json(result) -> dict:
-    """The --json answer among the served app's log lines."""
-    return json.JSONDecoder().raw_decode(result.output[result.output.index("{\n") :])[0]
+    with ecd_against("admin_api") as run:
+        yield run
 
 
 def test_list_add_and_remove(ecd):
     empty = ecd("charters", "commitments", CENTRE)
     assert empty.exit_code == 0, empty.output
     assert "Sunflower Educare, Soweto: 0 local commitment(s)" in empty.output
-    first = _json(ecd("--json", "charters", "commitments", CENTRE, "--list"))["version"]
+    first = json_answer(ecd("--json", "charters", "commitments", CENTRE, "--list").output)[
+        "version"
+    ]
     added = ecd("charters", "commitments", CENTRE, "--add", "We greet <b>every</b>\nchild")
     assert added.exit_code == 0, added.output
     assert "1. We greet <b>every</b> child" in added.output  # as typed, on one line
     ecd("charters", "commitments", CENTRE, "--add", "Calls answered in isiZulu")
-    shown = _json(ecd("--json", "charters", "commitments", CENTRE))
+    shown = json_answer(ecd("--json", "charters", "commitments", CENTRE).output)
     assert shown["commitments"] == ["We greet <b>every</b> child", "Calls answered in isiZulu"]
     assert shown["version"] != first
     removed = ecd("charters", "commitments", CENTRE, "--remove", "1")

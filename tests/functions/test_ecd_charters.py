@@ -5,20 +5,12 @@ version."""
 
 from __future__ import annotations
 
-import json
-import threading
-
 import pytest
-from functions_framework import create_app
-from typer.testing import CliRunner
-from werkzeug.exceptions import NotFound
-from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import make_server
 
 from functions import wiring
-from functions.cli.app import app
 from functions.config import get_settings
 from tests.functions.charter_support import START, outbox, replay, save_centre
+from tests.functions.ecd_support import ecd_against, json_answer
 
 
 @pytest.fixture
@@ -26,25 +18,8 @@ def ecd(project, tasks, monkeypatch):
     monkeypatch.setenv("LOCAL_DEV", "1")
     get_settings.cache_clear()
     monkeypatch.setattr(wiring, "utc_now", lambda: START)
-    from functions.devtools.serve import _at_root
-
-    apps = {f"/{name}": _at_root(create_app(name, "main.py"))
-            for name in ("admin_api", "distribute_charters")}  # fmt: skip
-    server = make_server("127.0.0.1", 0, DispatcherMiddleware(NotFound(), apps), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}"
-
-    def run(*args: str):
-        return CliRunner().invoke(app, ["--local", "--url", url, *args])
-
-    yield run
-    server.shutdown()
-
-
-def _json(output: str) -> dict:
-    """The tool's --json answer (indented), among the served app's one-line JSON log lines."""
-    return json.JSONDecoder().raw_decode(output[output.index("{\n") :])[0]
+    with ecd_against("admin_api", "distribute_charters") as run:
+        yield run
 
 
 def test_distribute_sends_the_changed_charters_once_and_status_shows_them(ecd, client_for, tasks):
@@ -54,7 +29,7 @@ def test_distribute_sends_the_changed_charters_once_and_status_shows_them(ecd, c
     replay(client_for, tasks, "send_charter")
     assert len(outbox()) == 5
     again = ecd("--json", "charters", "distribute", "--region", "gauteng")
-    assert again.exit_code == 0 and _json(again.output) == {
+    assert again.exit_code == 0 and json_answer(again.output) == {
         "region_id": "gauteng",
         "centres": 2,
         "queued": 0,
@@ -64,7 +39,7 @@ def test_distribute_sends_the_changed_charters_once_and_status_shows_them(ecd, c
     save_centre("sunflower-soweto", phone="+27115550100")
     status = ecd("--json", "charters", "status", "--region", "gauteng")
     assert status.exit_code == 0, status.output
-    (region,) = _json(status.output)["regions"]
+    (region,) = json_answer(status.output)["regions"]
     states = {c["centre_id"]: c["to_send"] for c in region["centres"]}
     assert states == {"sunflower-soweto": True, "little-stars-tembisa": False}
     table = ecd("charters", "status")
