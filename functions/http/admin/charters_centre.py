@@ -1,5 +1,8 @@
-"""GET/POST admin?page=charter&centre=<id>[&lang=<code>]: one centre's service charter, for its
-administrators (English around the preview; no script, 360 px wide).
+"""GET/POST admin?page=charter&centre=<id>[&preview=<code>]: one centre's service charter, for
+its administrators (English around the preview; no script, 360 px wide). The preview's
+language is `preview`, not `lang`: ?lang= is the parents' pages' choice, remembered in a
+cookie, and an administrator previewing the isiZulu charter keeps the pages they read in
+their own language.
 
 The page shows the charter as parents read it on the public page (the same text:
 rendering/charter_text.py charter_sections, in each language the centre's charter is made
@@ -137,7 +140,7 @@ def _page(request: Request, deps, centre, stored, errors: list[str], status: int
     line = centre_charter(deps, centre, deps.charters.charter_record(centre.centre_id),
                           deps.clock())  # fmt: skip
     languages = [lang.value for lang in charter.languages] if charter else []
-    asked = request.args.get("lang", "")[:10]
+    asked = (request.args.get("preview") or request.args.get("lang") or "")[:10]
     language = asked if asked in languages else (languages[0] if languages else "en")
     text = charter_sections(charter, language) if charter else None
     items = list(stored.items) if stored else []
@@ -149,7 +152,9 @@ def _page(request: Request, deps, centre, stored, errors: list[str], status: int
         items=items, stored=stored, errors=errors,
         typed="\n".join(items) if typed is None else typed,
         updated_at=stored.updated_at.isoformat() if stored else "",
-        saved=_SAVED.get(saved, ""), here=where(centre.centre_id, lang=language),
+        saved=_SAVED.get(saved, ""), sending=saved == "sent",
+        here=where(centre.centre_id, preview=language),
+        public_href=f"charter?centre={quote(centre.centre_id, safe='')}&lang={language}",
         max_items=MAX_ITEMS, item_max=ITEM_MAX, parts=parts(text) if text else [],
         can_send=can_send(), confirm_days=CONFIRM_WITHIN.days,
     )  # fmt: skip

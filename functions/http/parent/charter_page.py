@@ -53,7 +53,7 @@ def _pdf(charter, poster: bool) -> Response:
 def charter(request: Request) -> Response:
     """The centre's charter (page or PDF), or the list of centres when none is asked for."""
     from functions.rendering.charter_text import charter_sections
-    from functions.services.charters.build import charter_for
+    from functions.services.charters.build import FEEDBACK_FORM, charter_for
 
     centre_id = request.args.get("centre")
     if centre_id is None:
@@ -71,6 +71,9 @@ def charter(request: Request) -> Response:
         return _pdf(found, _FORMATS[shape])
     link = quote(found.centre_id, safe="")
     lang = f"&lang={current_language()}"
+    # Links of the page are relative (the host the parent is on); the absolute addresses
+    # (PUBLIC_BASE_URL) are the printed text's and the QR code's.
     return render_page("charter/charter.html", text=charter_sections(found, current_language()),
-                       charter=found, pdf_url=f"{NAME}?centre={link}&format=pdf{lang}",
+                       charter=found, feedback_href=f"{FEEDBACK_FORM}?centre={link}",
+                       pdf_url=f"{NAME}?centre={link}&format=pdf{lang}",
                        poster_url=f"{NAME}?centre={link}&format=poster{lang}")  # fmt: skip
