@@ -29,12 +29,18 @@ TEAL, INK, RULE, PANEL = (11, 93, 87), (34, 34, 34), (190, 190, 190), (232, 243,
 _FONT = "DejaVu"
 
 
+# How much the type may shrink to keep the charter on one sheet (a notice board takes one;
+# the smallest A4 body is 8 pt): tried in turn, the first that fits is used, else the last.
+FITS = (1.0, 0.92, 0.85, 0.8)
+
+
 class _Layout:
     """Sizes for one paper size: the poster is the A4 layout with type a fifth larger on A3
-    (A4 × √2), so that the charter without long commitments fits one sheet."""
+    (A4 × √2); `fit` shrinks the running text (not the title or the QR code) to keep it to
+    one sheet."""
 
-    def __init__(self, poster: bool):
-        scale = 1.2 if poster else 1.0
+    def __init__(self, poster: bool, fit: float = 1.0):
+        scale = (1.2 if poster else 1.0) * fit
         self.paper = "A3" if poster else "A4"
         self.margin = 15 * scale
         # The poster's title and QR code are read from across the room; its text up close.
@@ -132,12 +138,21 @@ def _dated(charter: Charter) -> datetime:
 
 
 def charter_pdf(charter: Charter, language: Language | str, poster: bool = False) -> bytes:
-    """The charter in `language` as PDF bytes: A4, or an A3 poster."""
+    """The charter in `language` as PDF bytes: A4, or an A3 poster; on one sheet when the
+    type can shrink enough (FITS), else on as many as it takes at the smallest."""
+    text = charter_sections(charter, language)
+    for fit in FITS:
+        pdf = _render(charter, text, _Layout(poster, fit))
+        if pdf.pages_count == 1:
+            break
+    return bytes(pdf.output())
+
+
+def _render(charter: Charter, text: CharterText, layout: _Layout):
     from fpdf import FPDF
 
     from functions.rendering.forum_report_pdf import _font_file
 
-    text, layout = charter_sections(charter, language), _Layout(poster)
     pdf = FPDF(format=layout.paper, unit="mm")
     pdf.set_creation_date(_dated(charter))
     pdf.set_title(clean(f"{text.title}: {charter.centre_name}"[:200]))
@@ -167,7 +182,7 @@ def charter_pdf(charter: Charter, language: Language | str, poster: bool = False
                 _text(pdf, block.text, layout.body)
         if rows:
             _table(pdf, rows, layout)
-    return bytes(pdf.output())
+    return pdf
 
 
 assert FONT_TEXT.exists()  # the font ships beside the forum report's

@@ -121,3 +121,15 @@ def test_hostile_text_prints_as_text_on_pages_of_its_own():
     assert "<b>Sun</b> Bcc: x@evil" in text
     poster = charter_pdf(charter, "en", poster=True)
     assert qr_from_pdf(poster) == charter.feedback_url
+
+
+def test_the_poster_and_the_english_a4_each_fit_one_sheet():
+    """A notice board takes one sheet: the type shrinks (within FITS) until the charter fits;
+    ten long commitments still print whole, on more pages at the smallest size."""
+    charter = build(commitments=["We phone you the same day if your child is unwell."])
+    assert len(PdfReader(io.BytesIO(charter_pdf(charter, "en", poster=True))).pages) == 1
+    assert len(PdfReader(io.BytesIO(charter_pdf(charter, "en"))).pages) == 1
+    long = build(commitments=[f"Commitment {n}: " + "we keep our word. " * 15 for n in range(10)])
+    printed = charter_pdf(long, "en", poster=True)
+    assert len(PdfReader(io.BytesIO(printed)).pages) > 1
+    assert "Commitment 9:" in pdf_text(printed)
