@@ -62,6 +62,8 @@ _ENTRY_POINTS = {
     "send_charter": "functions.tasks.send_charter",
     "confirm_charter": "functions.http.staff.confirm_charter",
     "remind_charters": "functions.jobs.remind_charters",
+    # POPIA: de-identifies what has been kept long enough, keeping the figures (daily)
+    "retain_records": "functions.jobs.retain_records",
     # `make run` only (404 unless LOCAL_DEV; its module is not deployed)
     "dev_mailbox": "functions.devtools.dev_mailbox",
 }

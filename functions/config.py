@@ -102,6 +102,10 @@ class Settings(BaseModel):
     local_mailbox_dir: str = "build/dev_mailbox"
     # How long sent, failed or suppressed outbox records are kept (Firestore TTL).
     outbox_retention_days: int = 90
+    # How long, in months, a closed case (after its last change) and a forum's registrations,
+    # attendance and survey responses (after the forum ended) are kept whole before the
+    # retain_records job de-identifies them, keeping the figures (README "Privacy (POPIA)").
+    record_retention_months: int = Field(default=24, ge=1, le=1200)
 
     # Cloud Tasks: the one queue for all deferred work, and how its tasks call their handlers.
     tasks_location: str = "local"

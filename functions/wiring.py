@@ -87,6 +87,13 @@ def charter_records():
 
 
 @functools.cache
+def retention_records():
+    from functions.adapters.firestore.retention import FirestoreRetention
+
+    return _firestore(FirestoreRetention)
+
+
+@functools.cache
 def administrators():
     from functions.adapters.firestore.administrators import FirestoreAdministrators
 
@@ -212,6 +219,7 @@ class Wired:
     action_points = property(lambda self: action_points())
     charter_commitments = property(lambda self: charter_commitments())
     charters = property(lambda self: charter_records())
+    retention = property(lambda self: retention_records())
     transactions = property(lambda self: transactions())
     form_mappings = property(lambda self: form_mappings())
     outbox = property(lambda self: outbox())
@@ -240,6 +248,7 @@ _FACTORIES = (
     action_points,
     charter_commitments,
     charter_records,
+    retention_records,
     service_levels,
     administrators,
     transactions,

@@ -45,6 +45,7 @@ INVOKERS = {
     "send_advisory_notices": TASKS_ACCOUNT,
     "send_charter": TASKS_ACCOUNT,
     "remind_charters": SCHEDULER_ACCOUNT,
+    "retain_records": SCHEDULER_ACCOUNT,
 }
 
 

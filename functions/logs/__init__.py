@@ -12,6 +12,7 @@ from functions.logs.cases import *  # noqa: F403
 from functions.logs.charter_distribution import *  # noqa: F403
 from functions.logs.forums import *  # noqa: F403
 from functions.logs.mail import *  # noqa: F403
+from functions.logs.privacy import *  # noqa: F403
 from functions.logs.reports import *  # noqa: F403
 from functions.logs.requests import *  # noqa: F403
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         RegistrationStore,
         SurveyStore,
     )
+    from functions.services.privacy.ports import RetentionRecords
     from functions.services.reports.action_point_ports import (
         ActionPointReading,
         ActionPointStore,
@@ -357,6 +358,7 @@ class Dependencies(Protocol):
     action_points: ActionPointReading  # a scope's month's action points
     charter_commitments: CharterCommitments  # a centre's local charter commitments
     charters: CharterRecords  # each centre's charter distribution record
+    retention: RetentionRecords  # the retention job's records (services/privacy/retention.py)
     service_levels: ServiceLevels
     transactions: Transactions
     form_mappings: FormMappingStore

@@ -54,6 +54,9 @@ locals {
     send_charter        = { public = false, memory = "512Mi", timeout = 60, invoker = "tasks" }
     confirm_charter     = { public = true, memory = "256Mi", timeout = 60 }
     remind_charters     = { public = false, memory = "512Mi", timeout = 300, invoker = "scheduler" }
+    # POPIA retention, daily: a run stops after 240 s (services/privacy/retention.py) and the
+    # next carries on, so 300 s is room enough whatever the backlog.
+    retain_records = { public = false, memory = "512Mi", timeout = 300, invoker = "scheduler" }
   }
 
   # Served by `make run` only (dev_mailbox shows captured mail); never deployed.
@@ -82,15 +85,16 @@ locals {
     INFORMATION_OFFICER_EMAIL = var.information_officer_email
     ALLOWED_ORIGINS           = jsonencode(var.allowed_origins)
 
-    MAIL_TRANSPORT        = var.mail_transport
-    MAIL_FROM             = var.mail_from
-    MAIL_REPLY_TO         = var.mail_reply_to
-    SES_REGION            = var.ses_region
-    SES_CONFIGURATION_SET = var.ses_configuration_set
-    SMTP_HOST             = var.smtp_host
-    SMTP_PORT             = tostring(var.smtp_port)
-    SMTP_USERNAME         = var.smtp_username
-    OUTBOX_RETENTION_DAYS = tostring(var.outbox_retention_days)
+    MAIL_TRANSPORT          = var.mail_transport
+    MAIL_FROM               = var.mail_from
+    MAIL_REPLY_TO           = var.mail_reply_to
+    SES_REGION              = var.ses_region
+    SES_CONFIGURATION_SET   = var.ses_configuration_set
+    SMTP_HOST               = var.smtp_host
+    SMTP_PORT               = tostring(var.smtp_port)
+    SMTP_USERNAME           = var.smtp_username
+    OUTBOX_RETENTION_DAYS   = tostring(var.outbox_retention_days)
+    RECORD_RETENTION_MONTHS = tostring(var.record_retention_months)
     # Read by email_events itself (comma-separated), not through Settings.
     SNS_TOPIC_ARNS = join(",", var.sns_topic_arns)
 

@@ -20,6 +20,9 @@ locals {
     # Daily at 08:00: principals who have not confirmed their charter 7 days after it was sent
     # are reminded, once per version (issue 12).
     remind-charters = { function = "remind_charters", schedule = "0 8 * * *" }
+    # Daily at 03:00, when nobody is at work: POPIA retention (closed cases, forums' rows kept
+    # record_retention_months are de-identified, the figures kept; issue 13).
+    retain-records = { function = "retain_records", schedule = "0 3 * * *" }
   }
 
   live_schedules = {

@@ -163,3 +163,14 @@ variable "outbox_retention_days" {
     error_message = "outbox_retention_days must be a whole number of days, at least 1."
   }
 }
+
+variable "record_retention_months" {
+  description = "RECORD_RETENTION_MONTHS: how long closed cases and forums' registrations, attendance and survey responses are kept whole before retain_records de-identifies them (README, Privacy (POPIA))."
+  type        = number
+  default     = 24
+
+  validation {
+    condition     = var.record_retention_months >= 1 && var.record_retention_months <= 1200 && floor(var.record_retention_months) == var.record_retention_months
+    error_message = "record_retention_months must be a whole number of months from 1 to 1200."
+  }
+}

@@ -186,6 +186,7 @@ METHODS = {
     "send_charter": "POST",
     "confirm_charter": "GET, HEAD, POST",
     "remind_charters": "POST",
+    "retain_records": "POST",
     "unsubscribe": "GET, HEAD, POST",
     "privacy": "GET, HEAD",
     "email_events": "POST",
@@ -219,7 +220,7 @@ def test_other_methods_are_405_with_allow_and_change_nothing(client_for, name):
      ("forum_survey", 64), ("run_forum_followups", 8), ("send_forum_surveys", 8),
      ("forum_registration", 64), ("send_forum_reminders", 8), ("tell_forum_change", 8),
      ("compile_forum_summaries", 8), ("distribute_charters", 8), ("send_charter", 8),
-     ("confirm_charter", 8), ("remind_charters", 8)],
+     ("confirm_charter", 8), ("remind_charters", 8), ("retain_records", 8)],
 )  # fmt: skip
 def test_a_body_over_the_limit_is_413_whether_declared_or_streamed(client_for, name, limit):
     client = client_for(name)

@@ -56,6 +56,9 @@ FORUM_TALLIES = "forum_tallies"
 CHARTER_COMMITMENTS = "charter_commitments"
 # Each centre's charter: the version sent, to whom, its confirmation, reminders (id: centre's)
 CHARTERS = "charters"
+# The retention job's place in each kind of record it de-identifies (adapters/firestore/
+# retention.py): one document per kind, holding the cursor of the last record done
+RETENTION = "retention"
 
 # Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
 # that every shape needing a composite index is declared in infra/firestore.indexes.json.

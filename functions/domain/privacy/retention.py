@@ -1,0 +1,146 @@
+"""What a record keeps once its retention period is over (no I/O).
+
+A closed case, and a forum's registrations, attendance rows and survey responses, are kept
+whole for RETENTION_MONTHS (24 by default: RECORD_RETENTION_MONTHS) after the case's last
+change or the forum's end; then they are de-identified, not deleted: the figures the network
+reports (categories, centres, regions, kinds, dates, outcomes, rating scores, roles, states,
+satisfaction, wants_monthly, pain point categories) stay, so every tally and summary stays
+true, and everything that names or describes a person goes.
+
+Each rule works on the stored document (a dict), keeping what it knows is not personal and
+emptying the rest, so a field added later to a model is dropped unless it is listed here.
+A de-identified record carries DEIDENTIFIED_AT, and the rules leave such a record alone.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+DEFAULT_RETENTION_MONTHS = 24
+DEIDENTIFIED_AT = "deidentified_at"
+
+Doc = dict[str, Any]
+
+# Cases: every field not listed is dropped; those in _CASE_EMPTIED are kept empty (the model
+# requires them). Staff (assignee, the people a history names) stay: their work record.
+_CASE_KEPT = frozenset({
+    "reference", "source", "centre_id", "centre_name", "region_id", "kind", "category",
+    "urgent", "anonymous", "status", "created_at", "updated_at", "respond_by", "resolve_by",
+    "open", "clock", "next_nudge_at", "assignee", "outcome", "resolved_at", "replies_on",
+    "replies_that_day", "policy_version", "consent",
+})  # fmt: skip
+_CASE_EMPTIED = {"description": "", "resolution": None}
+_REPORTER_KEPT = frozenset({"role", "preferred_language"})
+_CHILD_KEPT = frozenset({"age_group"})
+_TRIAGE_KEPT = frozenset({"reasons", "resolved"})
+_RATING_KEPT = frozenset({"score", "at"})
+# A history line: its free text (a note, a reply, a resolution, a rating's comment) goes, and
+# the parent's name where one was recorded; the staff member's stays.
+_EVENT_EMPTIED = ("summary",)
+_STAFF_ROLES = ("staff", "administrator", "system")
+
+_REGISTRATION_KEPT = frozenset({
+    "registration_id", "forum_id", "role", "centre_id", "language", "topics", "room_id",
+    "consent_version", "consented_at", "source", "state", "waitlist_position", "sequence",
+    "created_at", "updated_at", "promoted_at", "cancelled_at",
+})  # fmt: skip
+_ATTENDANCE_KEPT = frozenset({
+    "attendee_id", "forum_id", "registration_id", "registered", "role", "centre_id",
+    "language", "sessions", "untimed_minutes", "minutes", "sources", "survey_state",
+    "survey_sent_at", "reminder_sent_at", "answered_at", "created_at", "updated_at",
+})  # fmt: skip
+_SURVEY_KEPT = frozenset({
+    "attendee_id", "forum_id", "registration_id", "role", "centre_id", "satisfaction",
+    "wants_monthly", "pain_points", "practice_centre_id", "advisory_nominee",
+    "advisory_consent", "advisory_consented_at", "language", "source", "submitted_at",
+    "updated_at", "version",
+})  # fmt: skip
+
+
+def deidentified(doc: Doc | None) -> bool:
+    return bool(doc) and doc.get(DEIDENTIFIED_AT) is not None
+
+
+def case_due(doc: Doc | None, cutoff: datetime) -> bool:
+    """A case is de-identified once nothing is owed on it (not open: resolved, closed, or a
+    compliment) and it has not changed since `cutoff`."""
+    if not doc or deidentified(doc) or doc.get("open", True):
+        return False
+    changed = doc.get("updated_at")
+    return isinstance(changed, datetime) and changed < cutoff
+
+
+def case(doc: Doc, now: datetime) -> Doc:
+    """The case as kept after its retention period."""
+    kept = {key: value for key, value in doc.items() if key in _CASE_KEPT} | _CASE_EMPTIED
+    kept["reporter"] = _only(doc.get("reporter"), _REPORTER_KEPT) or {}
+    kept["child"] = _only(doc.get("child"), _CHILD_KEPT)
+    triage = _only(doc.get("triage"), _TRIAGE_KEPT)
+    kept["triage"] = triage | {"given": {}} if triage is not None else None
+    kept["rating"] = _only(doc.get("rating"), _RATING_KEPT)
+    return kept | {DEIDENTIFIED_AT: now}
+
+
+def event(doc: Doc) -> Doc | None:
+    """A history line as kept, or None when it holds nothing to remove."""
+    changed = {key: None for key in _EVENT_EMPTIED if doc.get(key)}
+    actor = doc.get("actor")
+    if _names_a_parent(actor):
+        changed["actor"] = {"role": actor.get("role") or "parent"}
+    return doc | changed if changed else None
+
+
+def registration(doc: Doc, now: datetime) -> Doc:
+    """A forum registration as kept: who they were goes (name, address, phone, needs, their
+    own words and the key derived from their address), their role and state stay."""
+    kept = {key: value for key, value in doc.items() if key in _REGISTRATION_KEPT}
+    return kept | {"name": "", "email": None, "phone": None, "needs": "", "topics_other": "",
+                   "participant_key": _unlinked_key(), DEIDENTIFIED_AT: now}  # fmt: skip
+
+
+def attendance(doc: Doc, now: datetime) -> Doc:
+    """An attendance row as kept: the person goes, their role, minutes and sources stay."""
+    kept = {key: value for key, value in doc.items() if key in _ATTENDANCE_KEPT}
+    return kept | {"name": "", "email": None, "phone": None, "attendee_key": _unlinked_key(),
+                   DEIDENTIFIED_AT: now}  # fmt: skip
+
+
+def survey_response(doc: Doc, now: datetime) -> Doc:
+    """A survey response as kept: the figures stay, every free text and the name a quote
+    was to carry go."""
+    kept = {key: value for key, value in doc.items() if key in _SURVEY_KEPT}
+    return kept | {"pain_points_other": "", "recommendations": "", "promising_practice": "",
+                   "comments": "", "may_quote_name": False, "quoted_as": None,
+                   DEIDENTIFIED_AT: now}  # fmt: skip
+
+
+FORUM_RULES = {"registrations": registration, "attendance": attendance,
+               "survey_responses": survey_response}  # fmt: skip
+
+
+def cutoff(now: datetime, months: int) -> datetime:
+    """`months` calendar months before `now` (the 31st falls back to the month's last day)."""
+    import calendar
+
+    total = now.year * 12 + (now.month - 1) - months
+    year, month = divmod(total, 12)
+    day = min(now.day, calendar.monthrange(year, month + 1)[1])
+    return now.replace(year=year, month=month + 1, day=day)
+
+
+def _names_a_parent(actor) -> bool:
+    """A history line's actor who is not staff (a parent), where a name or key was kept."""
+    return (isinstance(actor, dict) and actor.get("role") not in _STAFF_ROLES
+            and bool(actor.get("display_name") or actor.get("key")))  # fmt: skip
+
+
+def _only(value: Any, fields: frozenset[str]) -> Doc | None:
+    return {k: v for k, v in value.items() if k in fields} if isinstance(value, dict) else None
+
+
+def _unlinked_key() -> str:
+    """A key in place of one derived from the person's address: nothing links it back, and
+    no two de-identified people share one (figures by person stay distinct)."""
+    return "deidentified-" + secrets.token_hex(12)

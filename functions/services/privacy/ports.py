@@ -1,0 +1,40 @@
+"""What the retention job needs from storage (functions/adapters/firestore/retention.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+Cursor = dict[str, Any]  # {"at": the record's time, "id": its document id}
+
+
+class RetentionStore(Protocol):
+    """Records as stored (dicts), inside a unit of work: each write is on the version read."""
+
+    def case(self, reference: str) -> dict | None: ...
+    def events(self, reference: str) -> list[tuple[str, dict]]: ...
+    def save_case(self, reference: str, doc: dict) -> None: ...
+    def save_event(self, reference: str, event_id: str, doc: dict) -> None: ...
+
+    def forum_rows(self, kind: str, forum_id: str, after_id: str | None,
+                   limit: int) -> list[tuple[str, dict]]:  # fmt: skip
+        """A page of a forum's registrations, attendance or survey_responses, by id."""
+
+    def save_row(self, kind: str, row_id: str, doc: dict) -> None: ...
+
+
+class RetentionRecords(Protocol):
+    def progress(self, kind: str) -> Cursor | None:
+        """Where the job stands in `kind` ("cases", "forums"): the last record done, and
+        whatever else was saved with it (the forums': where in the next forum it stopped)."""
+
+    def save_progress(self, kind: str, cursor: Cursor, now: datetime) -> None: ...
+
+    def closed_cases(self, cutoff: datetime, after: Cursor | None, limit: int) -> list[Cursor]:
+        """Cases not open and last changed before `cutoff`, oldest first, after `after`."""
+
+    def ended_forums(self, cutoff: datetime, after: Cursor | None, limit: int) -> list[Cursor]:
+        """Forums that ended before `cutoff`, oldest first, after `after`."""
+
+    def records(self, uow) -> RetentionStore:
+        """The records as stored, read and written inside the unit of work `uow`."""

@@ -1,0 +1,152 @@
+"""De-identify what has been kept long enough (the daily retain_records job).
+
+What each record keeps is the domain's (domain/privacy/retention.py); this walks the records
+whose period is over, oldest first, a page at a time: closed cases (with their history), then
+forums that ended, each forum's registrations, attendance rows and survey responses. Each
+case, and each page of a forum's rows, is one unit of work, written on the version read, so
+a record changed meanwhile is read again (a case reopened is no longer due). Where the walk
+stands is saved after each page (retention/<kind>): a run that runs out of time stops, and
+the next one carries on from there. A record already de-identified is skipped, so a run
+repeated, or one interrupted, changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from functions.domain.privacy import retention as rules
+from functions.services.ports import Dependencies
+
+PAGE_SIZE = 100  # records a query page and a forum rows' commit (Firestore: 500 writes)
+EVENTS_A_COMMIT = 400  # a case's history lines rewritten in one commit, the case in the last
+RUN_SECONDS = 240.0  # within the job's 300 s function timeout (infra/terraform/functions.tf)
+_COUNTED = {"done": "cases", "skipped": "skipped", "unreadable": "unreadable"}
+
+
+def retain_records(deps: Dependencies, months: int, now=None, page_size: int = PAGE_SIZE,
+                   seconds: float = RUN_SECONDS,
+                   monotonic: Callable[[], float] = time.monotonic) -> dict:  # fmt: skip
+    """De-identify every closed case last changed, and every forum's rows of a forum that
+    ended, more than `months` before `now`, for at most `seconds`. Answers the counts and
+    whether it got to the end ("finished": false means the next run carries on)."""
+    now = now or deps.clock()
+    cutoff = rules.cutoff(now, months)
+    deadline = monotonic() + seconds
+    counts = {"cases": 0, "events": 0, "registrations": 0, "attendance": 0,
+              "survey_responses": 0, "skipped": 0, "unreadable": 0}  # fmt: skip
+    walk = _Walk(deps, now, cutoff, page_size, lambda: monotonic() < deadline, counts)
+    finished = walk.cases() and walk.forums()
+    return counts | {"finished": finished, "cutoff": cutoff.isoformat()}
+
+
+class _Walk:
+    def __init__(self, deps: Dependencies, now, cutoff, page_size: int,
+                 in_time: Callable[[], bool], counts: dict):  # fmt: skip
+        self.deps, self.now, self.cutoff, self.size = deps, now, cutoff, page_size
+        self.in_time, self.counts = in_time, counts
+        self.store = deps.retention
+
+    def cases(self) -> bool:
+        """Every due case done (True), or out of time (False: the cursor says where)."""
+        after = self.store.progress("cases")
+        while self.in_time():
+            page = self.store.closed_cases(self.cutoff, after, self.size)
+            for item in page:
+                if not self.in_time():
+                    return self._stop("cases", after)
+                self._case(item["id"])
+                after = item
+            self._stop("cases", after)
+            if len(page) < self.size:
+                return True
+        return False
+
+    def forums(self) -> bool:
+        progress = self.store.progress("forums") or {}
+        after = {k: progress[k] for k in ("at", "id")} if progress.get("id") else None
+        within = progress.get("within") or {}
+        while self.in_time():
+            page = self.store.ended_forums(self.cutoff, after, self.size)
+            for item in page:
+                start = within if within.get("forum_id") == item["id"] else {}
+                stopped = self._forum(item["id"], start)
+                if stopped is not None:  # out of time: carry on from there next run
+                    return self._stop("forums", after, {"within": stopped})
+                after, within = item, {}
+            self._stop("forums", after)
+            if len(page) < self.size:
+                return True
+        return False
+
+    def _stop(self, kind: str, after, extra: dict | None = None) -> bool:
+        if after is not None or extra:
+            cursor = {k: after[k] for k in ("at", "id")} if after else {"at": None, "id": None}
+            self.store.save_progress(kind, cursor | (extra or {}), self.now)
+        return False
+
+    def _case(self, reference: str) -> None:
+        """The case and its history, in as many commits as its history needs."""
+
+        def work(uow):
+            records = self.store.records(uow)
+            doc = records.case(reference)
+            if not rules.case_due(doc, self.cutoff):
+                return "skipped", 0
+            changed = [(event_id, new) for event_id, old in records.events(reference)
+                       if (new := rules.event(old)) is not None]  # fmt: skip
+            for event_id, new in changed[:EVENTS_A_COMMIT]:
+                records.save_event(reference, event_id, new)
+            if len(changed) > EVENTS_A_COMMIT:
+                return "partial", EVENTS_A_COMMIT
+            try:
+                records.save_case(reference, rules.case(doc, self.now))
+            except ValueError:  # no model reads it: its tallies could not be kept, left
+                return "unreadable", len(changed)
+            return "done", len(changed)
+
+        while True:
+            (result, events), _ = self.deps.transactions.run(work)
+            self.counts["events"] += events
+            if result != "partial":
+                self.counts[_COUNTED[result]] += 1
+                return
+
+    def _forum(self, forum_id: str, start: dict) -> dict | None:
+        """Every row of the forum done (None), from `start` (where a run stopped in it), or
+        where this run stopped, out of time: {"forum_id", "kind", "after"}."""
+        kinds = list(rules.FORUM_RULES)
+        first = kinds.index(start["kind"]) if start.get("kind") in kinds else 0
+        for kind in kinds[first:]:
+            after_id = start.get("after") if kind == start.get("kind") else None
+            rule = rules.FORUM_RULES[kind]
+            while True:
+                if not self.in_time():
+                    return {"forum_id": forum_id, "kind": kind, "after": after_id}
+                done, unreadable, last, read = self._rows(kind, rule, forum_id, after_id)
+                self.counts[kind] += done
+                self.counts["unreadable"] += unreadable
+                after_id = last or after_id
+                if read < self.size:
+                    break
+        return None
+
+    def _rows(self, kind: str, rule, forum_id: str, after_id: str | None):
+        """A page of the forum's rows in one commit: (de-identified, unreadable, last id,
+        rows read). A row no model reads (its tallies could not be kept) is left as it is."""
+
+        def work(uow):
+            records = self.store.records(uow)
+            rows = records.forum_rows(kind, forum_id, after_id, self.size)
+            done = unreadable = 0
+            for row_id, doc in rows:
+                if not doc or rules.deidentified(doc):
+                    continue
+                try:
+                    records.save_row(kind, row_id, rule(doc, self.now))
+                    done += 1
+                except ValueError:
+                    unreadable += 1
+            return done, unreadable, (rows[-1][0] if rows else None), len(rows)
+
+        return self.deps.transactions.run(work)[0]
