@@ -167,7 +167,6 @@ def test_skip_comments_name_a_check_and_give_a_reason(checkov_report):
         for number, line in enumerate(tf.read_text().splitlines(), 1)
         if (match := SKIP_COMMENT.search(line))
     ]
-    assert comments, "no skip at all: then drop this test's expectation of them"
     for name, number, match in comments:
         assert re.fullmatch(r"CKV2?_[A-Z0-9]+_[0-9]+", match["check"]), f"{name}:{number}"
         assert len((match["reason"] or "").strip()) >= 40, f"{name}:{number}: no real reason"
