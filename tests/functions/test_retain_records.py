@@ -245,7 +245,20 @@ def test_the_demo_months_summaries_and_case_figures_are_the_same_after(local_dev
 
     counts = run_job(client_for, datetime(2027, 6, 1, 3, 0, tzinfo=ZONE))
     assert counts["cases"] == 54 and counts["survey_responses"] == 140 and counts["finished"]
+    assert counts["summaries"] == 4  # the three forums' and the month's, each version too
     assert tallies() == before
+    kept = wiring.forum_reader().summary(month)
+    assert (kept.version, kept.totals, kept.pain_points) == (1, first.totals, first.pain_points)
+    assert kept.best_centres == first.best_centres and kept.cases_total == first.cases_total
+    assert first.recommendations[0].quotes and not kept.recommendations[0].quotes
+    assert not kept.practices and not kept.pain_points_other
+    versions = db().collection("forum_summaries").document(month).collection("versions")
+    assert all(v.to_dict()["deidentified_at"] for v in versions.stream())
+    names = {p.name for g in first.recommendations for q in g.quotes for p in q.people}
+    texts = {q.text for g in first.recommendations for q in g.quotes}
+    assert names and texts
+    for version in [stored("forum_summaries", month)] + [v.to_dict() for v in versions.stream()]:
+        assert not [word for word in names | texts if word in version["body"]]
     compile_due(deps, closing)  # as if a late answer had come: compiled again, from the rows
     second = wiring.forum_reader().summary(month)
     assert second.version == 2  # the quotes changed (there are none now) ...

@@ -3,8 +3,9 @@
 Outside a unit of work: where the job stands (retention/<kind>: the cursor of the last record
 done) and the next page of records whose period is over, oldest first, after that cursor:
 closed cases by their last change (open == false, updated_at < cutoff: a composite index),
-forums by their end. Inside a unit of work (`records(uow)`): a case and its history, a
-forum's rows, read as they are stored and written back on the version read, so a record
+forums by their end, compiled forum summaries by their last compile. Inside a unit of work
+(`records(uow)`): a case and its history, a forum's rows, a summary and its versions, read as
+they are stored and written back on the version read, so a record
 changed meanwhile refuses the commit and the work runs again; cases, registrations and
 attendance rows go through the unit's tallies, which add nothing since the counted fields
 stay.
@@ -20,9 +21,11 @@ from functions.adapters.firestore.base import (
     EVENTS,
     FORUM_ATTENDANCE,
     FORUM_REGISTRATIONS,
+    FORUM_SUMMARIES,
     FORUM_SURVEY_RESPONSES,
     FORUMS,
     RETENTION,
+    SUMMARY_VERSIONS,
     FirestoreAdapter,
     query,
     storage_errors,
@@ -66,6 +69,14 @@ class FirestoreRetention(FirestoreAdapter):
                       ranges={"ends_at": ("<", cutoff)})  # fmt: skip
         return self._page(found, "ends_at", after, limit)
 
+    def compiled_summaries(self, cutoff: datetime, after: Cursor | None,
+                           limit: int) -> list[Cursor]:  # fmt: skip
+        """Forum summaries last compiled before `cutoff` (every forum in them ended before),
+        after `after`, oldest first."""
+        found = query(self._db.collection(FORUM_SUMMARIES), FORUM_SUMMARIES, {},
+                      ("compiled_at",), ranges={"compiled_at": ("<", cutoff)})  # fmt: skip
+        return self._page(found, "compiled_at", after, limit)
+
     def _page(self, found, field: str, after: Cursor | None, limit: int) -> list[Cursor]:
         found = found.order_by("__name__").select([field])
         if after is not None:
@@ -101,6 +112,19 @@ class RetentionStore:
 
     def save_event(self, reference: str, event_id: str, doc: dict) -> None:
         self._replace(self._case(reference).collection(EVENTS).document(event_id), doc)
+
+    def summary_docs(self, summary_id: str) -> list[tuple[str, dict]]:
+        """A compiled summary as stored ("" names the latest) and each of its versions."""
+        ref = self._unit._db.collection(FORUM_SUMMARIES).document(summary_id)
+        head = self._unit.read(ref)
+        with storage_errors():
+            versions = list(ref.collection(SUMMARY_VERSIONS).stream(**self._unit._t))
+        found = [(v.id, self._unit.remember(v)) for v in versions]
+        return ([("", head)] if head is not None else []) + found
+
+    def save_summary_doc(self, summary_id: str, version: str, doc: dict) -> None:
+        ref = self._unit._db.collection(FORUM_SUMMARIES).document(summary_id)
+        self._replace(ref.collection(SUMMARY_VERSIONS).document(version) if version else ref, doc)
 
     def forum_rows(self, kind: str, forum_id: str, after_id: str | None,
                    limit: int) -> list[tuple[str, dict]]:  # fmt: skip

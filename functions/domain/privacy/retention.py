@@ -9,7 +9,8 @@ true, and everything that names or describes a person goes.
 
 Each rule works on the stored document (a dict), keeping what it knows is not personal and
 emptying the rest, so a field added later to a model is dropped unless it is listed here.
-A de-identified record carries DEIDENTIFIED_AT, and the rules leave such a record alone.
+A compiled forum summary keeps its figures and loses its quotes once it was last compiled
+that long ago. A de-identified record carries DEIDENTIFIED_AT; the rules leave it alone.
 """
 
 from __future__ import annotations
@@ -114,6 +115,22 @@ def survey_response(doc: Doc, now: datetime) -> Doc:
     return kept | {"pain_points_other": "", "recommendations": "", "promising_practice": "",
                    "comments": "", "may_quote_name": False, "quoted_as": None,
                    DEIDENTIFIED_AT: now}  # fmt: skip
+
+
+def summary(doc: Doc, now: datetime) -> Doc:
+    """A compiled forum summary (or one of its versions) as kept: every figure stays; the
+    respondents' words and the names they agreed to be quoted with go (the quotes, the
+    promising practices, the "other" pain points), the counts of them stay."""
+    import json
+
+    body = json.loads(doc["body"]) if isinstance(doc.get("body"), str) else dict(doc)
+    body["recommendations"] = [group | {"quotes": []}
+                               for group in body.get("recommendations") or []
+                               if isinstance(group, dict)]  # fmt: skip
+    body["practices"], body["pain_points_other"] = [], []
+    if isinstance(doc.get("body"), str):
+        return doc | {"body": json.dumps(body, ensure_ascii=False), DEIDENTIFIED_AT: now}
+    return body | {DEIDENTIFIED_AT: now}
 
 
 FORUM_RULES = {"registrations": registration, "attendance": attendance,

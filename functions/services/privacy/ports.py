@@ -22,6 +22,11 @@ class RetentionStore(Protocol):
 
     def save_row(self, kind: str, row_id: str, doc: dict) -> None: ...
 
+    def summary_docs(self, summary_id: str) -> list[tuple[str, dict]]:
+        """A compiled summary ("" the latest) and each version, as stored."""
+
+    def save_summary_doc(self, summary_id: str, version: str, doc: dict) -> None: ...
+
 
 class RetentionRecords(Protocol):
     def progress(self, kind: str) -> Cursor | None:
@@ -35,6 +40,10 @@ class RetentionRecords(Protocol):
 
     def ended_forums(self, cutoff: datetime, after: Cursor | None, limit: int) -> list[Cursor]:
         """Forums that ended before `cutoff`, oldest first, after `after`."""
+
+    def compiled_summaries(self, cutoff: datetime, after: Cursor | None,
+                           limit: int) -> list[Cursor]:  # fmt: skip
+        """Forum summaries last compiled before `cutoff`, oldest first, after `after`."""
 
     def records(self, uow) -> RetentionStore:
         """The records as stored, read and written inside the unit of work `uow`."""

@@ -34,9 +34,9 @@ def retain_records(deps: Dependencies, months: int, now=None, page_size: int = P
     cutoff = rules.cutoff(now, months)
     deadline = monotonic() + seconds
     counts = {"cases": 0, "events": 0, "registrations": 0, "attendance": 0,
-              "survey_responses": 0, "skipped": 0, "unreadable": 0}  # fmt: skip
+              "survey_responses": 0, "summaries": 0, "skipped": 0, "unreadable": 0}  # fmt: skip
     walk = _Walk(deps, now, cutoff, page_size, lambda: monotonic() < deadline, counts)
-    finished = walk.cases() and walk.forums()
+    finished = walk.cases() and walk.forums() and walk.summaries()
     return counts | {"finished": finished, "cutoff": cutoff.isoformat()}
 
 
@@ -49,15 +49,23 @@ class _Walk:
 
     def cases(self) -> bool:
         """Every due case done (True), or out of time (False: the cursor says where)."""
-        after = self.store.progress("cases")
+        return self._simple("cases", self.store.closed_cases, self._case)
+
+    def summaries(self) -> bool:
+        return self._simple("summaries", self.store.compiled_summaries, self._summary)
+
+    def _simple(self, kind: str, page_of, act) -> bool:
+        """Walk `kind`'s due records a page at a time, `act` on each, from the saved cursor."""
+        after = self.store.progress(kind)
+        after = {k: after[k] for k in ("at", "id")} if after and after.get("id") else None
         while self.in_time():
-            page = self.store.closed_cases(self.cutoff, after, self.size)
+            page = page_of(self.cutoff, after, self.size)
             for item in page:
                 if not self.in_time():
-                    return self._stop("cases", after)
-                self._case(item["id"])
+                    return self._stop(kind, after)
+                act(item["id"])
                 after = item
-            self._stop("cases", after)
+            self._stop(kind, after)
             if len(page) < self.size:
                 return True
         return False
@@ -111,6 +119,25 @@ class _Walk:
             if result != "partial":
                 self.counts[_COUNTED[result]] += 1
                 return
+
+    def _summary(self, summary_id: str) -> None:
+        """A compiled summary and its versions, in one commit (a few documents)."""
+
+        def work(uow):
+            records, done, unreadable = self.store.records(uow), 0, 0
+            for version, doc in records.summary_docs(summary_id):
+                if rules.deidentified(doc):
+                    continue
+                try:
+                    records.save_summary_doc(summary_id, version, rules.summary(doc, self.now))
+                    done += 1
+                except (ValueError, TypeError, AttributeError):  # not a summary we read: left
+                    unreadable += 1
+            return done, unreadable
+
+        (done, unreadable), _ = self.deps.transactions.run(work)
+        self.counts["summaries"] += 1 if done else 0
+        self.counts["unreadable"] += unreadable
 
     def _forum(self, forum_id: str, start: dict) -> dict | None:
         """Every row of the forum done (None), from `start` (where a run stopped in it), or

@@ -1,0 +1,131 @@
+"""The retention rules (functions/domain/privacy/retention.py): when a record is due, what it
+keeps, and that every collection whose records carry an expiry has its TTL policy."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from functions.domain.cases.case_rows import CaseRow
+from functions.domain.privacy import retention as rules
+from functions.domain.reports import tallies
+
+NOW = datetime(2028, 3, 31, 1, 0, tzinfo=UTC)
+CUTOFF = rules.cutoff(NOW, 24)
+
+
+def test_the_cutoff_is_calendar_months_back_the_31st_falling_to_the_months_last_day():
+    assert rules.cutoff(NOW, 24) == datetime(2026, 3, 31, 1, 0, tzinfo=UTC)
+    assert rules.cutoff(datetime(2028, 5, 31, tzinfo=UTC), 3) == datetime(2028, 2, 29, tzinfo=UTC)
+    assert rules.cutoff(datetime(2028, 1, 15, tzinfo=UTC), 1) == datetime(2027, 12, 15, tzinfo=UTC)
+    assert rules.cutoff(datetime(2028, 1, 15, tzinfo=UTC), 25) == datetime(2025, 12, 15, tzinfo=UTC)
+
+
+def _case(**changes) -> dict:
+    return {
+        "reference": "FB-AAAA-001", "source": "web_form", "centre_id": "c1", "centre_name": "C",
+        "region_id": "r1", "kind": "complaint", "category": "facilities", "urgent": False,
+        "anonymous": False, "description": "Thandi's words", "status": "closed", "open": False,
+        "reporter": {"name": "Thandi", "email": "t@example.org", "phone": "0821234567",
+                     "role": "guardian", "preferred_language": "zu"},
+        "consent": {"given": True, "version": "2026-11", "recorded_at": NOW},
+        "child": {"first_name": "Sipho", "age_group": "toddler"},
+        "triage": {"reasons": ["unknown_centre"], "given": {"centre": "Thandi's creche"},
+                   "resolved": True},
+        "created_at": NOW - timedelta(days=800), "updated_at": NOW - timedelta(days=790),
+        "respond_by": NOW, "outcome": {"resolved_in_time": True, "hours_to_resolve": 3.0},
+        "resolution": "Fixed for Thandi", "rating": {"score": 2, "comment": "Thandi", "at": NOW},
+        "assignee": {"key": "k", "name": "Lerato"}, "note_from_an_old_version": "Thandi",
+    } | changes  # fmt: skip
+
+
+def test_a_case_is_due_once_not_open_and_unchanged_since_the_cutoff():
+    assert rules.case_due(_case(), CUTOFF)
+    assert not rules.case_due(_case(open=True), CUTOFF)
+    assert not rules.case_due(_case(updated_at=CUTOFF), CUTOFF)
+    assert not rules.case_due(_case(updated_at=None), CUTOFF)
+    assert not rules.case_due(_case(deidentified_at=NOW), CUTOFF)
+    assert not rules.case_due({"open": False}, CUTOFF) and not rules.case_due(None, CUTOFF)
+
+
+def test_a_case_keeps_its_figures_and_nothing_of_the_person():
+    kept = rules.case(_case(), NOW)
+    assert "Thandi" not in repr(kept) and "Sipho" not in repr(kept) and "0821" not in repr(kept)
+    assert kept["reporter"] == {"role": "guardian", "preferred_language": "zu"}
+    assert kept["child"] == {"age_group": "toddler"} and kept["triage"]["given"] == {}
+    assert kept["rating"] == {"score": 2, "at": NOW} and kept["deidentified_at"] == NOW
+    assert "note_from_an_old_version" not in kept  # a field not listed goes
+    assert tallies.case_part(CaseRow.model_validate(kept)) == tallies.case_part(
+        CaseRow.model_validate(_case()))  # fmt: skip
+    assert rules.case(_case(child=None, triage=None, rating=None), NOW)["child"] is None
+
+
+def test_history_lines_lose_their_text_and_a_parents_name_not_a_staff_members():
+    parent = {
+        "type": "parent_replied",
+        "summary": "Thandi",
+        "actor": {"role": "parent", "display_name": "Thandi"},
+    }
+    staff = {"type": "note_added", "summary": "Called Thandi",
+             "actor": {"role": "staff", "display_name": "Lerato", "key": "k"}}  # fmt: skip
+    assert rules.event(parent) == {"type": "parent_replied", "summary": None,
+                                   "actor": {"role": "parent"}}  # fmt: skip
+    assert rules.event(staff)["actor"] == staff["actor"] and rules.event(staff)["summary"] is None
+    assert rules.event(rules.event(parent)) is None  # nothing more to remove
+    assert rules.event({"type": "acknowledged", "actor": {"role": "staff", "key": "k"}}) is None
+
+
+def test_forum_rows_lose_their_person_and_their_keys_link_to_nobody():
+    row = {
+        "registration_id": "r",
+        "forum_id": "f",
+        "participant_key": "abc",
+        "name": "Thandi",
+        "email": "t@example.org",
+        "phone": "+27821234567",
+        "needs": "a ramp for Sipho",
+        "topics_other": "x",
+        "role": "parent",
+        "state": "registered",
+        "extra": "Thandi",
+    }
+    one, two = rules.registration(row, NOW), rules.registration(row, NOW)
+    assert one["participant_key"] != two["participant_key"] != "abc"
+    assert "Thandi" not in repr(one) and "Sipho" not in repr(one) and "extra" not in one
+    assert (one["role"], one["state"]) == ("parent", "registered")
+    answer = {
+        "satisfaction": 4,
+        "wants_monthly": True,
+        "pain_points": ["fees"],
+        "role": "staff",
+        "comments": "Thandi",
+        "quoted_as": "Thandi",
+        "may_quote_name": True,
+    }
+    kept = rules.survey_response(answer, NOW)
+    assert (kept["satisfaction"], kept["wants_monthly"], kept["pain_points"]) == (4, True, ["fees"])
+    assert "Thandi" not in repr(kept)
+
+
+def test_a_summary_keeps_its_figures_and_loses_its_quotes_stored_either_way():
+    body = {"totals": {"respondents": 3}, "pain_points_other": [{"text": "Thandi"}],
+            "practices": [{"quote": {"text": "Thandi"}}],
+            "recommendations": [{"category": "fees", "total": 2, "omitted": 0,
+                                 "quotes": [{"text": "Ask Thandi", "people": []}]}]}  # fmt: skip
+    as_text = rules.summary({"summary_id": "s", "body": json.dumps(body)}, NOW)
+    assert "Thandi" not in as_text["body"]
+    assert json.loads(as_text["body"])["recommendations"][0]["total"] == 2
+    nested = rules.summary(body, NOW)
+    assert nested["totals"] == {"respondents": 3} and "Thandi" not in repr(nested)
+
+
+def test_every_collection_whose_records_expire_has_its_ttl_policy():
+    """What is kept for a while only (mail, markers, invitations) goes on time: a record's
+    expires_at means nothing without its collection's TTL policy."""
+    root = Path(__file__).parents[2]
+    indexes = json.loads((root / "infra/firestore.indexes.json").read_text())
+    ttl = {f["collectionGroup"] for f in indexes["fieldOverrides"] if f.get("ttl")}
+    expiring = {"outbox", "intake_keys", "once", "digest_summaries", "acknowledgement_tallies",
+                "forum_invitations", "forum_invitation_batches"}  # fmt: skip
+    assert expiring <= ttl
