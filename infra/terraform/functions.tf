@@ -158,8 +158,8 @@ data "archive_file" "function_source" {
 resource "google_storage_bucket" "function_source" {
   # It holds only the zipped source of this repository, no personal data, each upload under a
   # new name (its MD5) that nothing overwrites; Cloud Build deploys from its own bucket.
-  #checkov:skip=CKV_GCP_62:Only code from this repository, no personal data: usage logs would need a second bucket and say nothing the Cloud Audit Logs of the deploys do not
-  #checkov:skip=CKV_GCP_78:Objects are named by their content's MD5 and never overwritten, so versioning would keep nothing more
+  #checkov:skip=CKV_GCP_62:Only code from this repository, no personal data: who deploys what is in the Cloud Functions and Cloud Build audit logs; usage logs would need a second bucket
+  #checkov:skip=CKV_GCP_78:Objects are named by their content's MD5 and never overwritten, and each is rebuilt from git, so versioning would keep nothing more
   name                        = "${var.project_id}-function-source"
   location                    = upper(var.region)
   uniform_bucket_level_access = true
