@@ -318,3 +318,11 @@ def test_now_is_refused_when_deployed_and_a_caller_without_the_token(project, cl
     assert client_for("retain_records").post("/?now=2028-01-01T00:00:00%2B02:00").status_code == 400
     assert client_for("retain_records", signed=False).post("/").status_code == 401
     assert client_for("retain_records").post("/").get_json()["finished"] is True
+
+
+def test_the_privacy_page_tells_parents_the_period(project, client_for, monkeypatch):
+    page = client_for("privacy").get("/").get_data(as_text=True)
+    assert "for 24 months after it is closed" in page and "keep only the figures" in page
+    monkeypatch.setenv("RECORD_RETENTION_MONTHS", "1")
+    get_settings.cache_clear()
+    assert "for 1 month after the forum" in client_for("privacy").get("/").get_data(as_text=True)

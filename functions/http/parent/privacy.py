@@ -21,4 +21,5 @@ def privacy(request: Request) -> Response:
         officer=settings.information_officer,
         officer_email=settings.information_officer_email,
         retention_days=settings.outbox_retention_days,
+        retention_months=settings.record_retention_months,  # retain_records (README, Privacy)
     )
