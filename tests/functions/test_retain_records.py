@@ -326,3 +326,43 @@ def test_the_privacy_page_tells_parents_the_period(project, client_for, monkeypa
     monkeypatch.setenv("RECORD_RETENTION_MONTHS", "1")
     get_settings.cache_clear()
     assert "for 1 month after the forum" in client_for("privacy").get("/").get_data(as_text=True)
+
+
+def test_a_case_with_a_long_history_is_done_over_several_commits(local_dev, client_for):
+    """900 history lines (over Firestore's 500 writes a commit): 400 a commit, the case in
+    the last, every line without its text."""
+    write_case("FB-L0NG-AAA", NOW - timedelta(days=800))
+    events = db().collection("cases").document("FB-L0NG-AAA").collection("events")
+    for start in range(0, 900, 300):
+        batch = db().batch()
+        for n in range(start, start + 300):
+            batch.set(events.document(f"r{n:04d}"),
+                      {"event_id": f"r{n:04d}", "type": "parent_replied", "at": NOW,
+                       "actor": {"role": "parent"}, "summary": f"Thandi, reply {n}"})  # fmt: skip
+        batch.commit()
+    before = tallies()
+    counts = run_job(client_for)
+    assert (counts["cases"], counts["events"]) == (1, 902)
+    assert not [e.id for e in events.stream() if e.to_dict().get("summary")]
+    assert tallies() == before
+
+
+def test_a_storage_outage_answers_503_and_the_next_run_carries_on(local_dev, client_for,
+                                                                  monkeypatch):  # fmt: skip
+    from functions.services.errors import StorageUnavailable
+
+    write_case("FB-0UTG-AAA", NOW - timedelta(days=800))
+    real = wiring.retention_records()
+
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise StorageUnavailable("ServiceUnavailable")
+
+            return fail
+
+    monkeypatch.setattr(wiring, "retention_records", lambda: Down())
+    answer = client_for("retain_records").post(f"/?now={quote(NOW.isoformat(), safe='')}")
+    assert answer.status_code == 503 and answer.headers["Retry-After"]
+    monkeypatch.setattr(wiring, "retention_records", lambda: real)
+    assert run_job(client_for)["cases"] == 1
