@@ -30,6 +30,8 @@ def retain_records(request: Request) -> Response:
     from functions.services.privacy.retention import retain_records as retain
 
     now = local_clock.asked_time(request)
-    counts = retain(wiring.dependencies(), get_settings().record_retention_months, now)
+    # A run as of another time keeps no place: its cursor could pass today's records by.
+    months = get_settings().record_retention_months
+    counts = retain(wiring.dependencies(), months, now, keep_place=now is None)
     logs.records_retained(counts, now is not None)
     return json_response(counts | ({"now": now.isoformat()} if now else {}))

@@ -132,6 +132,8 @@ def test_a_case_closed_25_months_ago_is_deidentified_not_23_nor_an_open_one(loca
     # The case still reads as a case (the status page, the admin pages read it).
     assert wiring.case_reader().get("FB-AAAA-001").description == ""
     assert stored("cases", "FB-BBBB-002") == kept_23
+    # A run as of another time (make run) keeps no place: its cursor would pass today's by.
+    assert list(db().collection("retention").stream()) == []
     assert stored("cases", "FB-CCCC-003") == kept_open
     assert tallies() == before
 
@@ -295,6 +297,7 @@ def test_a_long_backlog_goes_in_pages_across_runs_each_record_once(local_dev):
             break
         assert runs < 50
     assert runs > 2
+    assert {d.id for d in db().collection("retention").stream()} == {"cases", "forums"}
     assert totals == {"cases": 8, "registrations": 20, "attendance": 20, "survey_responses": 20}
     assert tallies() == before
     for n in range(8):

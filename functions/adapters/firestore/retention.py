@@ -78,15 +78,23 @@ class FirestoreRetention(FirestoreAdapter):
         return self._page(found, "compiled_at", after, limit)
 
     def _page(self, found, field: str, after: Cursor | None, limit: int) -> list[Cursor]:
-        found = found.order_by("__name__").select([field])
+        found = found.order_by("__name__").select([field, "deidentified_at"])
         if after is not None:
             found = found.start_after({field: after["at"], "__name__": after["id"]})
         with storage_errors():
             docs = list(found.limit(limit).stream(**self._t))
-        return [{"at": doc.get(field), "id": doc.id} for doc in docs]
+        # "done": already de-identified (a forum has no such mark: its rows are looked at)
+        return [{"at": doc.get(field), "id": doc.id, "done": _marked(doc)} for doc in docs]
 
     def records(self, uow) -> RetentionStore:
         return RetentionStore(uow)
+
+
+def _marked(snapshot) -> bool:
+    try:
+        return snapshot.get("deidentified_at") is not None
+    except KeyError:
+        return False
 
 
 class RetentionStore:

@@ -25,26 +25,30 @@ _COUNTED = {"done": "cases", "skipped": "skipped", "unreadable": "unreadable"}
 
 
 def retain_records(deps: Dependencies, months: int, now=None, page_size: int = PAGE_SIZE,
-                   seconds: float = RUN_SECONDS,
+                   seconds: float = RUN_SECONDS, keep_place: bool = True,
                    monotonic: Callable[[], float] = time.monotonic) -> dict:  # fmt: skip
     """De-identify every closed case last changed, and every forum's rows of a forum that
     ended, more than `months` before `now`, for at most `seconds`. Answers the counts and
-    whether it got to the end ("finished": false means the next run carries on)."""
+    whether it got to the end ("finished": false means the next run carries on).
+    `keep_place` False (a run "as of" another time, under make run): where it stopped is not
+    saved, since a cursor beyond today would pass over records closed before it."""
     now = now or deps.clock()
     cutoff = rules.cutoff(now, months)
     deadline = monotonic() + seconds
     counts = {"cases": 0, "events": 0, "registrations": 0, "attendance": 0,
               "survey_responses": 0, "summaries": 0, "skipped": 0, "unreadable": 0}  # fmt: skip
-    walk = _Walk(deps, now, cutoff, page_size, lambda: monotonic() < deadline, counts)
+    walk = _Walk(deps, now, cutoff, page_size, lambda: monotonic() < deadline, counts,
+                 keep_place)  # fmt: skip
     finished = walk.cases() and walk.forums() and walk.summaries()
     return counts | {"finished": finished, "cutoff": cutoff.isoformat()}
 
 
 class _Walk:
     def __init__(self, deps: Dependencies, now, cutoff, page_size: int,
-                 in_time: Callable[[], bool], counts: dict):  # fmt: skip
+                 in_time: Callable[[], bool], counts: dict, keep_place: bool):  # fmt: skip
         self.deps, self.now, self.cutoff, self.size = deps, now, cutoff, page_size
         self.in_time, self.counts = in_time, counts
+        self.keep_place = keep_place
         self.store = deps.retention
 
     def cases(self) -> bool:
@@ -63,7 +67,8 @@ class _Walk:
             for item in page:
                 if not self.in_time():
                     return self._stop(kind, after)
-                act(item["id"])
+                if not item.get("done"):  # a case reopened since is read, and left
+                    act(item["id"])
                 after = item
             self._stop(kind, after)
             if len(page) < self.size:
@@ -88,6 +93,8 @@ class _Walk:
         return False
 
     def _stop(self, kind: str, after, extra: dict | None = None) -> bool:
+        if not self.keep_place:
+            return False
         if after is not None or extra:
             cursor = {k: after[k] for k in ("at", "id")} if after else {"at": None, "id": None}
             self.store.save_progress(kind, cursor | (extra or {}), self.now)
