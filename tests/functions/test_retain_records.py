@@ -183,11 +183,36 @@ def _people(forum_id: str, n: int, ended: datetime, hostile: bool = False) -> No
     deps.transactions.run(work)
 
 
-def _rows(collection: str, forum_id: str) -> list[dict]:
+def _docs(collection: str, forum_id: str) -> list:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     found = db().collection(collection).where(filter=FieldFilter("forum_id", "==", forum_id))
-    return [d.to_dict() for d in found.stream()]
+    return list(found.stream())
+
+
+def _rows(collection: str, forum_id: str) -> list[dict]:
+    return [d.to_dict() for d in _docs(collection, forum_id)]
+
+
+def _no_show_and_walk_in(forum_id: str, ended: datetime) -> None:
+    """A registration nobody came on, and a walk-in (no registration) who answered."""
+
+    def work(uow):
+        uow.registrations.add(Registration(
+            registration_id=f"{forum_id}-noshow", forum_id=forum_id, participant_key="k",
+            name="Thandi No-show", role="parent", email="thandi.ns@example.org",
+            consent_version="2025-01", consented_at=ended, state=RegistrationState.CANCELLED,
+            created_at=ended, updated_at=ended))  # fmt: skip
+        uow.attendance.add(Attendance(
+            attendee_id=f"{forum_id}-walkin", forum_id=forum_id, attendee_key="w",
+            name="Sipho Walk-in", role="staff", minutes=30, created_at=ended,
+            updated_at=ended))  # fmt: skip
+        uow.surveys.save(SurveyResponse(
+            attendee_id=f"{forum_id}-walkin", forum_id=forum_id, role="staff", satisfaction=5,
+            wants_monthly=True, comments="Sipho", submitted_at=ended,
+            updated_at=ended))  # fmt: skip
+
+    wiring.dependencies().transactions.run(work)
 
 
 def test_a_forum_that_ended_25_months_ago_loses_its_people_not_one_of_23(local_dev, client_for):
@@ -198,29 +223,44 @@ def test_a_forum_that_ended_25_months_ago_loses_its_people_not_one_of_23(local_d
     store(deps, old, new)
     _people(old.forum_id, 7, old.ends_at, hostile=True)
     _people(new.forum_id, 3, new.ends_at)
+    _no_show_and_walk_in(old.forum_id, old.ends_at)
     collections = ("forum_registrations", "forum_attendance", "forum_survey_responses")
     before, kept = tallies(), {c: _rows(c, new.forum_id) for c in collections}
     answers = {(r["satisfaction"], r["wants_monthly"], tuple(r["pain_points"]), r["role"])
                for r in _rows("forum_survey_responses", old.forum_id)}  # fmt: skip
 
+    old_ids = {c: {d.id for d in _docs(c, old.forum_id)} for c in collections}
     counts = run_job(client_for)
-    assert (counts["registrations"], counts["attendance"], counts["survey_responses"]) == (7, 7, 7)
+    assert (counts["registrations"], counts["attendance"], counts["survey_responses"]) == (8, 8, 8)
     for collection in collections:
         rows = _rows(collection, old.forum_id)
-        assert len(rows) == 7
+        assert len(rows) == 8
+        # Moved to random ids: the old ones were derived from the person's address.
+        assert not {d.id for d in _docs(collection, old.forum_id)} & old_ids[collection]
         for row in rows:
             assert_nothing_personal(row)
             assert row["deidentified_at"] and row["role"] in ("parent", "staff")
         assert _rows(collection, new.forum_id) == kept[collection]
     registrations = _rows("forum_registrations", old.forum_id)
     keys = {r["participant_key"] for r in registrations}
-    assert len(keys) == 7 and not keys & {participant_key(f"thandi{i}@example.org", None)
+    assert len(keys) == 8 and not keys & {participant_key(f"thandi{i}@example.org", None)
                                          for i in range(7)}  # fmt: skip
-    assert all(r["state"] == "registered" and r["email"] is None for r in registrations)
+    assert sorted(r["state"] for r in registrations) == ["cancelled"] + ["registered"] * 7
+    assert all(r["email"] is None for r in registrations)
     survey = _rows("forum_survey_responses", old.forum_id)
     assert {(r["satisfaction"], r["wants_monthly"], tuple(r["pain_points"]), r["role"])
             for r in survey} == answers  # fmt: skip
     assert all(r["quoted_as"] is None and r["recommendations"] == "" for r in survey)
+    # The rows still point at each other: an answer at its attendance row (its id), that
+    # row at its registration; the walk-in at none.
+    attended = {d.id: d.to_dict() for d in _docs("forum_attendance", old.forum_id)}
+    registered = {d.id for d in _docs("forum_registrations", old.forum_id)}
+    for answer in _docs("forum_survey_responses", old.forum_id):
+        row = attended[answer.id]
+        assert answer.to_dict()["attendee_id"] == row["attendee_id"] == answer.id
+        assert answer.to_dict()["registration_id"] == row["registration_id"]
+    links = [row["registration_id"] for row in attended.values()]
+    assert links.count(None) == 1 and set(links) - {None} < registered
     assert tallies() == before  # the forums' figures by role, as counted
 
     again = run_job(client_for)

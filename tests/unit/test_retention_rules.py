@@ -76,36 +76,38 @@ def test_history_lines_lose_their_text_and_a_parents_name_not_a_staff_members():
     assert rules.event({"type": "acknowledged", "actor": {"role": "staff", "key": "k"}}) is None
 
 
-def test_forum_rows_lose_their_person_and_their_keys_link_to_nobody():
-    row = {
-        "registration_id": "r",
-        "forum_id": "f",
-        "participant_key": "abc",
-        "name": "Thandi",
-        "email": "t@example.org",
-        "phone": "+27821234567",
-        "needs": "a ramp for Sipho",
-        "topics_other": "x",
-        "role": "parent",
-        "state": "registered",
-        "extra": "Thandi",
-    }
-    one, two = rules.registration(row, NOW), rules.registration(row, NOW)
-    assert one["participant_key"] != two["participant_key"] != "abc"
-    assert "Thandi" not in repr(one) and "Sipho" not in repr(one) and "extra" not in one
-    assert (one["role"], one["state"]) == ("parent", "registered")
-    answer = {
-        "satisfaction": 4,
-        "wants_monthly": True,
-        "pain_points": ["fees"],
-        "role": "staff",
-        "comments": "Thandi",
-        "quoted_as": "Thandi",
-        "may_quote_name": True,
-    }
-    kept = rules.survey_response(answer, NOW)
-    assert (kept["satisfaction"], kept["wants_monthly"], kept["pain_points"]) == (4, True, ["fees"])
-    assert "Thandi" not in repr(kept)
+def test_forum_rows_lose_their_person_and_move_to_ids_that_link_to_nobody():
+    registration = {"registration_id": "r", "forum_id": "f", "participant_key": "abc",
+                    "name": "Thandi", "email": "t@example.org", "phone": "+27821234567",
+                    "needs": "a ramp for Sipho", "topics_other": "x", "role": "parent",
+                    "state": "registered", "extra": "Thandi"}  # fmt: skip
+    row = {"attendee_id": "a", "forum_id": "f", "attendee_key": "abc", "registration_id": "r",
+           "registered": True, "name": "Thandi", "role": "parent", "minutes": 60}  # fmt: skip
+    answer = {"attendee_id": "a", "forum_id": "f", "registration_id": "r", "satisfaction": 4,
+              "wants_monthly": True, "pain_points": ["fees"], "role": "parent",
+              "comments": "Thandi", "quoted_as": "Thandi", "may_quote_name": True}  # fmt: skip
+    moves = rules.person("a", row, registration, answer, NOW)
+    assert [(kind, old) for kind, old, _, _ in moves] == [
+        ("attendance", "a"),
+        ("registrations", "r"),
+        ("survey_responses", "a"),
+    ]
+    (_, _, a, kept_row), (_, _, r, kept_reg), (_, _, a2, kept_answer) = moves
+    assert a == a2 == kept_row["attendee_id"] == kept_answer["attendee_id"] != "a"
+    assert r == kept_reg["registration_id"] == kept_row["registration_id"]
+    assert r == kept_answer["registration_id"] != "r"
+    for kept in (kept_row, kept_reg, kept_answer):
+        assert "Thandi" not in repr(kept) and "Sipho" not in repr(kept) and "extra" not in kept
+        assert kept["deidentified_at"] == NOW and kept["role"] == "parent"
+    assert kept_reg["participant_key"] != "abc" != kept_row["attendee_key"]
+    assert (kept_answer["satisfaction"], kept_answer["pain_points"]) == (4, ["fees"])
+    assert kept_row["registered"] is True and kept_reg["state"] == "registered"
+    # No two de-identified people share a key; a walk-in stays one.
+    again = rules.person("a", row | {"registration_id": None}, None, None, NOW)
+    assert len(again) == 1 and again[0][3]["registration_id"] is None
+    assert again[0][3]["attendee_key"] != kept_row["attendee_key"]
+    ((_, _, new_id, no_show),) = rules.alone("registrations", "r", registration, NOW)
+    assert new_id == no_show["registration_id"] != r
 
 
 def test_a_summary_keeps_its_figures_and_loses_its_quotes_stored_either_way():

@@ -29,6 +29,7 @@ from functions.adapters.firestore.base import (
     FirestoreAdapter,
     query,
     storage_errors,
+    valid_id,
 )
 from functions.adapters.firestore.tallies import changes as tally_changes
 
@@ -145,8 +146,26 @@ class RetentionStore:
             snapshots = list(found.limit(limit).stream(**self._unit._t))
         return [(s.id, self._unit.remember(s)) for s in snapshots]
 
-    def save_row(self, kind: str, row_id: str, doc: dict) -> None:
-        self._replace(self._unit._db.collection(FORUM_ROWS[kind]).document(row_id), doc)
+    def row(self, kind: str, row_id: str | None) -> dict | None:
+        """One of a forum's rows, read in this unit (None: absent, or no id given)."""
+        if not row_id or not valid_id(row_id):
+            return None
+        return self._unit.read(self._unit._db.collection(FORUM_ROWS[kind]).document(row_id))
+
+    def move_rows(self, moves: list[tuple[str, str, str, dict]]) -> None:
+        """Each (kind, old id, new id, record): the row read under its old id deleted, the
+        record created under the new one, all or none: a record no model reads raises
+        ValueError before anything is written. Their tallies cancel out (same forum, same
+        counted fields), so no tally is written."""
+        refs = [(self._unit._db.collection(FORUM_ROWS[kind]).document(old),
+                 self._unit._db.collection(FORUM_ROWS[kind]).document(new), doc)
+                for kind, old, new, doc in moves]  # fmt: skip
+        for old, new, doc in refs:
+            tally_changes(old, self._unit.read_data.get(old.path), None)
+            tally_changes(new, None, doc)
+        for old, new, doc in refs:
+            self._unit.delete(old)
+            self._unit.create(new, doc)
 
     def _replace(self, ref, doc: dict) -> None:
         """Write `doc` over what was read: fields it leaves out are deleted (an update would

@@ -20,7 +20,11 @@ class RetentionStore(Protocol):
                    limit: int) -> list[tuple[str, dict]]:  # fmt: skip
         """A page of a forum's registrations, attendance or survey_responses, by id."""
 
-    def save_row(self, kind: str, row_id: str, doc: dict) -> None: ...
+    def row(self, kind: str, row_id: str | None) -> dict | None: ...
+
+    def move_rows(self, moves: list[tuple[str, str, str, dict]]) -> None:
+        """(kind, old id, new id, record) each: all moved in this unit, or ValueError and
+        nothing written (a record no model reads)."""
 
     def summary_docs(self, summary_id: str) -> list[tuple[str, dict]]:
         """A compiled summary ("" the latest) and each version, as stored."""

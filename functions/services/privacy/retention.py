@@ -149,38 +149,58 @@ class _Walk:
     def _forum(self, forum_id: str, start: dict) -> dict | None:
         """Every row of the forum done (None), from `start` (where a run stopped in it), or
         where this run stopped, out of time: {"forum_id", "kind", "after"}."""
-        kinds = list(rules.FORUM_RULES)
+        kinds = rules.FORUM_KINDS
         first = kinds.index(start["kind"]) if start.get("kind") in kinds else 0
         for kind in kinds[first:]:
             after_id = start.get("after") if kind == start.get("kind") else None
-            rule = rules.FORUM_RULES[kind]
+            # An attendee moves with their registration and answer: up to six writes each.
+            size = max(1, self.size // 3) if kind == "attendance" else self.size
             while True:
                 if not self.in_time():
                     return {"forum_id": forum_id, "kind": kind, "after": after_id}
-                done, unreadable, last, read = self._rows(kind, rule, forum_id, after_id)
-                self.counts[kind] += done
+                done, unreadable, last, read = self._rows(kind, forum_id, after_id, size)
                 self.counts["unreadable"] += unreadable
+                for counted, n in done.items():
+                    self.counts[counted] += n
                 after_id = last or after_id
-                if read < self.size:
+                if read < size:
                     break
         return None
 
-    def _rows(self, kind: str, rule, forum_id: str, after_id: str | None):
-        """A page of the forum's rows in one commit: (de-identified, unreadable, last id,
-        rows read). A row no model reads (its tallies could not be kept) is left as it is."""
+    def _rows(self, kind: str, forum_id: str, after_id: str | None, size: int):
+        """A page of the forum's rows in one commit, each moved to a new random id as it is
+        kept: ({kind: de-identified}, unreadable, last id read, rows read). Rows already
+        de-identified (those moved, found again under their new ids) are passed over; a
+        person's rows no model reads are left as they are."""
 
         def work(uow):
             records = self.store.records(uow)
-            rows = records.forum_rows(kind, forum_id, after_id, self.size)
-            done = unreadable = 0
+            rows = records.forum_rows(kind, forum_id, after_id, size)
+            done, unreadable = dict.fromkeys(rules.FORUM_KINDS, 0), 0
+            taken: set[str] = set()  # registrations moved in this unit (one per attendee)
             for row_id, doc in rows:
                 if not doc or rules.deidentified(doc):
                     continue
+                if kind == "attendance":
+                    registration_id = doc.get("registration_id")
+                    registration = (
+                        None
+                        if registration_id in taken
+                        else records.row("registrations", registration_id)
+                    )
+                    moves = rules.person(
+                        row_id, doc, registration, records.row("survey_responses", row_id), self.now
+                    )
+                    taken.add(registration_id)
+                else:
+                    moves = rules.alone(kind, row_id, doc, self.now)
                 try:
-                    records.save_row(kind, row_id, rule(doc, self.now))
-                    done += 1
+                    records.move_rows(moves)
                 except ValueError:
                     unreadable += 1
+                    continue
+                for moved, *_ in moves:
+                    done[moved] += 1
             return done, unreadable, (rows[-1][0] if rows else None), len(rows)
 
         return self.deps.transactions.run(work)[0]
