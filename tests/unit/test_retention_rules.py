@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from functions.domain.cases.case_rows import CaseRow
+from functions.domain.privacy import forum_rows as forum_rules
 from functions.domain.privacy import retention as rules
 from functions.domain.reports import tallies
 
@@ -86,7 +87,7 @@ def test_forum_rows_lose_their_person_and_move_to_ids_that_link_to_nobody():
     answer = {"attendee_id": "a", "forum_id": "f", "registration_id": "r", "satisfaction": 4,
               "wants_monthly": True, "pain_points": ["fees"], "role": "parent",
               "comments": "Thandi", "quoted_as": "Thandi", "may_quote_name": True}  # fmt: skip
-    moves = rules.person("a", row, registration, answer, NOW)
+    moves = forum_rules.person("a", row, registration, answer, NOW)
     assert [(kind, old) for kind, old, _, _ in moves] == [
         ("attendance", "a"),
         ("registrations", "r"),
@@ -103,10 +104,10 @@ def test_forum_rows_lose_their_person_and_move_to_ids_that_link_to_nobody():
     assert (kept_answer["satisfaction"], kept_answer["pain_points"]) == (4, ["fees"])
     assert kept_row["registered"] is True and kept_reg["state"] == "registered"
     # No two de-identified people share a key; a walk-in stays one.
-    again = rules.person("a", row | {"registration_id": None}, None, None, NOW)
+    again = forum_rules.person("a", row | {"registration_id": None}, None, None, NOW)
     assert len(again) == 1 and again[0][3]["registration_id"] is None
     assert again[0][3]["attendee_key"] != kept_row["attendee_key"]
-    ((_, _, new_id, no_show),) = rules.alone("registrations", "r", registration, NOW)
+    ((_, _, new_id, no_show),) = forum_rules.alone("registrations", "r", registration, NOW)
     assert new_id == no_show["registration_id"] != r
 
 

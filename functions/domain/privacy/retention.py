@@ -1,21 +1,21 @@
 """What a record keeps once its retention period is over (no I/O).
 
 A closed case, and a forum's registrations, attendance rows and survey responses, are kept
-whole for RETENTION_MONTHS (24 by default: RECORD_RETENTION_MONTHS) after the case's last
+whole for DEFAULT_RETENTION_MONTHS (RECORD_RETENTION_MONTHS sets it) after the case's last
 change or the forum's end; then they are de-identified, not deleted: the figures the network
 reports (categories, centres, regions, kinds, dates, outcomes, rating scores, roles, states,
 satisfaction, wants_monthly, pain point categories) stay, so every tally and summary stays
 true, and everything that names or describes a person goes.
 
 Each rule works on the stored document (a dict), keeping what it knows is not personal and
-emptying the rest, so a field added later to a model is dropped unless it is listed here.
+emptying the rest, so a field added later to a model is dropped unless it is listed here
+(a forum's rows: domain/privacy/forum_rows.py).
 A compiled forum summary keeps its figures and loses its quotes once it was last compiled
 that long ago. A de-identified record carries DEIDENTIFIED_AT; the rules leave it alone.
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -41,23 +41,6 @@ _RATING_KEPT = frozenset({"score", "at"})
 # the parent's name where one was recorded; the staff member's stays.
 _EVENT_EMPTIED = ("summary",)
 _STAFF_ROLES = ("staff", "administrator", "system")
-
-_REGISTRATION_KEPT = frozenset({
-    "registration_id", "forum_id", "role", "centre_id", "language", "topics", "room_id",
-    "consent_version", "consented_at", "source", "state", "waitlist_position", "sequence",
-    "created_at", "updated_at", "promoted_at", "cancelled_at",
-})  # fmt: skip
-_ATTENDANCE_KEPT = frozenset({
-    "attendee_id", "forum_id", "registration_id", "registered", "role", "centre_id",
-    "language", "sessions", "untimed_minutes", "minutes", "sources", "survey_state",
-    "survey_sent_at", "reminder_sent_at", "answered_at", "created_at", "updated_at",
-})  # fmt: skip
-_SURVEY_KEPT = frozenset({
-    "attendee_id", "forum_id", "registration_id", "role", "centre_id", "satisfaction",
-    "wants_monthly", "pain_points", "practice_centre_id", "advisory_nominee",
-    "advisory_consent", "advisory_consented_at", "language", "source", "submitted_at",
-    "updated_at", "version",
-})  # fmt: skip
 
 
 def deidentified(doc: Doc | None) -> bool:
@@ -93,68 +76,6 @@ def event(doc: Doc) -> Doc | None:
     return doc | changed if changed else None
 
 
-def registration(doc: Doc, now: datetime, new_id: str) -> Doc:
-    """A forum registration as kept, under `new_id` (its id was derived from the person's
-    address): who they were goes (name, address, phone, needs, their own words, the key
-    derived from their address), their role and state stay."""
-    kept = {key: value for key, value in doc.items() if key in _REGISTRATION_KEPT}
-    return kept | {"registration_id": new_id, "name": "", "email": None, "phone": None,
-                   "needs": "", "topics_other": "", "participant_key": new_key(),
-                   DEIDENTIFIED_AT: now}  # fmt: skip
-
-
-def attendance(doc: Doc, now: datetime, new_id: str, registration_id: str | None) -> Doc:
-    """An attendance row as kept, under `new_id`, pointing at its registration's new id:
-    the person goes, their role, minutes and sources stay."""
-    kept = {key: value for key, value in doc.items() if key in _ATTENDANCE_KEPT}
-    return kept | {"attendee_id": new_id, "registration_id": registration_id, "name": "",
-                   "email": None, "phone": None, "attendee_key": new_key(),
-                   DEIDENTIFIED_AT: now}  # fmt: skip
-
-
-def survey_response(doc: Doc, now: datetime, attendee_id: str,
-                    registration_id: str | None) -> Doc:  # fmt: skip
-    """A survey response as kept, under its attendance row's new id: the figures stay, every
-    free text and the name a quote was to carry go."""
-    kept = {key: value for key, value in doc.items() if key in _SURVEY_KEPT}
-    return kept | {"attendee_id": attendee_id, "registration_id": registration_id,
-                   "pain_points_other": "", "recommendations": "", "promising_practice": "",
-                   "comments": "", "may_quote_name": False, "quoted_as": None,
-                   DEIDENTIFIED_AT: now}  # fmt: skip
-
-
-Moves = list[tuple[str, str, str, Doc]]  # (kind, old id, new id, the record as kept)
-
-
-def person(attendee_id: str, row: Doc, registration_doc: Doc | None, answer: Doc | None,
-           now: datetime) -> Moves:  # fmt: skip
-    """One attendee's records, moved together to new random ids (the old ones were hashes of
-    the forum and the person's address or name): their attendance row, the registration it
-    matched and their survey response, each pointing at the others' new ids."""
-    new_attendee = new_key()
-    old_registration = row.get("registration_id")
-    new_registration = new_key() if old_registration else None
-    moves: Moves = [("attendance", attendee_id, new_attendee,
-                     attendance(row, now, new_attendee, new_registration))]  # fmt: skip
-    if registration_doc is not None and not deidentified(registration_doc):
-        moves.append(("registrations", old_registration, new_registration,
-                      registration(registration_doc, now, new_registration)))  # fmt: skip
-    if answer is not None and not deidentified(answer):
-        moves.append(("survey_responses", attendee_id, new_attendee,
-                      survey_response(answer, now, new_attendee, new_registration)))  # fmt: skip
-    return moves
-
-
-def alone(kind: str, row_id: str, doc: Doc, now: datetime) -> Moves:
-    """A registration nobody attended on, or an answer without its attendance row, moved
-    to a new random id on its own."""
-    new_id = new_key()
-    if kind == "registrations":
-        return [(kind, row_id, new_id, registration(doc, now, new_id))]
-    linked = new_key() if doc.get("registration_id") else None
-    return [(kind, row_id, new_id, survey_response(doc, now, new_id, linked))]
-
-
 def summary(doc: Doc, now: datetime) -> Doc:
     """A compiled forum summary (or one of its versions) as kept: every figure stays; the
     respondents' words and the names they agreed to be quoted with go (the quotes, the
@@ -169,11 +90,6 @@ def summary(doc: Doc, now: datetime) -> Doc:
     if isinstance(doc.get("body"), str):
         return doc | {"body": json.dumps(body, ensure_ascii=False), DEIDENTIFIED_AT: now}
     return body | {DEIDENTIFIED_AT: now}
-
-
-# A forum's rows in the order they are walked: each attendee with their registration and
-# answer first, then the registrations and answers left.
-FORUM_KINDS = ("attendance", "registrations", "survey_responses")
 
 
 def cutoff(now: datetime, months: int) -> datetime:
@@ -194,10 +110,3 @@ def _names_a_parent(actor) -> bool:
 
 def _only(value: Any, fields: frozenset[str]) -> Doc | None:
     return {k: v for k, v in value.items() if k in fields} if isinstance(value, dict) else None
-
-
-def new_key() -> str:
-    """An id or key in place of one derived from the person's address or name: nothing
-    links it back, and no two de-identified people share one (figures by person stay
-    distinct). Random, as every document id here is."""
-    return secrets.token_hex(12)

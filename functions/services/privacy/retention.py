@@ -2,7 +2,8 @@
 
 What each record keeps is the domain's (domain/privacy/retention.py); this walks the records
 whose period is over, oldest first, a page at a time: closed cases (with their history), then
-forums that ended, each forum's registrations, attendance rows and survey responses. Each
+forums that ended (each forum's rows: services/privacy/forum_rows.py), then compiled forum
+summaries (with their versions). Each
 case, and each page of a forum's rows, is one unit of work, written on the version read, so
 a record changed meanwhile is read again (a case reopened is no longer due). Where the walk
 stands is saved after each page (retention/<kind>): a run that runs out of time stops, and
@@ -17,6 +18,7 @@ from collections.abc import Callable
 
 from functions.domain.privacy import retention as rules
 from functions.services.ports import Dependencies
+from functions.services.privacy import forum_rows
 
 PAGE_SIZE = 100  # records a query page and a forum rows' commit (Firestore: 500 writes)
 EVENTS_A_COMMIT = 400  # a case's history lines rewritten in one commit, the case in the last
@@ -83,7 +85,9 @@ class _Walk:
             page = self.store.ended_forums(self.cutoff, after, self.size)
             for item in page:
                 start = within if within.get("forum_id") == item["id"] else {}
-                stopped = self._forum(item["id"], start)
+                stopped = forum_rows.deidentify(
+                    self.deps, item["id"], start, self.now, self.size, self.in_time, self.counts
+                )
                 if stopped is not None:  # out of time: carry on from there next run
                     return self._stop("forums", after, {"within": stopped})
                 after, within = item, {}
@@ -145,62 +149,3 @@ class _Walk:
         (done, unreadable), _ = self.deps.transactions.run(work)
         self.counts["summaries"] += 1 if done else 0
         self.counts["unreadable"] += unreadable
-
-    def _forum(self, forum_id: str, start: dict) -> dict | None:
-        """Every row of the forum done (None), from `start` (where a run stopped in it), or
-        where this run stopped, out of time: {"forum_id", "kind", "after"}."""
-        kinds = rules.FORUM_KINDS
-        first = kinds.index(start["kind"]) if start.get("kind") in kinds else 0
-        for kind in kinds[first:]:
-            after_id = start.get("after") if kind == start.get("kind") else None
-            # An attendee moves with their registration and answer: up to six writes each.
-            size = max(1, self.size // 3) if kind == "attendance" else self.size
-            while True:
-                if not self.in_time():
-                    return {"forum_id": forum_id, "kind": kind, "after": after_id}
-                done, unreadable, last, read = self._rows(kind, forum_id, after_id, size)
-                self.counts["unreadable"] += unreadable
-                for counted, n in done.items():
-                    self.counts[counted] += n
-                after_id = last or after_id
-                if read < size:
-                    break
-        return None
-
-    def _rows(self, kind: str, forum_id: str, after_id: str | None, size: int):
-        """A page of the forum's rows in one commit, each moved to a new random id as it is
-        kept: ({kind: de-identified}, unreadable, last id read, rows read). Rows already
-        de-identified (those moved, found again under their new ids) are passed over; a
-        person's rows no model reads are left as they are."""
-
-        def work(uow):
-            records = self.store.records(uow)
-            rows = records.forum_rows(kind, forum_id, after_id, size)
-            done, unreadable = dict.fromkeys(rules.FORUM_KINDS, 0), 0
-            taken: set[str] = set()  # registrations moved in this unit (one per attendee)
-            for row_id, doc in rows:
-                if not doc or rules.deidentified(doc):
-                    continue
-                if kind == "attendance":
-                    registration_id = doc.get("registration_id")
-                    registration = (
-                        None
-                        if registration_id in taken
-                        else records.row("registrations", registration_id)
-                    )
-                    moves = rules.person(
-                        row_id, doc, registration, records.row("survey_responses", row_id), self.now
-                    )
-                    taken.add(registration_id)
-                else:
-                    moves = rules.alone(kind, row_id, doc, self.now)
-                try:
-                    records.move_rows(moves)
-                except ValueError:
-                    unreadable += 1
-                    continue
-                for moved, *_ in moves:
-                    done[moved] += 1
-            return done, unreadable, (rows[-1][0] if rows else None), len(rows)
-
-        return self.deps.transactions.run(work)[0]
