@@ -17,6 +17,10 @@ CHROMIUM := /usr/bin/chromium
 VENV_STAMP := $(VENV)/.installed
 ECD := $(VENV)/bin/ecd
 TASKS_STAMP := $(VENV_TASKS)/.installed-$(TASKS_EMULATOR_VERSION)
+# checkov pins boto3, packaging and cachetools below ours: own virtualenv too. The stamp names
+# the requirements' hash, as tests/unit/test_terraform_offline.py looks for it.
+VENV_CHECKOV := .venv-checkov
+CHECKOV_STAMP := $(VENV_CHECKOV)/.installed-$(shell sha256sum requirements-checkov.txt | cut -c1-16)
 
 .PHONY: help setup chromium firestore-emulator run test test-quick lint bench \
 	seed-form-mappings preview-emails translations clean distclean
@@ -36,7 +40,7 @@ help:
 	@echo "             and merge them into every language's messages.po (then translate the new ones)"
 	@echo "make clean   caches and build output (make distclean also removes the virtualenvs)"
 
-setup: $(VENV_STAMP) $(ECD) $(TASKS_STAMP) chromium firestore-emulator
+setup: $(VENV_STAMP) $(ECD) $(TASKS_STAMP) $(CHECKOV_STAMP) chromium firestore-emulator
 
 # Re-installed whenever a requirements file changes.
 $(VENV_STAMP): requirements.txt requirements-dev.txt
@@ -53,6 +57,14 @@ $(ECD): $(VENV_STAMP)
 		'PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" exec "$(CURDIR)/$(PY)" -P -m functions.cli "$$@"' \
 		> $@
 	chmod +x $@
+
+$(CHECKOV_STAMP): requirements-checkov.txt
+	@echo "Installing checkov (requirements-checkov.txt) into $(VENV_CHECKOV) ..."
+	[ -x $(VENV_CHECKOV)/bin/python ] || $(PYTHON) -m venv $(VENV_CHECKOV)
+	$(VENV_CHECKOV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements-checkov.txt
+	rm -f $(VENV_CHECKOV)/.installed-*
+	touch $@
 
 $(TASKS_STAMP):
 	@echo "Installing gcloud-tasks-emulator $(TASKS_EMULATOR_VERSION) into $(VENV_TASKS) ..."
@@ -131,4 +143,4 @@ clean:
 		-name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) $(VENV_TASKS)
+	rm -rf $(VENV) $(VENV_TASKS) $(VENV_CHECKOV)
