@@ -27,7 +27,7 @@ from functions.domain.directory.administrators import Administrator
 from functions.domain.directory.models import Region
 from functions.domain.shared.vocabulary import CaseStatus, Kind
 from functions.services.admin import triage
-from functions.services.admin.scope import OutOfScope, UnknownRegion, regions_in_scope
+from functions.services.admin.scope import regions_in_scope
 from functions.services.ports import Dependencies, FailedMessage
 
 OPEN_READ_MAX = 10_000
@@ -137,13 +137,7 @@ def scope_state(caller: Administrator, deps: Dependencies, region_id: str | None
     """The state of the caller's scope, or of one region in it (`region_id`): UnknownRegion,
     or OutOfScope for a region that is not the caller's."""
     now = deps.clock()
-    regions = regions_in_scope(caller, deps)
-    if region_id is not None:
-        if not caller.sees(region_id):
-            raise OutOfScope("region")
-        regions = [r for r in regions if r.region_id == region_id]
-        if not regions:
-            raise UnknownRegion(region_id)
+    regions = regions_in_scope(caller, deps, region_id)
     scope = region_id or caller.region_id
     cases = deps.cases.open_cases(scope, OPEN_READ_MAX)
     lines, unplaced = _regions(regions, cases, deps, now)

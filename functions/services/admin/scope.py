@@ -22,7 +22,14 @@ def centres_in_scope(caller: Administrator, deps: Dependencies) -> list[Centre]:
     return sorted(centres, key=lambda c: (c.region_id, c.name.casefold()))
 
 
-def regions_in_scope(caller: Administrator, deps: Dependencies) -> list:
-    """The regions the caller sees, by name."""
-    regions = [r for r in deps.directory.list_regions() if caller.sees(r.region_id)]
+def regions_in_scope(caller: Administrator, deps: Dependencies,
+                     region_id: str | None = None) -> list:  # fmt: skip
+    """The regions the caller sees, by name; only `region_id` when given (OutOfScope when
+    the caller does not see it, UnknownRegion when there is no such region)."""
+    if region_id is not None and not caller.sees(region_id):
+        raise OutOfScope("region")
+    regions = [r for r in deps.directory.list_regions() if caller.sees(r.region_id)
+               and region_id in (None, r.region_id)]  # fmt: skip
+    if region_id is not None and not regions:
+        raise UnknownRegion(region_id)
     return sorted(regions, key=lambda r: r.name.casefold())

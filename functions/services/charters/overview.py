@@ -25,7 +25,7 @@ from functions.domain.charters.content import charter_version
 from functions.domain.charters.records import CharterRecord
 from functions.domain.directory.administrators import Administrator
 from functions.domain.directory.models import Centre
-from functions.services.admin.scope import OutOfScope, UnknownRegion, regions_in_scope
+from functions.services.admin.scope import regions_in_scope
 from functions.services.charters.distribute import principal_address
 from functions.services.ports import Dependencies
 
@@ -87,13 +87,7 @@ def overview(deps: Dependencies, caller: Administrator,
              region_id: str | None = None) -> Overview:  # fmt: skip
     """The caller's scope (or one region of it: UnknownRegion, OutOfScope), region by region."""
     now = deps.clock()
-    regions = regions_in_scope(caller, deps)
-    if region_id is not None:
-        if not caller.sees(region_id):
-            raise OutOfScope("region")
-        regions = [r for r in regions if r.region_id == region_id]
-        if not regions:
-            raise UnknownRegion(region_id)
+    regions = regions_in_scope(caller, deps, region_id)
     scope = region_id or caller.region_id
     wanted = {r.region_id for r in regions}
     centres = [c for c in deps.directory.list_centres() if c.region_id in wanted]
