@@ -11,8 +11,7 @@ from functions import wiring
 from functions.config import get_settings
 from functions.domain.directory.administrators import Administrator
 from functions.services.reports.action_points import add_point
-
-SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
+from tests.browser.layout import sideways
 
 
 def test_the_action_points_page_fits_a_small_screen(site, phone, screenshot):
@@ -26,7 +25,7 @@ def test_the_action_points_page_fits_a_small_screen(site, phone, screenshot):
                                 "url": f"{site}/admin"}])  # fmt: skip
     phone.goto(f"{site}/admin?page=action_points&month={month}")
     assert "T" * 1000 in phone.content() and "Overdue" in phone.content()
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     screenshot(phone, "admin_action_points")
     phone.fill("#ap-text", "Share the weekly menu with parents.")
     phone.fill("#ap-owner", "Lerato Molefe")
@@ -34,7 +33,7 @@ def test_the_action_points_page_fits_a_small_screen(site, phone, screenshot):
     phone.click("#add ~ form button[type=submit]")
     assert "The action point was added." in phone.content()
     assert "Share the weekly menu with parents." in phone.content()
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     phone.fill("#ap-text", "W" * 1000)
     phone.fill("#ap-owner", "Lerato Molefe")
     phone.fill("#ap-email", "not-an-address@")
@@ -42,13 +41,13 @@ def test_the_action_points_page_fits_a_small_screen(site, phone, screenshot):
     phone.evaluate("document.querySelector('#ap-email').type = 'text'")  # past the browser's check
     phone.click("#add ~ form button[type=submit]")
     assert "Nothing was changed" in phone.content()
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     screenshot(phone, "admin_action_points_refused")
     # The widest point's edit form, unfolded, fits too; an edit sent from it lands.
     point = f"#point-{wide.point_id}"
     phone.click(f"{point} summary")
     assert phone.is_visible(f"#ed-due-{wide.point_id}")
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     screenshot(phone, "admin_action_points_edit")
     phone.fill(f"#ed-text-{wide.point_id}", "Fix the gate latch at the Soweto centre.")
     phone.fill(
@@ -58,4 +57,4 @@ def test_the_action_points_page_fits_a_small_screen(site, phone, screenshot):
     assert "The changes were saved." in phone.content()
     assert "Fix the gate latch at the Soweto centre." in phone.content()
     assert "T" * 1000 not in phone.content() and "Overdue" not in phone.content()
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from functions import wiring
 from functions.services.forums.creating import ForumDraft, create_forum
 from functions.services.forums.registering import register
+from tests.browser.layout import sideways
 from tests.forum_builders import form as registration_form
 
-SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
 WORD = "W" * 200  # the longest title there is, as one word
 
 
@@ -42,25 +42,25 @@ def test_the_forum_pages_fit_a_small_screen(site, phone, screenshot):
                                 "url": f"{site}/admin"}])  # fmt: skip
     phone.goto(f"{site}/admin?page=forums&month={forum.month}")
     assert WORD in phone.content()
-    assert phone.evaluate(SIDEWAYS) <= 0, "forums"
+    assert sideways(phone) <= 0, "forums"
     screenshot(phone, "admin_forums")
     phone.goto(f"{site}/admin?page=forum&id={forum.forum_id}")
     assert WORD in phone.content() and "waiting, number 1" in phone.content()
-    assert phone.evaluate(SIDEWAYS) <= 0, "forum"
+    assert sideways(phone) <= 0, "forum"
     screenshot(phone, "admin_forum")
     phone.goto(f"{site}/admin?page=forum&id={forum.forum_id}&confirm=cancel")
-    assert "Yes, cancel the forum" in phone.content() and phone.evaluate(SIDEWAYS) <= 0
+    assert "Yes, cancel the forum" in phone.content() and sideways(phone) <= 0
 
 
 def test_a_refused_new_forum_fits_a_small_screen(site, phone, screenshot):
     phone.context.add_cookies([{"name": "admin_session", "value": "local-admin-token",
                                 "url": f"{site}/admin"}])  # fmt: skip
     phone.goto(f"{site}/admin?page=forum_new")
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     phone.fill("#f-title", "T" * 3000)
     phone.fill("#f-date", (datetime.now(UTC) + timedelta(days=40)).date().isoformat())
     phone.click("button[type=submit]")
     assert "The forum was not created" in phone.content()
     assert "at most 200 characters" in phone.content()
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     screenshot(phone, "admin_forum_new_refused")

@@ -3,12 +3,14 @@ browser without JavaScript, and out again."""
 
 from __future__ import annotations
 
+from tests.browser.layout import sideways
+
 
 def test_sign_in_with_the_development_token_and_out(site, phone, screenshot):
     answer = phone.goto(f"{site}/admin")
     assert answer.status == 401
     assert phone.locator("h1").inner_text() == "Sign in to administer the network"
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert sideways(phone) <= 0
     screenshot(phone, "admin-signin-360")
 
     phone.fill("#token", "not-the-token")

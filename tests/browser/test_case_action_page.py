@@ -12,6 +12,7 @@ from functions import wiring
 from functions.domain.cases.staff_links import ActionLink, link_id
 from functions.domain.directory.models import person_key
 from functions.domain.shared.vocabulary import StaffAction
+from tests.browser.layout import sideways
 from tests.builders import submission
 
 
@@ -32,7 +33,7 @@ def url(site: str, reference: str, action: StaffAction, email: str) -> str:
 
 
 def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    return sideways(page) <= 0
 
 
 def test_a_staff_member_asks_the_parent_from_a_phone(site, phone, screenshot):

@@ -10,8 +10,8 @@ from functions import wiring
 from functions.config import get_settings
 from functions.domain.directory.administrators import Administrator
 from functions.services.charters.commitments import set_commitments
+from tests.browser.layout import sideways
 
-SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
 CENTRE = "little-stars-tembisa"
 
 
@@ -26,26 +26,26 @@ def test_the_charter_pages_fit_a_small_screen(site, phone, screenshot):
     assert "Charter of Little Stars ECD, Tembisa" in html and "J" * 300 in html
     preview = phone.inner_text("#charter-preview")
     assert "A" * 300 in preview
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     screenshot(phone, "admin_charter_centre")
     phone.fill("#ch-commitments", "We greet every child by name.\nCalls answered in isiZulu.")
     phone.click("#commitments ~ form button[type=submit]")
     assert "The local commitments are saved" in phone.content()
     assert "We greet every child by name." in phone.inner_text("#charter-preview")
     assert "A" * 300 not in phone.content()
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     phone.fill("#ch-commitments", "W" * 301)
     phone.click("#commitments ~ form button[type=submit]")
     assert "Nothing was changed" in phone.content() and "W" * 301 in phone.content()
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     screenshot(phone, "admin_charter_centre_refused")
     phone.goto(f"{site}/admin?page=charter&centre={CENTRE}")
     phone.click("text=Send this centre's charter now")
     assert "This centre's charter is being sent to its principal." in phone.content()
     phone.goto(f"{site}/admin?page=charters")
     assert "Little Stars ECD, Tembisa" in phone.content()
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     screenshot(phone, "admin_charters")
     phone.goto(f"{site}/admin")
     assert "Service charters" in phone.content()
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0

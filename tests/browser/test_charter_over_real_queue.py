@@ -13,6 +13,7 @@ import urllib.request
 
 from functions.adapters.mail.local_mailbox import LocalMailbox
 from functions.config import get_settings
+from tests.browser.layout import sideways
 
 PRINCIPALS = {"principal@sunflower.example.org", "principal@littlestars.example.org",
               "principal@fynbos.example.org", "principal@protea.example.org",
@@ -74,7 +75,7 @@ def test_distribute_then_a_principal_confirms_from_the_email(site, phone):
 
     link = re.search(r"(https?://\S+/confirm_charter\?\S+)", sunflower.text).group(1)
     phone.goto(link)
-    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert sideways(phone) <= 0
     phone.click("button[type=submit]")
     assert "you have confirmed that the charter is on display" in phone.content()
     phone.click("a[href^='charter?centre=']")

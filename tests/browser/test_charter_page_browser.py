@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from functions import wiring
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.layout import sideways
 
 CENTRE = "sunflower-soweto"
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    return sideways(page) <= 0
 
 
 def test_the_charter_fits_a_small_phone_and_is_reached_from_the_form(site, phone):

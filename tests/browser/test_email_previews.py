@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from functions.devtools.preview_emails import previews
 from functions.rendering import render_email
+from tests.browser.layout import sideways
 
 PREVIEWS = previews()
 
@@ -18,7 +19,7 @@ def test_each_email_fits_a_small_phone_and_shows_its_reference(preview, phone, s
     assert phone.viewport_size == {"width": 360, "height": 740}
     screenshot(phone, f"email-{preview.name}")
 
-    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways(phone)
     assert overflow <= 0, f"{preview.name} scrolls sideways by {overflow}px"
     # A case's reference, a forum's title, or an advisory network's region names what the
     # mail is about (as the template tests hold every email to).

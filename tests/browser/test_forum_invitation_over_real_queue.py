@@ -14,6 +14,7 @@ import icalendar
 
 from functions.adapters.mail.local_mailbox import LocalMailbox
 from functions.config import get_settings
+from tests.browser.layout import sideways
 
 STAFF = "lerato@sunflower.example.org"  # in the demo directory
 MONTH = "2027-03"
@@ -52,7 +53,7 @@ def test_set_up_invite_register_and_cancel_through_the_real_queue(site, phone):
 
     (invitation,) = mail_to(STAFF, "You are invited")
     phone.goto(link(invitation, "forums"))
-    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert sideways(phone) <= 0
     phone.locator("a[href*='forum_registration']").first.click()
     # The invitation filled in who they are.
     assert phone.input_value("#f-email") == STAFF and phone.input_value("#f-name")

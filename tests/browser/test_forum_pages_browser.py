@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from functions import wiring
+from tests.browser.layout import sideways
 from tests.forum_builders import forum, store
 
-SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
 WORD = "Ubuntu" * 500  # 3,000 characters, no space to break at
 MARKUP = "<b>bold</b><script>document.title='owned'</script>"
 
@@ -26,7 +26,7 @@ def _hostile_forum():
 
 
 def _fits(phone, what: str) -> None:
-    overflow = phone.evaluate(SIDEWAYS)
+    overflow = sideways(phone)
     assert overflow <= 0, f"{what} scrolls sideways by {overflow}px"
 
 

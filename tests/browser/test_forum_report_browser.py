@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from functions import wiring
 from functions.devtools.seed import seed_forums
 from functions.domain.reports.summary import QuotedPerson, summary_id
+from tests.browser.layout import sideways
 
-SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
 AFTER_CLOSING = datetime(2025, 4, 5, 6, 0, tzinfo=ZoneInfo("Africa/Johannesburg"))
 CENTRES = ["sunflower-soweto", "little-stars-tembisa", "fynbos-khayelitsha",
            "protea-mitchells-plain", "ubuntu-umlazi"]  # fmt: skip
@@ -45,9 +45,9 @@ def test_the_report_fits_a_small_screen(site, phone, screenshot):
     phone.goto(f"{site}/admin?page=forum_report&month=2025-03")
     content = phone.content()
     assert WORD in content and "91% (127 of 140)" in content and "88% (123 of 140)" in content
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     screenshot(phone, "admin_forum_report")
     phone.goto(f"{site}/admin?page=forum_report&month=2025-03&version=1")
-    assert "an earlier version" in phone.content() and phone.evaluate(SIDEWAYS) <= 0
+    assert "an earlier version" in phone.content() and sideways(phone) <= 0
     phone.goto(f"{site}/admin?page=forum_report&month=2025-05")
-    assert "No forum was held" in phone.content() and phone.evaluate(SIDEWAYS) <= 0
+    assert "No forum was held" in phone.content() and sideways(phone) <= 0

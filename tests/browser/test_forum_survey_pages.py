@@ -11,9 +11,8 @@ from functions.domain.forums.attendance import AttendanceSource, attendee_id
 from functions.domain.forums.models import participant_key
 from functions.services.forums.attendance import import_attendance
 from functions.services.forums.survey import survey_token
+from tests.browser.layout import sideways
 from tests.functions.forum_attendance_support import ZOOM, make_forum, register_zoom_people
-
-SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
 
 
 def _forum():
@@ -29,7 +28,7 @@ def test_an_attendee_answers_the_survey_on_a_small_phone(site, phone, screenshot
     forum = _forum()
     key = attendee_id(forum.forum_id, participant_key("thandiwe.mokoena@example.org", None))
     phone.goto(f"{site}/forum_survey?token={survey_token(key, wiring.signer())}")
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     screenshot(phone, "forum_survey_form")
     phone.check("#f-satisfaction-5")
     phone.check("#f-wants_monthly-yes")
@@ -37,11 +36,11 @@ def test_an_attendee_answers_the_survey_on_a_small_phone(site, phone, screenshot
     phone.fill("#f-comments", "y" * 1500)
     phone.click("button[type=submit]")
     assert "Thank you for your answers" in phone.content()
-    assert phone.evaluate(SIDEWAYS) <= 0
+    assert sideways(phone) <= 0
     (response,) = wiring.forum_reader().survey_responses(forum.forum_id)
     assert response.satisfaction == 5 and response.wants_monthly
     phone.goto(phone.url.replace("&sent=1", ""))
-    assert "y" * 100 in phone.content() and phone.evaluate(SIDEWAYS) <= 0
+    assert "y" * 100 in phone.content() and sideways(phone) <= 0
 
 
 def test_the_attendance_and_roll_pages_fit_a_small_screen(site, phone, screenshot):
@@ -51,5 +50,5 @@ def test_the_attendance_and_roll_pages_fit_a_small_screen(site, phone, screensho
     for page in ("forum_attendance", "forum_roll"):
         phone.goto(f"{site}/admin?page={page}&id={forum.forum_id}")
         assert forum.title in phone.content()
-        assert phone.evaluate(SIDEWAYS) <= 0, page
+        assert sideways(phone) <= 0, page
         screenshot(phone, page)

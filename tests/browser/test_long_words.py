@@ -8,6 +8,7 @@ import urllib.request
 
 from functions.adapters.mail.local_mailbox import LocalMailbox
 from functions.config import get_settings
+from tests.browser.layout import sideways
 
 
 def test_a_word_wider_than_the_screen_wraps_on_the_staff_page(site, phone):
@@ -26,4 +27,4 @@ def test_a_word_wider_than_the_screen_wraps_on_the_staff_page(site, phone):
         time.sleep(0.3)
     phone.goto(re.search(r"Acknowledge: (http\S+)", alerts[0].text)[1])
     assert "x" * 100 in phone.content()
-    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert sideways(phone) <= 0

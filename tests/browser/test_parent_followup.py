@@ -5,6 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.layout import sideways
 from tests.functions.test_case_reply import staff_step
 
 QUESTION = "Which Friday was it, and at what time did you arrive?"
@@ -80,6 +81,6 @@ def test_the_status_page_with_its_forms_fits_a_small_phone(site, browser):
     staff_step(reference, "ask", "Which child is it about? " + "Please tell us more. " * 20)
     page.reload()
     expect(page.locator("main")).to_contain_text("We are waiting for your reply")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = sideways(page)
     assert overflow <= 0
     context.close()

@@ -5,6 +5,8 @@ import time
 
 from playwright.sync_api import expect
 
+from tests.browser.layout import sideways
+
 
 def test_a_parent_fixes_a_mistake_sends_feedback_and_follows_the_case(site, phone, screenshot):
     phone.goto(f"{site}/feedback_form")
@@ -52,7 +54,7 @@ def test_pages_fit_a_small_phone_without_sideways_scrolling(site, browser):
     page = context.new_page()
     for path in ("/feedback_form", "/case_status?token=nope"):
         page.goto(site + path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        overflow = sideways(page)
         assert overflow <= 0, path
     context.close()
 
