@@ -22,7 +22,7 @@ TASKS_STAMP := $(VENV_TASKS)/.installed-$(TASKS_EMULATOR_VERSION)
 VENV_CHECKOV := .venv-checkov
 CHECKOV_STAMP := $(VENV_CHECKOV)/.installed-$(shell sha256sum requirements-checkov.txt | cut -c1-16)
 
-.PHONY: help setup chromium firestore-emulator run test test-quick lint bench \
+.PHONY: help setup chromium firestore-emulator run test test-quick fuzz lint bench \
 	seed-form-mappings preview-emails translations clean distclean
 
 help:
@@ -31,6 +31,8 @@ help:
 	@echo "             what it stores is kept in .local-data; make run FRESH=1 starts empty)"
 	@echo "make test    ruff, then pytest (whole suite), then node --test tests/node/"
 	@echo "make test-quick  the same without the long-running runs (pytest -m 'not long')"
+	@echo "make fuzz    every hypothesis test (schemathesis included) with the long profile;"
+	@echo "             it ends with the number of fuzz cases run (FUZZ_EXAMPLES per test, 400)"
 	@echo "make lint    ruff only"
 	@echo "make bench   every bench/*.py (but bench/_*.py helpers)"
 	@echo "make seed-form-mappings  load infra/google_forms/mappings/*.json into the Firestore"
@@ -115,6 +117,11 @@ test-quick: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest -m "not long"
+
+# The long fuzz run: every test module that uses hypothesis, HYPOTHESIS_PROFILE=long (tests/fuzzing.py).
+fuzz: setup
+	HYPOTHESIS_PROFILE=long $(VENV)/bin/pytest -p no:cacheprovider \
+		$$(grep -rl --include='test_*.py' '^from hypothesis' tests | sort)
 
 seed-form-mappings: $(VENV_STAMP)
 	$(PY) -m functions.devtools.seed --form-mappings-only

@@ -12,8 +12,23 @@ os.environ.setdefault("NO_GCE_CHECK", "true")
 
 from functions.devtools.emulators import FirestoreEmulator, TasksEmulator, queues_from_yaml
 from functions.devtools.run import TASKS_LOCATION
+from tests import fuzzing
 
 TEST_PROJECT = "demo-test"
+fuzzing.load_profile()  # HYPOTHESIS_PROFILE=long (make fuzz) or the short run of make test
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_call(item):
+    """Counts the hypothesis cases each test runs (inside hypothesis's own wrapper)."""
+    with fuzzing.counting():
+        yield
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line the lead can quote: how many fuzz cases ran, and how many tests failed."""
+    if line := fuzzing.summary(terminalreporter.stats):
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
