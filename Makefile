@@ -23,7 +23,7 @@ VENV_CHECKOV := .venv-checkov
 CHECKOV_STAMP := $(VENV_CHECKOV)/.installed-$(shell sha256sum requirements-checkov.txt | cut -c1-16)
 
 .PHONY: help setup chromium firestore-emulator run test test-quick fuzz lint bench \
-	seed-form-mappings preview-emails translations clean distclean
+	seed-form-mappings preview-emails translations clean distclean load
 
 help:
 	@echo "make run     start both emulators and every entry point on http://127.0.0.1:8080"
@@ -35,6 +35,8 @@ help:
 	@echo "             it ends with the number of fuzz cases run (FUZZ_EXAMPLES per test, 400)"
 	@echo "make lint    ruff only"
 	@echo "make bench   every bench/*.py (but bench/_*.py helpers)"
+	@echo "make load    bench/load.py: 20 submissions/s for 5 min, Firestore paused 10 s (LOAD_RATE,"
+	@echo "             LOAD_SECONDS, LOAD_PAUSE); checks nothing lost, duplicated or mailed twice"
 	@echo "make seed-form-mappings  load infra/google_forms/mappings/*.json into the Firestore"
 	@echo "             GOOGLE_CLOUD_PROJECT (and FIRESTORE_EMULATOR_HOST, if set) point at"
 	@echo "make preview-emails  render every email with its sample data into build/email-previews/"
@@ -143,6 +145,13 @@ bench: $(VENV_STAMP) $(TASKS_STAMP)
 		echo "== $$script"; \
 		PYTHONPATH=$(CURDIR) $(PY) "$$script"; \
 	done
+
+# Load with faults (bench/load.py): fails (exit 1) when an invariant does not hold.
+LOAD_RATE ?= 20
+LOAD_SECONDS ?= 300
+LOAD_PAUSE ?= 10
+load: $(VENV_STAMP) $(TASKS_STAMP)
+	$(PY) -m bench.load --rate $(LOAD_RATE) --seconds $(LOAD_SECONDS) --pause $(LOAD_PAUSE)
 
 clean:
 	rm -rf .pytest_cache .ruff_cache build bench/out bench/results

@@ -1,0 +1,79 @@
+"""Load with faults: the real stack under parents' traffic while Firestore stops answering.
+
+`rate` submissions a second for `seconds`, across the web form (with its CSRF token and
+cookie, as a browser), the JSON API and the Google Form path (signed, as the Apps Script),
+one in ten a duplicate delivery (some at the same moment as the first); forum registrations
+racing for a small forum's last places; and, in the middle, the Firestore emulator paused for
+`pause` seconds. Served as deployed: gunicorn with functions-framework's settings, the Cloud
+Tasks emulator calling deliver_email back, mail to an SMTP sink (bench/_load_stack.py;
+the traffic in bench/_load_traffic.py and bench/_load_clients.py).
+
+Afterwards (bench/_load_checks.py): every 2xx has exactly one case or registration, no
+duplicate made a second, every failure was a 503 or 429 with Retry-After (or a 4xx), no
+other 5xx, places never overbooked, and every mail owed went out exactly once. Printed:
+requests by answer, lost and duplicated, throughput, p50/p99 latency against a bare
+functions-framework endpoint measured in the same run (bench/_bare_function.py), and the
+serving process's peak memory. Exit code 1 when an invariant fails (tests/integration/
+test_load_short.py runs a short one), 0 otherwise.
+
+    .venv/bin/python -m bench.load [--rate 20] [--seconds 300] [--pause 10] [--json]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # as a script, or with -m
+
+from _common import main  # noqa: E402
+from _load_report import invariants_hold, report, summary  # noqa: E402
+
+
+def run(rate: int, seconds: int, pause: int) -> dict:
+    import _load_checks
+    import _load_traffic
+    from _load_stack import Stack
+
+    capacity = max(3, _load_traffic.registrations_planned(rate, seconds) // 4)
+    with Stack() as stack:
+        forum_id = stack.seed(capacity)
+        traffic = _load_traffic.run(stack, forum_id, rate, seconds, pause)
+        drained = _load_checks.drain(stack)
+        checks = _load_checks.check(stack, traffic, forum_id, capacity)
+        peak = stack.peak_rss_mib()
+        events = stack.server_events()
+        log = stack.server_log()
+    result = summary(traffic, checks, rate, seconds, pause) | {"drain": drained,
+                                                               "peak_rss_mib": peak,
+                                                               "server": events}  # fmt: skip
+    if not invariants_hold(result):
+        result["server_log_tail"] = log
+    return result
+
+
+def _exit_code(result: dict) -> int:
+    return 0 if invariants_hold(result) else 1
+
+
+if __name__ == "__main__":
+    outcome: dict = {}
+
+    def keep(result: dict) -> None:
+        outcome.update(result)
+        report(result)
+
+    def run_kept(**options) -> dict:
+        result = run(**options)
+        outcome.update(result)
+        return result
+
+    main(
+        __doc__,
+        run_kept,
+        keep,
+        rate=(20, "submissions a second"),
+        seconds=(300, "seconds of traffic"),
+        pause=(10, "seconds Firestore is paused"),
+    )
+    sys.exit(_exit_code(outcome) if outcome else 1)
