@@ -2,61 +2,75 @@
 # ones. Keep this map, main.__all__ and the list in cloudbuild.yaml's deploy step in step:
 # tests/unit/test_infra_files.py fails when they differ.
 #
-# public = true: anyone may call it (parents' browsers, Google Apps Script, Amazon SNS).
-# public = false: only the `invoker` account may ("tasks" or "scheduler", see iam.tf).
+# public = true: anyone may call it (parents' browsers, Google Apps Script, Amazon SNS), and
+#   its ingress is ALLOW_ALL. public = false: only the `invoker` account may ("tasks" or
+#   "scheduler", see iam.tf), and only from inside the project: ALLOW_INTERNAL_ONLY, which
+#   lets in Cloud Tasks and Cloud Scheduler of the same project and nothing from the internet.
+# identity: the runtime account it runs as (iam.tf, local.identities): parent, staff, admin,
+#   jobs, tasks or mail; tests/unit/test_deployment_coverage.py checks each group's members.
 # memory: Cloud Run units ("256Mi"); timeout: seconds.
+# concurrency: requests one instance serves at once (THREADS of functions-framework is set to
+#   the same). The pages and APIs wait on Firestore most of their time, so an instance serves
+#   8 at once (4 for the administrators' heavier pages and the charter's PDFs); that needs a
+#   whole CPU (cpu = "1", below; below 1 CPU Cloud Run allows 1 request at a time). Jobs and
+#   task handlers take 1: a job runs once per schedule, the queue bounds the handlers (5 at a
+#   time, infra/queues.yaml), and one at a time keeps the PDFs' and batches' memory bounded;
+#   they keep the fractional CPU of their memory size, which costs less.
+# warm = true: the parents' intake. min_instance_count = var.intake_min_instances (0 by
+#   default: no cost when idle, a cold start of a few seconds for the first parent after a
+#   quiet spell; 1 keeps one instance of each warm, at the price of an always-on instance).
 locals {
   functions = {
-    feedback_form      = { public = true, memory = "256Mi", timeout = 60 }
-    submit_feedback    = { public = true, memory = "256Mi", timeout = 60 }
-    intake_google_form = { public = true, memory = "256Mi", timeout = 60 }
-    case_status        = { public = true, memory = "256Mi", timeout = 60 }
-    deliver_email      = { public = false, memory = "256Mi", timeout = 180, invoker = "tasks" }
-    sweep_outbox       = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
-    email_events       = { public = true, memory = "256Mi", timeout = 60 }
-    unsubscribe        = { public = true, memory = "256Mi", timeout = 60 }
-    privacy            = { public = true, memory = "256Mi", timeout = 60 }
-    case_reply         = { public = true, memory = "256Mi", timeout = 60 }
-    rate_case          = { public = true, memory = "256Mi", timeout = 60 }
+    feedback_form      = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8, warm = true }
+    submit_feedback    = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8, warm = true }
+    intake_google_form = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8, warm = true }
+    case_status        = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8 }
+    deliver_email      = { public = false, identity = "mail", memory = "256Mi", timeout = 180, concurrency = 1, invoker = "tasks" }
+    sweep_outbox       = { public = false, identity = "mail", memory = "256Mi", timeout = 300, concurrency = 1, invoker = "scheduler" }
+    email_events       = { public = true, identity = "mail", memory = "256Mi", timeout = 60, concurrency = 8 }
+    unsubscribe        = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8 }
+    privacy            = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8 }
+    case_reply         = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8 }
+    rate_case          = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8 }
     # A centre's public charter page; its PDFs are drawn in Python (fpdf2).
-    charter     = { public = true, memory = "512Mi", timeout = 60 }
-    case_action = { public = true, memory = "256Mi", timeout = 60 }
+    charter     = { public = true, identity = "parent", memory = "512Mi", timeout = 60, concurrency = 4 }
+    case_action = { public = true, identity = "staff", memory = "256Mi", timeout = 60, concurrency = 8 }
     # Public at the network level: they verify the caller's Google ID token themselves.
-    admin        = { public = true, memory = "512Mi", timeout = 300 }
-    admin_api    = { public = true, memory = "512Mi", timeout = 300 }
-    run_nudges   = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
-    send_digests = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
-    send_nudge   = { public = false, memory = "256Mi", timeout = 60, invoker = "tasks" }
-    send_digest  = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
+    admin        = { public = true, identity = "admin", memory = "512Mi", timeout = 300, concurrency = 4 }
+    admin_api    = { public = true, identity = "admin", memory = "512Mi", timeout = 300, concurrency = 4 }
+    run_nudges   = { public = false, identity = "jobs", memory = "256Mi", timeout = 300, concurrency = 1, invoker = "scheduler" }
+    send_digests = { public = false, identity = "jobs", memory = "256Mi", timeout = 300, concurrency = 1, invoker = "scheduler" }
+    send_nudge   = { public = false, identity = "tasks", memory = "256Mi", timeout = 60, concurrency = 1, invoker = "tasks" }
+    send_digest  = { public = false, identity = "tasks", memory = "512Mi", timeout = 300, concurrency = 1, invoker = "tasks" }
     # Public: administrators call it too, so it verifies the scheduler's token in full itself.
-    setup_monthly_forums = { public = true, memory = "512Mi", timeout = 300, invoker = "scheduler" }
-    invite_to_forums     = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
+    setup_monthly_forums = { public = true, identity = "admin", memory = "512Mi", timeout = 300, concurrency = 1, invoker = "scheduler" }
+    invite_to_forums     = { public = false, identity = "tasks", memory = "512Mi", timeout = 300, concurrency = 1, invoker = "tasks" }
     # Public at the network level: an administrator's Bearer token, verified by the function.
-    import_attendance       = { public = true, memory = "512Mi", timeout = 300 }
-    forum_survey            = { public = true, memory = "256Mi", timeout = 60 }
-    run_forum_followups     = { public = false, memory = "256Mi", timeout = 300, invoker = "scheduler" }
-    compile_forum_summaries = { public = false, memory = "512Mi", timeout = 300, invoker = "scheduler" }
+    import_attendance       = { public = true, identity = "admin", memory = "512Mi", timeout = 300, concurrency = 4 }
+    forum_survey            = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8 }
+    run_forum_followups     = { public = false, identity = "jobs", memory = "256Mi", timeout = 300, concurrency = 1, invoker = "scheduler" }
+    compile_forum_summaries = { public = false, identity = "jobs", memory = "512Mi", timeout = 300, concurrency = 1, invoker = "scheduler" }
     # Public at the network level: an administrator's Bearer token, verified by the function;
     # a browser (no token) is sent to admin?page=forum_report.
-    forum_report         = { public = true, memory = "512Mi", timeout = 300 }
-    send_forum_surveys   = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
-    forums               = { public = true, memory = "256Mi", timeout = 60 }
-    forum_registration   = { public = true, memory = "256Mi", timeout = 60 }
-    send_forum_reminders = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
-    tell_forum_change    = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
+    forum_report         = { public = true, identity = "admin", memory = "512Mi", timeout = 300, concurrency = 4 }
+    send_forum_surveys   = { public = false, identity = "tasks", memory = "512Mi", timeout = 300, concurrency = 1, invoker = "tasks" }
+    forums               = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8 }
+    forum_registration   = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8 }
+    send_forum_reminders = { public = false, identity = "tasks", memory = "512Mi", timeout = 300, concurrency = 1, invoker = "tasks" }
+    tell_forum_change    = { public = false, identity = "tasks", memory = "512Mi", timeout = 300, concurrency = 1, invoker = "tasks" }
     # Public at the network level: an administrator's Bearer token, verified by the function.
-    select_advisory_network = { public = true, memory = "512Mi", timeout = 300 }
-    advisory_response       = { public = true, memory = "256Mi", timeout = 60 }
-    send_advisory_notices   = { public = false, memory = "512Mi", timeout = 300, invoker = "tasks" }
+    select_advisory_network = { public = true, identity = "admin", memory = "512Mi", timeout = 300, concurrency = 4 }
+    advisory_response       = { public = true, identity = "staff", memory = "256Mi", timeout = 60, concurrency = 8 }
+    send_advisory_notices   = { public = false, identity = "tasks", memory = "512Mi", timeout = 300, concurrency = 1, invoker = "tasks" }
     # Service charters. distribute_charters: an administrator's Bearer token, verified by the
     # function; send_charter renders nothing (the PDFs are rendered by deliver_email).
-    distribute_charters = { public = true, memory = "512Mi", timeout = 300 }
-    send_charter        = { public = false, memory = "512Mi", timeout = 60, invoker = "tasks" }
-    confirm_charter     = { public = true, memory = "256Mi", timeout = 60 }
-    remind_charters     = { public = false, memory = "512Mi", timeout = 300, invoker = "scheduler" }
+    distribute_charters = { public = true, identity = "admin", memory = "512Mi", timeout = 300, concurrency = 4 }
+    send_charter        = { public = false, identity = "tasks", memory = "512Mi", timeout = 60, concurrency = 1, invoker = "tasks" }
+    confirm_charter     = { public = true, identity = "staff", memory = "256Mi", timeout = 60, concurrency = 8 }
+    remind_charters     = { public = false, identity = "jobs", memory = "512Mi", timeout = 300, concurrency = 1, invoker = "scheduler" }
     # POPIA retention, daily: a run stops after 240 s (services/privacy/retention.py) and the
     # next carries on, so 300 s is room enough whatever the backlog.
-    retain_records = { public = false, memory = "512Mi", timeout = 300, invoker = "scheduler" }
+    retain_records = { public = false, identity = "jobs", memory = "512Mi", timeout = 300, concurrency = 1, invoker = "scheduler" }
   }
 
   # Served by `make run` only (dev_mailbox shows captured mail); never deployed.
@@ -65,10 +79,15 @@ locals {
   # The same map with every key present, so the resources below see one type.
   deployed_functions = {
     for name, fn in local.functions : name => {
-      public  = fn.public
-      memory  = fn.memory
-      timeout = fn.timeout
-      invoker = try(fn.invoker, null)
+      public      = fn.public
+      identity    = fn.identity
+      memory      = fn.memory
+      timeout     = fn.timeout
+      concurrency = fn.concurrency
+      # Concurrency above 1 needs a whole CPU; null leaves the CPU of the memory size.
+      cpu           = fn.concurrency > 1 ? "1" : null
+      min_instances = try(fn.warm, false) ? var.intake_min_instances : 0
+      invoker       = try(fn.invoker, null)
     }
   }
 
@@ -99,7 +118,7 @@ locals {
     SNS_TOPIC_ARNS = join(",", var.sns_topic_arns)
 
     # Where the backend queues deliveries, and whose OIDC token each task carries to
-    # deliver_email (the backend may act as that account: tasks.tf).
+    # deliver_email (the accounts that queue may act as it: tasks.tf).
     TASKS_LOCATION = google_cloud_tasks_queue.queue["deferred"].location
     TASK_QUEUE     = google_cloud_tasks_queue.queue["deferred"].name
     # Spelled out, not .email, so it is known at plan time (the filter below needs that).
@@ -176,10 +195,10 @@ resource "google_storage_bucket_object" "function_source" {
 resource "google_cloudfunctions2_function" "fn" {
   for_each = local.deployed_functions
 
-  # ingress_settings = "ALLOW_ALL": parents' browsers, Google Apps Script and Amazon SNS call
-  # from the internet; the private functions are closed by IAM (run.invoker, below) and check
-  # the caller's OIDC token themselves.
-  #checkov:skip=CKV_GCP_124:Parent-facing entry points must be reachable from the internet; private ones are closed by IAM (run.invoker for one service account) and verify its OIDC token
+  # Ingress: ALLOW_INTERNAL_ONLY for the private functions (Cloud Tasks and Cloud Scheduler
+  # of the same project count as internal); ALLOW_ALL for the public ones, which parents'
+  # browsers, Google Apps Script and Amazon SNS call from the internet.
+  #checkov:skip=CKV_GCP_124:Only the public entry points (parents' pages and forms, Apps Script, SNS, administrators' pages) are ALLOW_ALL, as the internet must reach them; every private one is ALLOW_INTERNAL_ONLY and closed by IAM
 
   name     = each.key
   location = var.region
@@ -197,16 +216,22 @@ resource "google_cloudfunctions2_function" "fn" {
   }
 
   service_config {
-    available_memory               = each.value.memory
-    timeout_seconds                = each.value.timeout
-    max_instance_count             = var.max_instances
-    ingress_settings               = "ALLOW_ALL"
-    all_traffic_on_latest_revision = true
-    service_account_email          = google_service_account.backend.email
-    environment_variables          = local.environment
+    available_memory                 = each.value.memory
+    available_cpu                    = each.value.cpu
+    timeout_seconds                  = each.value.timeout
+    max_instance_request_concurrency = each.value.concurrency
+    min_instance_count               = each.value.min_instances
+    max_instance_count               = var.max_instances
+    ingress_settings                 = each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision   = true
+    service_account_email            = google_service_account.runtime[each.value.identity].email
+    # functions-framework serves THREADS requests at once (its default is 4 per CPU): the
+    # same as the instance's concurrency, so that none waits inside it.
+    environment_variables = merge(local.environment, { THREADS = tostring(each.value.concurrency) })
 
+    # Only the secrets of the function's own identity (iam.tf), each readable by it alone.
     dynamic "secret_environment_variables" {
-      for_each = local.secrets
+      for_each = { for variable in local.identities[each.value.identity].secrets : variable => local.secrets[variable] }
       content {
         key        = secret_environment_variables.key
         project_id = var.project_id
@@ -231,6 +256,10 @@ resource "google_cloudfunctions2_function" "fn" {
       error_message = "mail_transport = \"smtp\" needs smtp_host and smtp_username (the password is the smtp-password secret)."
     }
     precondition {
+      condition     = contains(keys(local.identities), each.value.identity)
+      error_message = "${each.key}: identity must be one of ${join(", ", keys(local.identities))} (iam.tf)."
+    }
+    precondition {
       condition     = each.value.public || contains(keys(local.invoker_emails), coalesce(each.value.invoker, "-"))
       error_message = "${each.key} is not public, so it needs invoker = one of ${join(", ", keys(local.invoker_emails))}."
     }
@@ -239,7 +268,7 @@ resource "google_cloudfunctions2_function" "fn" {
   depends_on = [
     google_project_service.api,
     google_project_iam_member.builder,
-    google_secret_manager_secret_iam_member.backend,
+    google_secret_manager_secret_iam_member.runtime,
   ]
 }
 

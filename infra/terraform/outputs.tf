@@ -13,9 +13,9 @@ output "email_events_url" {
   value       = "${local.public_base_url}/email_events"
 }
 
-output "backend_service_account" {
-  description = "The functions' runtime identity."
-  value       = google_service_account.backend.email
+output "runtime_service_accounts" {
+  description = "The functions' runtime identities, by group (iam.tf); each function's is its `identity`."
+  value       = { for name, account in google_service_account.runtime : name => account.email }
 }
 
 output "tasks_invoker_service_account" {

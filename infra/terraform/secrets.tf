@@ -45,10 +45,19 @@ resource "google_secret_manager_secret" "secret" {
   depends_on = [google_project_service.api]
 }
 
-resource "google_secret_manager_secret_iam_member" "backend" {
-  for_each = local.secrets
+# Each secret readable only by the runtime accounts that mount it (iam.tf, `secrets` of each
+# identity): the mail provider's credentials by the mail account alone, the Google Forms
+# secret by the parent account alone.
+resource "google_secret_manager_secret_iam_member" "runtime" {
+  for_each = {
+    for pair in flatten([
+      for identity, spec in local.identities : [
+        for variable in spec.secrets : { identity = identity, variable = variable }
+      ]
+    ]) : "${pair.identity}/${pair.variable}" => pair
+  }
 
-  secret_id = google_secret_manager_secret.secret[each.key].secret_id
+  secret_id = google_secret_manager_secret.secret[each.value.variable].secret_id
   role      = "roles/secretmanager.secretAccessor"
-  member    = "serviceAccount:${google_service_account.backend.email}"
+  member    = "serviceAccount:${google_service_account.runtime[each.value.identity].email}"
 }

@@ -51,19 +51,43 @@ resource "google_cloud_tasks_queue" "queue" {
   depends_on = [google_project_service.api]
 }
 
-# The backend enqueues (services write the outbox document, then a task naming it).
-resource "google_cloud_tasks_queue_iam_member" "backend_enqueues" {
-  for_each = google_cloud_tasks_queue.queue
-
-  name     = each.value.name
-  location = each.value.location
-  role     = "roles/cloudtasks.enqueuer"
-  member   = "serviceAccount:${google_service_account.backend.email}"
+# Who may queue work: creating a task, and withdrawing one whose commit was refused
+# (services/mail/dispatch.py cancel_delivery) or whose forum changed (withdraw_reminders).
+# roles/cloudtasks.enqueuer has no tasks.delete, roles/cloudtasks.taskDeleter no create.
+resource "google_project_iam_custom_role" "task_queuer" {
+  role_id     = "ecdTaskQueuer"
+  title       = "ECD feedback: create and withdraw tasks"
+  description = "Creates named tasks on a queue and deletes them by name; nothing else."
+  permissions = [
+    "cloudtasks.tasks.create",
+    "cloudtasks.tasks.delete",
+  ]
 }
 
-# Creating a task with an OIDC token of the tasks invoker requires actAs on that account.
-resource "google_service_account_iam_member" "backend_acts_as_tasks_invoker" {
+locals {
+  # The runtime accounts whose functions queue work (iam.tf, `queues` of each identity).
+  queuing_identities = [for name, spec in local.identities : name if spec.queues]
+}
+
+# On the queues only, never the project: an account that may queue cannot touch queues.
+resource "google_cloud_tasks_queue_iam_member" "runtime_queues" {
+  for_each = {
+    for pair in setproduct(keys(local.queues), local.queuing_identities) :
+    "${pair[0]}/${pair[1]}" => { queue = pair[0], identity = pair[1] }
+  }
+
+  name     = google_cloud_tasks_queue.queue[each.value.queue].name
+  location = google_cloud_tasks_queue.queue[each.value.queue].location
+  role     = google_project_iam_custom_role.task_queuer.name
+  member   = "serviceAccount:${google_service_account.runtime[each.value.identity].email}"
+}
+
+# Creating a task with an OIDC token of the tasks invoker requires actAs on that account:
+# given to the accounts that queue, and to no other.
+resource "google_service_account_iam_member" "runtime_acts_as_tasks_invoker" {
+  for_each = toset(local.queuing_identities)
+
   service_account_id = google_service_account.tasks_invoker.name
   role               = "roles/iam.serviceAccountUser"
-  member             = "serviceAccount:${google_service_account.backend.email}"
+  member             = "serviceAccount:${google_service_account.runtime[each.key].email}"
 }

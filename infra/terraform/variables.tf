@@ -87,6 +87,17 @@ variable "max_instances" {
   default     = 10
 }
 
+variable "intake_min_instances" {
+  description = "Instances kept warm for each of the parents' intake entry points (feedback_form, submit_feedback, intake_google_form: `warm` in functions.tf). 0: nothing is paid while nobody writes, and the first parent after a quiet spell waits for a cold start (a few seconds). 1: that wait is gone, for the price of three instances always on (billed while idle at Cloud Run's idle rate)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.intake_min_instances >= 0 && var.intake_min_instances <= 3 && floor(var.intake_min_instances) == var.intake_min_instances
+    error_message = "intake_min_instances must be 0, 1, 2 or 3."
+  }
+}
+
 # --- Mail (see README, "Email"): each variable is one setting in functions/config.py. -------
 # Cloud Build deploys the same settings: change the matching trigger substitution too.
 

@@ -123,6 +123,66 @@ def test_task_handlers_are_private_to_the_tasks_account():
             assert name in _of_kind("task"), f"{name}: invoker = tasks, but not a @task"
 
 
+# --- runtime identities (infra/terraform/iam.tf) -----------------------------------------------
+
+# The mail provider's credentials go to these alone (the `mail` identity).
+MAIL_FUNCTIONS = {"deliver_email", "sweep_outbox", "email_events"}
+# Run as the administrators' account though not administrators' decorators: a @job that
+# administrators start too, and a @page that takes an administrator's Bearer token.
+ADMIN_BY_ROLE = {"setup_monthly_forums", "forum_report"}
+ADMIN_KINDS = {"admin_page", "admin_api", "admin_endpoint", "admin_upload"}
+
+
+def _identity(name: str) -> str:
+    identity = _terraform_functions()[name].get("identity")
+    assert identity, f'{name} has no identity = "..." in local.functions (functions.tf)'
+    return identity
+
+
+@pytest.mark.parametrize("name", sorted(_deployable()))
+def test_each_function_runs_as_its_group_s_own_account(name):
+    kind, _ = _decorator(name)
+    identity = _identity(name)
+    if name in MAIL_FUNCTIONS:
+        expected = {"mail"}
+    elif name in ADMIN_BY_ROLE or kind in ADMIN_KINDS:
+        expected = {"admin"}
+    elif kind == "task":
+        expected = {"tasks"}
+    elif kind == "job":
+        expected = {"jobs"}
+    else:  # page, json_api: parents, or staff from their signed links
+        expected = {"parent", "staff"}
+    assert identity in expected, f"{name} (@{kind}) runs as {identity}, not one of {expected}"
+
+
+def test_the_administrators_account_never_serves_a_parent_or_staff_page():
+    for name in sorted(_deployable()):
+        if _identity(name) == "admin":
+            assert _decorator(name)[0] in ADMIN_KINDS or name in ADMIN_BY_ROLE, name
+        if _identity(name) in {"parent", "staff"}:
+            assert _decorator(name)[0] in {"page", "json_api"}, name
+            assert _terraform_functions()[name]["public"] == "true", name
+
+
+def test_the_mail_account_runs_the_mail_functions_alone():
+    assert {n for n in _deployable() if _identity(n) == "mail"} == MAIL_FUNCTIONS
+    # They are the ones that send or account for mail: the transport is used by one service.
+    users = [p for p in (ROOT / "functions" / "services").rglob("*.py")
+             if "deps.transport" in p.read_text()]  # fmt: skip
+    assert [p.name for p in users] == ["deliver.py"]
+
+
+def test_every_identity_in_the_map_is_an_account_terraform_creates():
+    text = _strip_hcl_comments((TERRAFORM / "iam.tf").read_text())
+    declared = set(re.findall(r"^\s*(\w+)\s*=\s*\{", _hcl_block(text, "identities"), re.M))
+    assert {_identity(name) for name in _deployable()} == declared
+    assert 'account_id   = "ecd-fn-${each.key}"' in text
+    functions = _strip_hcl_comments((TERRAFORM / "functions.tf").read_text())
+    assert re.search(r"service_account_email\s*=\s*google_service_account\.runtime"
+                     r"\[each\.value\.identity\]\.email", functions)  # fmt: skip
+
+
 def test_every_function_in_the_map_is_a_resource_and_a_job_target_url():
     # The map test_infra_files.py compares with main.py is what the resources are made from.
     text = _strip_hcl_comments((TERRAFORM / "functions.tf").read_text())

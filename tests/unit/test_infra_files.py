@@ -28,8 +28,10 @@ LOCAL_ONLY = set(main.LOCAL_ONLY)
 # Queries the code issues today, as (collection group, field): none may lose its index.
 QUERIED_FIELDS = {("events", "at"), ("centres", "active")}
 # Environment variables a function may get that are not Settings fields: boto3's SES
-# credentials, and the one Cloud Functions sets itself.
-EXTRA_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "LOG_EXECUTION_ID"}
+# credentials, the one Cloud Functions sets itself, and functions-framework's THREADS.
+EXTRA_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "LOG_EXECUTION_ID", "THREADS"}
+# The columns of each entry of the deploy step's `functions=( ... )` list.
+CLOUDBUILD_COLUMNS = ("identity", "access", "memory", "timeout", "concurrency", "warm")
 
 
 def _deployable() -> set[str]:
@@ -69,8 +71,8 @@ def _deploy_steps() -> list[dict]:
     return [s for s in _cloudbuild()["steps"] if "functions deploy" in _script(s)]
 
 
-def _cloudbuild_functions() -> dict[str, tuple[str, str, str]]:
-    """The deploy step's list: name -> (access, memory, timeout)."""
+def _cloudbuild_functions() -> dict[str, dict[str, str]]:
+    """The deploy step's list: name -> {identity, access, memory, timeout, concurrency, warm}."""
     (step,) = _deploy_steps()
     block = re.search(r"^\s*functions=\((.*?)^\s*\)", _script(step), re.M | re.S)
     assert block, "the deploy step has no `functions=( ... )` list"
@@ -78,8 +80,9 @@ def _cloudbuild_functions() -> dict[str, tuple[str, str, str]]:
     for line in block.group(1).splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
-            name, access, memory, timeout = line.split(":")
-            entries[name] = (access, memory, timeout)
+            name, *values = line.split(":")
+            assert len(values) == len(CLOUDBUILD_COLUMNS), f"{name}: {CLOUDBUILD_COLUMNS}"
+            entries[name] = dict(zip(CLOUDBUILD_COLUMNS, values, strict=True))
     return entries
 
 
@@ -90,6 +93,18 @@ def _hcl_block(text: str, name: str) -> str:
     end = re.search(rf"^{start.group(1)}\}}", text[start.end() :], re.M)
     assert end, f"`{name}` block not closed"
     return text[start.end() : start.end() + end.start()]
+
+
+def _flat_terraform(name: str) -> str:
+    """A .tf file without comments, every run of blanks one space (fmt's alignment aside)."""
+    return re.sub(r"[ \t]+", " ", _strip_hcl_comments((TERRAFORM / name).read_text()))
+
+
+def _resource(text: str, kind: str, name: str) -> str:
+    """The body of `resource "kind" "name" { ... }` (comment-free HCL, closed at column 0)."""
+    found = re.search(rf'^resource "{kind}" "{name}" \{{\n(.*?)^\}}', text, re.M | re.S)
+    assert found, f"no resource {kind}.{name}"
+    return found.group(1)
 
 
 def _terraform_environment() -> set[str]:
@@ -192,14 +207,60 @@ def test_local_only_code_is_not_deployed_and_nothing_deployed_needs_it():
 
 def test_cloudbuild_and_terraform_give_each_function_the_same_settings():
     terraform = _terraform_functions()
-    for name, (access, memory, timeout) in _cloudbuild_functions().items():
+    for name, built in _cloudbuild_functions().items():
         settings = terraform[name]
-        assert access in {"public", "private"}
-        assert (access == "public") == (settings["public"] == "true"), name
-        assert memory == settings["memory"], name
-        assert timeout == f"{settings['timeout']}s", name
-        if access == "private":
+        assert built["access"] in {"public", "private"}
+        assert (built["access"] == "public") == (settings["public"] == "true"), name
+        assert built["identity"] == settings["identity"], name
+        assert built["memory"] == settings["memory"], name
+        assert built["timeout"] == f"{settings['timeout']}s", name
+        assert built["concurrency"] == settings["concurrency"], name
+        assert built["warm"] == ("warm" if settings.get("warm") == "true" else "cold"), name
+        if built["access"] == "private":
             assert settings.get("invoker") in {"tasks", "scheduler"}, name
+
+
+def test_every_function_has_a_concurrency_terraform_and_cloudbuild_turn_into_the_same_cpu():
+    for name, settings in _terraform_functions().items():
+        assert 1 <= int(settings["concurrency"]) <= 80, name
+    text = _flat_terraform("functions.tf")
+    # Concurrency above 1 needs a whole CPU; 1 keeps the CPU Cloud Functions gives the memory.
+    assert 'cpu = fn.concurrency > 1 ? "1" : null' in text
+    assert "available_cpu = each.value.cpu" in text
+    assert "max_instance_request_concurrency = each.value.concurrency" in text
+    assert "THREADS = tostring(each.value.concurrency)" in text
+    (step,) = _deploy_steps()
+    script = _script(step)
+    assert "if (( concurrency > 1 )); then cpu=(--cpu=1); fi" in script
+    assert '"$${cpu[@]}"' in script
+    assert '--concurrency="$$concurrency"' in script
+    assert 'echo "THREADS: \\"$$concurrency\\""' in script
+
+
+def test_only_the_intake_is_kept_warm_and_by_default_nothing_is():
+    warm = {name for name, s in _terraform_functions().items() if s.get("warm") == "true"}
+    assert warm == {"feedback_form", "submit_feedback", "intake_google_form"}
+    assert _terraform_variable_defaults()["intake_min_instances"] == 0
+    assert _cloudbuild()["substitutions"]["_INTAKE_MIN_INSTANCES"] == "0"
+    text = _flat_terraform("functions.tf")
+    assert "min_instances = try(fn.warm, false) ? var.intake_min_instances : 0" in text
+    assert "min_instance_count = each.value.min_instances" in text
+    (step,) = _deploy_steps()
+    script = _script(step)
+    assert 'then min="${_INTAKE_MIN_INSTANCES}"; else min=0; fi' in script
+    assert '--min-instances="$$min"' in script
+
+
+def test_private_functions_take_internal_traffic_only():
+    # Cloud Tasks and Cloud Scheduler of the same project count as internal for Cloud Run's
+    # ingress; nothing on the internet reaches a private function even before IAM refuses.
+    text = _flat_terraform("functions.tf")
+    assert 'ingress_settings = each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"' in text
+    (step,) = _deploy_steps()
+    script = _script(step)
+    assert "== public ]]; then ingress=all; else ingress=internal-only; fi" in script
+    assert '--ingress-settings="$$ingress"' in script
+    assert "--ingress-settings=all" not in script
 
 
 def test_cloudbuild_deploy_flags():
@@ -212,23 +273,36 @@ def test_cloudbuild_deploy_flags():
         '--region="${_REGION}"',
         '--entry-point="$$name"',
         '--set-secrets="$$secrets"',
-        "--env-vars-file=build/env.yaml",
-        "--allow-unauthenticated",
-        "--no-allow-unauthenticated",
+        '--env-vars-file="build/env-$$name.yaml"',
+        '--service-account="ecd-fn-$$identity@${PROJECT_ID}.iam.gserviceaccount.com"',
     ):
         assert flag in script, flag
+    # Terraform owns who may invoke each function: the deployer cannot change it.
+    code = "\n".join(line.split("#", 1)[0] for line in script.splitlines())
+    assert "allow-unauthenticated" not in code
     for variable in ("GOOGLE_CLOUD_PROJECT", "PUBLIC_BASE_URL", "NETWORK_NAME", "ALLOWED_ORIGINS"):
         assert f"{variable}:" in script, variable
 
 
-def test_cloudbuild_tests_before_it_deploys():
+def test_cloudbuild_runs_make_test_before_it_deploys():
+    # The developer's command: ruff, the whole suite against the emulators, checkov, Node.
     steps = _cloudbuild()["steps"]
     (deploy,) = _deploy_steps()
-    before = " ".join(_script(s) for s in steps[: steps.index(deploy)])
-    before = re.sub(r"\s+", " ", before.replace("\\\n", " "))
-    assert re.search(r"pip install [^;&|]*-r requirements-dev\.txt", before)
-    assert "ruff check ." in before
-    assert "pytest tests/unit" in before
+    before = steps[: steps.index(deploy)]
+    (test,) = [s for s in before if re.search(r"^\s*make test\s*$", _script(s), re.M)]
+    assert test["id"] in deploy["waitFor"], "deploy must wait for the tests"
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test: setup$", makefile, re.M), "make test sets itself up"
+    # What the Makefile expects of the machine and the image may lack.
+    script = _script(test)
+    for package in ("python3-venv", "openjdk-17-jre-headless",
+                    "google-cloud-cli-firestore-emulator", "chromium"):  # fmt: skip
+        assert package in script, package
+    # terraform (fmt check) and node (tests/node) come from the official images.
+    copies = [s for s in before if s is not test and "cp " in _script(s)]
+    assert {s["name"].split(":")[0] for s in copies} == {"hashicorp/terraform", "node"}
+    assert set(test["waitFor"]) == {s["id"] for s in copies}
+    assert 'export PATH="$$PWD/.tools:$$PATH"' in script
 
 
 def test_cloudbuild_substitutions():
@@ -283,6 +357,80 @@ def test_terraform_and_cloudbuild_give_the_same_environment():
     assert _cloudbuild_secrets() == _terraform_secrets()
 
 
+def _terraform_identities() -> dict[str, dict[str, str]]:
+    """local.identities in iam.tf: name -> its settings, as raw HCL text."""
+    text = _strip_hcl_comments((TERRAFORM / "iam.tf").read_text())
+    entries = {}
+    for line in _hcl_block(text, "identities").splitlines():
+        entry = re.fullmatch(r"\s*(\w+)\s*=\s*\{(.*)\}\s*", line)
+        if entry:
+            entries[entry.group(1)] = {
+                "firestore": re.search(r'firestore\s*=\s*"(\w+)"', entry.group(2)).group(1),
+                "secrets": entry.group(2).split("secrets", 1)[1],
+            }
+    return entries
+
+
+def _terraform_identity_secrets(identity: str) -> set[str]:
+    """The secret environment variables an identity mounts (mail: the transport's)."""
+    secrets = _terraform_identities()[identity]["secrets"]
+    names = set(re.findall(r'"([A-Z][A-Z0-9_]*)"', secrets))
+    if "local.mail_secrets[var.mail_transport]" in secrets:
+        names.add("MAIL")
+    return names
+
+
+def _cloudbuild_identity_secrets() -> dict[str, set[str]]:
+    """identity -> the secret variables the deploy step mounts (MAIL: the transport's)."""
+    (step,) = _deploy_steps()
+    block = re.search(r'case "\$\$identity" in\n(.*?)\n\s*esac', _script(step), re.S)
+    assert block, 'the deploy step chooses no secrets by `case "$$identity"`'
+    chosen = {}
+    for names, value in re.findall(r"^\s*([\w|]+)\) secrets=\"([^\"]*)\"", block[1], re.M):
+        variables = set(re.findall(r"\b([A-Z][A-Z0-9_]*)=", value))
+        variables |= {"SIGNING_SECRETS"} if "$$signing" in value else set()
+        variables |= {"MAIL"} if "$$mail" in value else set()
+        for name in names.split("|"):
+            chosen[name] = variables
+    return chosen
+
+
+def test_each_identity_gets_only_its_own_secrets_from_either_tool():
+    identities = _terraform_identities()
+    assert set(identities) == {"parent", "staff", "admin", "jobs", "tasks", "mail"}
+    cloudbuild = _cloudbuild_identity_secrets()
+    assert set(cloudbuild) == set(identities)
+    for identity in identities:
+        assert cloudbuild[identity] == _terraform_identity_secrets(identity), identity
+        # Every group signs or verifies links: without the keys it would sign with the
+        # local development key.
+        assert "SIGNING_SECRETS" in cloudbuild[identity], identity
+    # The mail provider's credentials reach the mail functions alone; the Google Forms
+    # secret the parent ones.
+    assert {i for i, s in cloudbuild.items() if "MAIL" in s} == {"mail"}
+    assert {i for i, s in cloudbuild.items() if "INTAKE_SECRET" in s} == {"parent"}
+    text = _strip_hcl_comments((TERRAFORM / "functions.tf").read_text())
+    assert "for variable in local.identities[each.value.identity].secrets" in text
+    secrets = _strip_hcl_comments((TERRAFORM / "secrets.tf").read_text())
+    assert "for variable in spec.secrets" in secrets
+    assert "google_service_account.runtime[each.value.identity].email" in secrets
+
+
+def test_only_administrators_and_jobs_may_delete_from_firestore():
+    # Firestore's IAM is database-wide (iam.tf says what that means): the other groups get
+    # the custom role without delete and without listing.
+    identities = _terraform_identities()
+    assert {i for i, s in identities.items() if s["firestore"] == "user"} == {"admin", "jobs"}
+    assert {s["firestore"] for s in identities.values()} == {"user", "writer"}
+    text = _strip_hcl_comments((TERRAFORM / "iam.tf").read_text())
+    role = _resource(text, "google_project_iam_custom_role", "firestore_writer")
+    permissions = set(re.findall(r'"(datastore\.[\w.]+)"', role))
+    assert permissions == {"datastore.databases.get", "datastore.databases.getMetadata",
+                           "datastore.entities.create", "datastore.entities.get",
+                           "datastore.entities.update"}  # fmt: skip
+    assert not re.search(r"roles/(owner|editor|datastore\.owner|run\.admin)", text)
+
+
 def test_cloudbuild_only_mounts_secrets_terraform_creates():
     assert set(_cloudbuild_secrets().values()) <= _terraform_secret_ids()
     text = _strip_hcl_comments((TERRAFORM / "secrets.tf").read_text())
@@ -306,15 +454,33 @@ def test_deployed_functions_are_configured_to_send_email():
     assert secrets["SMTP_PASSWORD"] == "smtp-password"
 
 
-def test_the_backend_may_enqueue_oidc_tasks_as_the_tasks_invoker():
+def test_the_accounts_that_queue_may_create_and_withdraw_oidc_tasks_on_the_queue_only():
     text = _strip_hcl_comments((TERRAFORM / "tasks.tf").read_text())
-    enqueuer = re.search(r'"google_cloud_tasks_queue_iam_member".*?^\}', text, re.M | re.S)
-    assert enqueuer and '"roles/cloudtasks.enqueuer"' in enqueuer.group(0)
-    assert "google_service_account.backend.email" in enqueuer.group(0)
-    acts_as = re.search(r'"google_service_account_iam_member".*?^\}', text, re.M | re.S)
-    assert acts_as and '"roles/iam.serviceAccountUser"' in acts_as.group(0)
-    assert "google_service_account.tasks_invoker.name" in acts_as.group(0)
-    assert "google_service_account.backend.email" in acts_as.group(0)
+    role = _resource(text, "google_project_iam_custom_role", "task_queuer")
+    # cancel() deletes a task by name (services/mail/dispatch.py, forums/reminders.py).
+    assert set(re.findall(r'"(cloudtasks\.[\w.]+)"', role)) == {
+        "cloudtasks.tasks.create", "cloudtasks.tasks.delete"}  # fmt: skip
+    queues = _resource(text, "google_cloud_tasks_queue_iam_member", "runtime_queues")
+    assert "google_project_iam_custom_role.task_queuer.name" in queues
+    assert "local.queuing_identities" in queues
+    acts_as = _resource(text, "google_service_account_iam_member",
+                        "runtime_acts_as_tasks_invoker")  # fmt: skip
+    assert '"roles/iam.serviceAccountUser"' in acts_as
+    assert "google_service_account.tasks_invoker.name" in acts_as
+    assert "toset(local.queuing_identities)" in acts_as
+    # No project-wide Cloud Tasks role for anyone.
+    for tf in TERRAFORM.glob("*.tf"):
+        assert "roles/cloudtasks" not in _strip_hcl_comments(tf.read_text()), tf.name
+
+
+def test_the_deployer_deploys_without_changing_who_may_invoke():
+    text = _strip_hcl_comments((TERRAFORM / "iam.tf").read_text())
+    deployer = _resource(text, "google_project_iam_member", "deployer")
+    assert set(re.findall(r'"(roles/[\w.]+)"', deployer)) == {
+        "roles/cloudfunctions.developer", "roles/logging.logWriter"}  # fmt: skip
+    acts_as = _resource(text, "google_service_account_iam_member", "deployer_acts_as")
+    assert "google_service_account.runtime" in acts_as
+    assert "google_service_account.builder.name" in acts_as
 
 
 SELF_VERIFYING_JOBS = {"setup_monthly_forums"}
