@@ -5,7 +5,9 @@ the service-level policy, idempotently.
 points at (the emulator under `make run`); `--form-mappings-only` loads just the mappings,
 `--service-levels-only` just infra/service_levels.json and `--forum-plan-only` just
 infra/forum_plan.json, which is also how an administrator installs a new form's mapping, a
-changed policy or a changed forum plan in production.
+changed policy or a changed forum plan in production. `--administrator EMAIL --name NAME`
+puts the first network administrator on an empty production allow-list (everyone after
+them is added by an administrator, through the directory import).
 """
 
 from __future__ import annotations
@@ -70,6 +72,21 @@ def seed_demo_administrators(regions: list[dict]) -> int:
         if administrator.key not in known:
             store.save(administrator)
     return len(listed)
+
+
+def add_network_administrator(email: str, name: str) -> bool:
+    """Put a network administrator on the allow-list: how a new deployment gets its first
+    one (the directory import that adds the others needs an administrator to run it).
+    Returns False, changing nothing, when the address is listed already (deactivated or
+    not: that is the administrators' own decision)."""
+    from functions.domain.directory.administrators import Administrator
+
+    administrator = Administrator(email=email.strip(), name=name.strip())
+    store = wiring.administrators()
+    if administrator.key in {known.key for known in store.list()}:
+        return False
+    store.save(administrator)
+    return True
 
 
 def seed_demo_data(path: Path = DEMO_DATA, forums: bool = False) -> dict[str, int | str]:
@@ -146,8 +163,16 @@ def main() -> None:
     parser.add_argument("--form-mappings-only", action="store_true")
     parser.add_argument("--service-levels-only", action="store_true")
     parser.add_argument("--forum-plan-only", action="store_true")
+    parser.add_argument("--administrator", metavar="EMAIL", help="add this network "
+                        "administrator (with --name) and nothing else")  # fmt: skip
+    parser.add_argument("--name", default="", help="the administrator's name")
     args = parser.parse_args()
-    if args.form_mappings_only:
+    if args.administrator:
+        if not args.name.strip():
+            parser.error("--administrator needs --name")
+        added = add_network_administrator(args.administrator, args.name)
+        print("added" if added else "already listed, unchanged:", args.administrator)
+    elif args.form_mappings_only:
         print("loaded form mappings:", ", ".join(load_form_mappings()))
     elif args.forum_plan_only:
         print("loaded the forum plan, version", load_forum_plan())

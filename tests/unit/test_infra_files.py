@@ -292,7 +292,7 @@ def test_cloudbuild_runs_make_test_before_it_deploys():
     (test,) = [s for s in before if re.search(r"^\s*make test\s*$", _script(s), re.M)]
     assert test["id"] in deploy["waitFor"], "deploy must wait for the tests"
     makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"^test: setup$", makefile, re.M), "make test sets itself up"
+    assert re.search(r"^test:.*\bsetup\b", makefile, re.M), "make test sets itself up"
     # What the Makefile expects of the machine and the image may lack.
     script = _script(test)
     for package in ("python3-venv", "openjdk-17-jre-headless",
