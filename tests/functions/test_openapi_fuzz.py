@@ -17,9 +17,12 @@ from schemathesis import GenerationMode
 from functions.config import LOCAL_INTAKE_SECRET
 from functions.http.integrations.apps_script_signature import sign
 from tests.functions.test_openapi_contract import check_answer
+from tests.fuzzing import examples
 from tests.unit.test_openapi_agreement import OPERATIONS
 
-FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=examples(120, 1000), deadline=None, suppress_health_check=list(HealthCheck)
+)
 
 
 def _cases(path: str):
