@@ -39,7 +39,8 @@ locals {
 }
 
 resource "google_service_account" "runtime" {
-  for_each = local.identities
+  # Keys only: the identities' settings differ in shape (their secrets lists' lengths).
+  for_each = toset(keys(local.identities))
 
   account_id   = "ecd-fn-${each.key}"
   display_name = "ECD feedback backend: ${each.key} functions (runtime)"
@@ -98,10 +99,10 @@ resource "google_project_iam_custom_role" "firestore_writer" {
 }
 
 resource "google_project_iam_member" "runtime_firestore" {
-  for_each = local.identities
+  for_each = toset(keys(local.identities))
 
   project = var.project_id
-  role    = each.value.firestore == "writer" ? google_project_iam_custom_role.firestore_writer.name : "roles/datastore.user"
+  role    = local.identities[each.key].firestore == "writer" ? google_project_iam_custom_role.firestore_writer.name : "roles/datastore.user"
   member  = "serviceAccount:${google_service_account.runtime[each.key].email}"
 }
 

@@ -325,3 +325,36 @@ def test_only_the_firestore_adapters_query():
         if ADAPTERS in path.parents or "devtools" in path.parts:
             continue
         assert not pattern.search(path.read_text()), path.relative_to(ROOT)
+
+
+def _collection_names(node: ast.AST) -> set[str]:
+    return {getattr(base, call.args[0].id) for call in _calls(node, "collection")
+            if call.args and isinstance(call.args[0], ast.Name)}  # fmt: skip
+
+
+def _collections_written_with_expires_at() -> set[tuple[str, str]]:
+    """(where, collection) for each adapter method that writes an `expires_at` field: the
+    collections it names, or its class's when it names none (it writes through a _ref
+    helper). Firestore deletes those documents only under a TTL policy."""
+    found = set()
+    for path, tree in _adapter_trees():
+        for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+            for method in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
+                keys = {k.value for d in ast.walk(method) if isinstance(d, ast.Dict)
+                        for k in d.keys if isinstance(k, ast.Constant)}  # fmt: skip
+                if "expires_at" in keys:
+                    names = _collection_names(method) or _collection_names(cls)
+                    found |= {(f"{path.name}:{cls.name}.{method.name}", c) for c in names}
+    return found
+
+
+def test_every_collection_written_with_expires_at_has_its_ttl_policy():
+    written = _collections_written_with_expires_at()
+    assert len(written) >= 3, "the adapters' expires_at writes were not recognised"
+    ttl = {o["collectionGroup"] for o in _indexes()["fieldOverrides"]
+           if o.get("ttl") and o["fieldPath"] == "expires_at"}  # fmt: skip
+    for where, collection in sorted(written):
+        assert collection in ttl, (
+            f"{where} writes expires_at on {collection}, which has no TTL policy in "
+            "infra/firestore.indexes.json: its documents would never be deleted"
+        )
