@@ -94,6 +94,20 @@ def retention_records():
 
 
 @functools.cache
+def person_records():
+    from functions.adapters.firestore.person_records import FirestorePersonRecords
+
+    return _firestore(FirestorePersonRecords)
+
+
+@functools.cache
+def erasures():
+    from functions.adapters.firestore.person_erasure import FirestoreErasures
+
+    return _firestore(FirestoreErasures)
+
+
+@functools.cache
 def administrators():
     from functions.adapters.firestore.administrators import FirestoreAdministrators
 
@@ -220,6 +234,8 @@ class Wired:
     charter_commitments = property(lambda self: charter_commitments())
     charters = property(lambda self: charter_records())
     retention = property(lambda self: retention_records())
+    person_records = property(lambda self: person_records())  # access and erasure
+    erasures = property(lambda self: erasures())
     transactions = property(lambda self: transactions())
     form_mappings = property(lambda self: form_mappings())
     outbox = property(lambda self: outbox())
@@ -249,6 +265,8 @@ _FACTORIES = (
     charter_commitments,
     charter_records,
     retention_records,
+    person_records,
+    erasures,
     service_levels,
     administrators,
     transactions,

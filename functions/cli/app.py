@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from functions.cli import actions, advisory, charters, directory, forums, region, triage
+from functions.cli import actions, advisory, charters, directory, forums, privacy, region, triage
 from functions.cli.output import Output
 from functions.cli.session import Session, check_url, local_url
 
@@ -28,6 +28,7 @@ app.add_typer(forums.app, name="forums")
 app.add_typer(advisory.app, name="advisory")
 app.add_typer(actions.app, name="actions")
 app.add_typer(charters.app, name="charters")
+app.add_typer(privacy.app, name="privacy")
 
 
 @app.callback()

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         RegistrationStore,
         SurveyStore,
     )
+    from functions.services.privacy.person_ports import Erasures, PersonRecords
     from functions.services.privacy.ports import RetentionRecords
     from functions.services.reports.action_point_ports import (
         ActionPointReading,
@@ -359,6 +360,8 @@ class Dependencies(Protocol):
     charter_commitments: CharterCommitments  # a centre's local charter commitments
     charters: CharterRecords  # each centre's charter distribution record
     retention: RetentionRecords  # the retention job's records (services/privacy/retention.py)
+    person_records: PersonRecords  # where a person's records are (services/privacy/export.py)
+    erasures: Erasures  # the erasure's writes and its record (services/privacy/erase.py)
     service_levels: ServiceLevels
     transactions: Transactions
     form_mappings: FormMappingStore

@@ -59,6 +59,9 @@ CHARTERS = "charters"
 # The retention job's place in each kind of record it de-identifies (adapters/firestore/
 # retention.py): one document per kind, holding the cursor of the last record done
 RETENTION = "retention"
+# That an erasure of a person's records was done (adapters/firestore/person_erasure.py): when,
+# by which administrator (key), and counts only; nothing of the person (id: random)
+PRIVACY_ERASURES = "privacy_erasures"
 
 # Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
 # that every shape needing a composite index is declared in infra/firestore.indexes.json.

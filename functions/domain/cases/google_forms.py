@@ -27,7 +27,7 @@ from pydantic import (
 
 from functions.domain.cases.models import CASE_DESCRIPTION_MAX, GIVEN_TEXT_MAX, Child, Reporter
 from functions.domain.directory.models import Centre
-from functions.domain.shared.consent import FORUM_CONSENT_TEXTS
+from functions.domain.shared.consent import CONSENT_TEXTS, FORUM_CONSENT_TEXTS
 from functions.domain.shared.contact import normalise_email, normalise_phone
 from functions.domain.shared.text import clean_text, cut, one_line
 from functions.domain.shared.validation import FieldError
@@ -153,6 +153,11 @@ class FormMapping(BaseModel):
         unknown = sorted({f for f in self.questions.values() if allowed and f not in allowed})
         if unknown:
             raise ValueError(f"not fields of a {self.purpose} form: {', '.join(unknown)}")
+        # The version its records carry: a kept text, so what was agreed to can be shown.
+        if self.consent_version not in CONSENT_TEXTS | FORUM_CONSENT_TEXTS:
+            raise ValueError("consent_version is not a kept consent text's")
+        if self.purpose == "case" and self.consent_version not in CONSENT_TEXTS:
+            raise ValueError("a feedback form's consent_version is a feedback consent's")
         if self.purpose == "forum_registration":
             if self.consent_version not in FORUM_CONSENT_TEXTS:
                 raise ValueError("a registration form's consent_version is a forum consent's")

@@ -40,6 +40,8 @@ OPERATIONS: dict[str, str] = {
     "GET /charters": "charters_api:list_charters",
     "GET /charters/commitments": "charters_api:show_commitments",
     "POST /charters/commitments": "charters_api:change_commitments",
+    "POST /privacy/export": "privacy_api:export",
+    "POST /privacy/erase": "privacy_api:erase",
 }
 
 

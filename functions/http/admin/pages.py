@@ -36,6 +36,7 @@ PAGES = {
     "forum_report": "forum_report:forum_report_page",
     "charters": "charters:charters_page",
     "charter": "charters_centre:charter_centre_page",
+    "privacy_request": "privacy:privacy_request_page",
 }
 
 

@@ -1,0 +1,191 @@
+"""The steps of an erasure (erase.py says the order and why), each answering True when it has
+done everything of its kind, False when out of time (the next run carries on: each step
+finds only what is still the person's)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from functions.domain.privacy import erasure as rules
+from functions.domain.privacy import forum_rows
+from functions.domain.privacy import retention as retention_rules
+from functions.domain.privacy.person import Person
+from functions.services.ports import Dependencies
+
+EVENTS_A_COMMIT = 400  # a case's history lines rewritten in one commit, the case in the last
+
+
+class Steps:
+    def __init__(self, deps: Dependencies, person: Person, now, size: int,
+                 in_time: Callable[[], bool], counts: dict):  # fmt: skip
+        self.deps, self.person, self.now, self.size = deps, person, now, size
+        self.in_time, self.counts = in_time, counts
+        self.found = deps.person_records
+
+    def _pages(self, kind: str, within: tuple[str, ...] = ()):
+        return self.found.pages(kind, self.person, self.size, within=within)
+
+    def _unit(self, work):
+        return self.deps.transactions.run(lambda uow: work(self.deps.erasures.records(uow)))[0]
+
+    def learn(self) -> None:
+        """How their address was typed, from the records found by a key that folds case
+        (forum rows, invitation batches): cases and mail are then found under it too."""
+        from functions.services.privacy.export import KEYED, addresses
+
+        found = {kind: [{"record": doc} for page in self._pages(kind) for _, doc in page]
+                 for kind in KEYED}  # fmt: skip
+        self.person = self.person.learning(addresses(found))
+
+    def mailbox(self, directory: str) -> int:
+        """Mail kept by the local mailbox to or about them: first, while their names and case
+        references can still be read from their records."""
+        from functions.adapters.mail.mailbox_privacy import purge
+
+        names, references = set(), set()
+        for kind in ("cases", "registrations", "attendance"):
+            for page in self._pages(kind):
+                records = {kind: [{"record": doc} for _, doc in page]}
+                names |= rules.names_in(records)
+                if kind == "cases":
+                    references |= {path.rsplit("/", 1)[-1] for path, _ in page}
+        return purge(directory, rules.needles(self.person, names, references))
+
+    def advisory(self) -> bool:
+        keys = [self.person.participant_key]
+        for page in self._pages("attendance"):
+            for path, doc in page:
+                keys += [path.rsplit("/", 1)[-1], doc.get("attendee_key") or ""]
+        keys = tuple(dict.fromkeys(k for k in keys if k))
+        for page in self._pages("advisory_selections", keys):
+            for path, _ in page:
+                if not self.in_time():
+                    return False
+                parts = [p for p, _ in self.found.advisory_parts(path)]
+                self._unit(lambda store, path=path, parts=parts: _rekey(store, [path, *parts],
+                                                                        set(keys)))  # fmt: skip
+                self.counts["advisory_selections"] += 1
+        return True
+
+    def cases(self) -> bool:
+        for page in self._pages("cases"):
+            for path, _ in page:
+                reference = path.rsplit("/", 1)[-1]
+                if not self.in_time() or not self._deleted("case_mail", (reference,)):
+                    return False
+                self._case(reference)
+        return True
+
+    def _case(self, reference: str) -> None:
+        """The case and its history (retention's rules, whatever its state), in as many
+        commits as its history needs."""
+
+        def work(store):
+            doc = store.case(reference)
+            if not doc or retention_rules.deidentified(doc):
+                return "done", 0
+            changed = [(event_id, new) for event_id, old in store.events(reference)
+                       if (new := retention_rules.event(old)) is not None]  # fmt: skip
+            for event_id, new in changed[:EVENTS_A_COMMIT]:
+                store.save_event(reference, event_id, new)
+            if len(changed) > EVENTS_A_COMMIT:
+                return "partial", EVENTS_A_COMMIT
+            try:
+                store.save_case(reference, retention_rules.case(doc, self.now))
+            except ValueError:  # no model reads it: its tallies could not be kept
+                return "unreadable", len(changed)
+            return "cases", len(changed)
+
+        while True:
+            result, events = self._unit(work)
+            self.counts["events"] += events
+            if result != "partial":
+                if result != "done":
+                    self.counts[result] += 1
+                return
+
+    def mail(self) -> bool:
+        return self._deleted("outbox")
+
+    def invitations(self) -> bool:
+        if not self._deleted("invitations"):
+            return False
+        for page in self._pages("invitation_batches"):
+            if not self.in_time():
+                return False
+            for path, _ in page:
+                self._unit(
+                    lambda store, path=path: store.rewrite(
+                        path, rules.batch_without(store.read(path) or {}, self.person)
+                    )
+                )
+                self.counts["invitation_entries"] += 1
+        return True
+
+    def tally(self) -> bool:
+        """The hashes of their address: the acknowledgement cap's tally, the suppression."""
+        return self._deleted("acknowledgement_tally", counted="acknowledgement_tallies") and (
+            self._deleted("suppression", counted="suppressions")
+        )
+
+    def _deleted(self, kind: str, within: tuple[str, ...] = (), counted: str = "") -> bool:
+        """Every record of `kind` deleted, a page a commit."""
+        counted = counted or ("outbox" if kind == "case_mail" else kind)
+        for page in self._pages(kind, within):
+            if not self.in_time():
+                return False
+            paths = [path for path, _ in page]
+            self.counts[counted] += self._unit(lambda store, paths=paths: sum(
+                store.delete(path) for path in paths))  # fmt: skip
+        return True
+
+    def forum_rows(self) -> bool:
+        """Their attendance rows, each with its registration and answer, then the
+        registrations left, moved to random ids as the retention rules keep them."""
+        for kind in ("attendance", "registrations"):
+            # An attendee moves with their registration and answer: up to six writes each.
+            for page in self.found.pages(kind, self.person, max(1, self.size // 3)):
+                if not self.in_time():
+                    return False
+                ids = [path.rsplit("/", 1)[-1] for path, _ in page]
+                moved = self._unit(lambda store, kind=kind, ids=ids: _move(store, kind, ids,
+                                                                           self.now))  # fmt: skip
+                for name, n in moved.items():
+                    self.counts[name] += n
+        return True
+
+
+def _move(store, kind: str, ids: list[str], now) -> dict:
+    done = {"attendance": 0, "registrations": 0, "survey_responses": 0, "unreadable": 0}
+    taken: set[str] = set()
+    for row_id in ids:
+        doc = store.row(kind, row_id)
+        if not doc or retention_rules.deidentified(doc):
+            continue
+        if kind == "attendance":
+            registration_id = doc.get("registration_id")
+            registration = (None if registration_id in taken
+                            else store.row("registrations", registration_id))  # fmt: skip
+            moves = forum_rows.person(row_id, doc, registration,
+                                      store.row("survey_responses", row_id), now)  # fmt: skip
+            taken.add(registration_id)
+        else:
+            moves = forum_rows.alone(kind, row_id, doc, now)
+        try:
+            store.move_rows(moves)
+        except ValueError:
+            done["unreadable"] += 1
+            continue
+        for moved, *_ in moves:
+            done[moved] += 1
+    return done
+
+
+def _rekey(store, paths: list[str], keys: set[str]) -> None:
+    """A selection's head and parts with random keys in place of the person's: one random
+    key for each of theirs throughout (the head's states name the parts' entries)."""
+    mapping = rules.new_keys(sorted(keys))
+    for path in paths:
+        doc = store.read(path)
+        if doc is not None and (new := rules.rekeyed(doc, mapping)) != doc:
+            store.rewrite(path, new)
