@@ -12,11 +12,12 @@ from functions.adapters.mail.local_mailbox import LocalMailbox
 from functions.config import get_settings
 from functions.domain.forums.attendance import Attendance, AttendanceSource, Session, attendee_id
 from functions.domain.forums.invitations import invitation_id
-from functions.domain.forums.models import participant_key
+from functions.domain.forums.models import participant_key, registration_id
 from functions.domain.forums.survey import SurveyResponse
 from functions.domain.mail.acknowledgement_cap import mailbox_key
 from functions.domain.mail.suppression import SuppressionReason, address_key
 from functions.services.forums.registering import register
+from functions.services.reports.compile import compile_forum, compile_month
 from tests.forum_builders import START, form, forum, store
 
 NAME = "Thandiwe Qwabe-Mokoena"
@@ -25,6 +26,7 @@ EMAIL = "thandiwe.qwabe@example.org"  # as an administrator types it
 PHONE = "+27825551234"
 OTHER_NAME, OTHER = "Lindiwe Other", "lindiwe.other@example.org"
 KEY = participant_key(EMAIL, None)
+SHARED_TEXT = "Start the forums at six"  # both gave it: it stays, without her name
 NOW = START - timedelta(days=10)  # before the forum starts
 
 
@@ -67,10 +69,32 @@ def build_world(client_for) -> dict:
         uow.surveys.save(SurveyResponse(
             attendee_id=attendee, forum_id=event.forum_id, registration_id=me.registration_id,
             role="parent", satisfaction=4, wants_monthly=True, comments=f"{NAME} liked it",
+            recommendations=SHARED_TEXT, pain_points=["facilities"],
             may_quote_name=True, quoted_as=NAME, advisory_nominee=True, advisory_consent=True,
             submitted_at=event.ends_at, updated_at=event.ends_at))  # fmt: skip
 
     deps.transactions.run(attended)
+    other_key = participant_key(OTHER, None)
+
+    def other_answered(uow):
+        other_row = uow.registrations.get(registration_id(event.forum_id, other_key))
+        other_id = attendee_id(event.forum_id, other_key)
+        uow.attendance.add(Attendance(
+            attendee_id=other_id, forum_id=event.forum_id, attendee_key=other_key,
+            registration_id=other_row.registration_id, registered=True, name=OTHER_NAME,
+            role="parent", email=OTHER, minutes=60, sources=[AttendanceSource.ZOOM],
+            created_at=event.ends_at, updated_at=event.ends_at))  # fmt: skip
+        uow.surveys.save(SurveyResponse(
+            attendee_id=other_id, forum_id=event.forum_id, role="parent", satisfaction=5,
+            wants_monthly=True, comments="Lindiwe says more forums please",
+            recommendations=SHARED_TEXT, may_quote_name=True, quoted_as=OTHER_NAME,
+            submitted_at=event.ends_at, updated_at=event.ends_at))  # fmt: skip
+
+    deps.transactions.run(other_answered)
+    # The forum's summary and the month's, quoting both (their names, their words).
+    after = event.ends_at + timedelta(days=2)
+    compile_forum(deps, deps.forums.get(event.forum_id), after)
+    compile_month(deps, event.month, None, [deps.forums.get(event.forum_id)], after)
     month = event.month
     db.collection("forum_invitations").document(invitation_id(month, EMAIL)).set({
         "invitation_id": invitation_id(month, EMAIL), "month": month, "name": NAME,

@@ -25,6 +25,7 @@ from tests.functions.privacy_support import (
     OTHER,
     OTHER_NAME,
     PHONE,
+    SHARED_TEXT,
     build_world,
     deliver_all,
     found_anywhere,
@@ -89,9 +90,13 @@ def test_the_export_finds_the_person_in_every_kind_of_record(world, client_for):
     assert {m["record"]["template"] for m in outbox} >= {"case_acknowledgement",
                                                           "case_notification",
                                                           "forum_registration"}  # fmt: skip
+    # The compiled summaries' quotes of them: their name, their words.
+    quoted = found["records"]["forum_summaries"]
+    assert len(quoted) >= 2  # the forum's and the month's
+    assert all(q["record"]["quotes"] for q in quoted)
     # Their own entries, not the other people's in the same batch or selection.
     text = json.dumps(found)
-    assert OTHER not in text and OTHER_NAME not in text and "other-key" not in text
+    assert OTHER not in text and "other-key" not in text
     # The consents they gave, with the words they agreed to.
     consents = {c["version"]: c["text"] for c in found["consents"]}
     assert set(consents) == {"2026-11", "forum-2026-11"}
@@ -131,7 +136,12 @@ def test_the_erasure_leaves_nothing_of_them_anywhere(world, client_for, monkeypa
     assert db.collection("cases").document(world["theirs"]).get().to_dict() == other_case.to_dict()
     kept = db.collection("cases").document(world["mine"]).get().to_dict()
     assert kept["category"] == "facilities" and kept["deidentified_at"]
-    batch = db.collection("forum_invitation_batches").document("batch-1").get().to_dict()
+    # The summaries keep the other person's quotes and the text both gave, without her name.
+    summaries = [d.to_dict() for d in db.collection("forum_summaries").stream()]
+    assert len(summaries) == 2
+    for summary in summaries:
+        assert OTHER_NAME in summary["body"] and SHARED_TEXT in summary["body"]
+        batch = db.collection("forum_invitation_batches").document("batch-1").get().to_dict()
     assert [r["email"] for r in batch["recipients"]] == [OTHER]
     erasures = [d.to_dict() for d in db.collection("privacy_erasures").stream()]
     assert len(erasures) == 2 and all(e["finished"] and e["by"] for e in erasures)

@@ -27,9 +27,11 @@ from functions.adapters.firestore.base import (
     FORUM_INVITATION_BATCHES,
     FORUM_INVITATIONS,
     FORUM_REGISTRATIONS,
+    FORUM_SUMMARIES,
     FORUM_SURVEY_RESPONSES,
     OUTBOX,
     REGIONS,
+    SUMMARY_VERSIONS,
     SUPPRESSIONS,
     FirestoreAdapter,
     query,
@@ -84,6 +86,10 @@ class FirestorePersonRecords(FirestoreAdapter):
                 by_field(OUTBOX, "case_reference", ref) for ref in within]  # fmt: skip
         if kind == "case_mail":  # about one of their cases alone
             return [by_field(OUTBOX, "case_reference", ref) for ref in within]
+        if kind == "summaries":  # compiled forum summaries of the months (`within`)
+            return [by_field(FORUM_SUMMARIES, "month", month) for month in within]
+        if kind == "summary_mail":  # mail of the months (`within`): summaries among it
+            return [by_field(OUTBOX, "data.month", month) for month in within]
         if kind == "action_points":
             return [by_field(ACTION_POINTS, "owner.email", v) for v in person.emails]
         if kind == "suppression":
@@ -139,6 +145,11 @@ class FirestorePersonRecords(FirestoreAdapter):
                     yield kept
 
         return pages
+
+    def summary_versions(self, summary_path: str, size: int = 10) -> Iterator[list[Found]]:
+        """A compiled summary's versions, a few at a time (each up to a few hundred KB)."""
+        versions = self._db.document(summary_path).collection(SUMMARY_VERSIONS)
+        yield from _paged(versions, size, self._t)
 
     def advisory_parts(self, selection_path: str) -> list[Found]:
         """A selection's parts (its long lists: at most a few, each about 250 KB)."""

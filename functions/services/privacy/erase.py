@@ -4,7 +4,9 @@ number as the export finds them (export.py), after an administrator has seen wha
 In this order, a page at a time, each page (or each case) one unit of work written on the
 version read: the local mailbox (make run's) loses the mail to or about them; advisory
 selections get random keys in place of theirs (before their attendance rows move: the
-selections are found by those rows' ids); each case loses the mail about it, then is
+selections are found by those rows' ids); compiled forum summaries lose their name and the
+texts only they gave (before their survey answers are de-identified: those tell which texts
+are theirs); each case loses the mail about it, then is
 de-identified with its history by the retention rules (its figures kept: the unit of work's
 tallies add nothing); the mail to them and their invitations are deleted and they leave the
 invitation batches; their attendance rows move to random ids with the registration and the
@@ -31,8 +33,8 @@ from functions.services.ports import Dependencies
 from functions.services.privacy.erase_steps import Steps
 
 RUN_SECONDS = 45.0  # within the admin functions' 60 s timeout: the rest on the next run
-COUNTED = ("mailbox", "advisory_selections", "cases", "events", "outbox", "invitations",
-           "invitation_entries", "attendance", "registrations", "survey_responses",
+COUNTED = ("mailbox", "advisory_selections", "summaries", "cases", "events", "outbox",
+           "invitations", "invitation_entries", "attendance", "registrations", "survey_responses",
            "acknowledgement_tallies", "suppressions", "unreadable")  # fmt: skip
 KEPT = {
     "directory": "kept: a staff member's directory entry is changed by a directory import",
@@ -43,7 +45,8 @@ GOES = {"cases": "de-identified (figures kept)", "registrations": "de-identified
         "attendance": "de-identified, new id", "survey_responses": "de-identified, new id",
         "invitations": "deleted", "invitation_batches": "their entry removed",
         "outbox": "deleted", "acknowledgement_tally": "deleted", "suppression": "deleted",
-        "advisory_selections": "their keys replaced by random ones"}  # fmt: skip
+        "advisory_selections": "their keys replaced by random ones",
+        "forum_summaries": "their name and their own words taken out"}  # fmt: skip
 
 
 def plan(found: dict[str, list[dict]]) -> list[dict]:
@@ -67,8 +70,8 @@ def erase_person(deps: Dependencies, person: Person, by: str, mailbox: str | Non
     steps.learn()
     if mailbox:
         counts["mailbox"] = steps.mailbox(mailbox)
-    order = (steps.advisory, steps.cases, steps.mail, steps.invitations, steps.forum_rows,
-             steps.tally)  # fmt: skip
+    order = (steps.advisory, steps.summaries, steps.cases, steps.mail, steps.invitations,
+             steps.forum_rows, steps.tally)  # fmt: skip
     finished = all(step() for step in order)
     deps.erasures.record(erasure_id, rules.record(by, started, counts, finished), deps.clock())
     return counts | {"finished": finished, "erasure_id": erasure_id}

@@ -67,6 +67,19 @@ class Steps:
                 self.counts["advisory_selections"] += 1
         return True
 
+    def summaries(self) -> bool:
+        from functions.services.privacy.export import links
+        from functions.services.privacy.summaries import erase_quotes
+
+        found: dict[str, list[dict]] = {}
+        for kind in ("cases", "registrations", "attendance", "survey_responses"):
+            within = links(kind, found, self.person)
+            found[kind] = [{"path": path, "record": doc}
+                           for page in self._pages(kind, within) for path, doc in page]  # fmt: skip
+        done = erase_quotes(self.deps, self.person, found, self.in_time)
+        self.counts["summaries"] += done or 0
+        return done is not None
+
     def cases(self) -> bool:
         for page in self._pages("cases"):
             for path, _ in page:

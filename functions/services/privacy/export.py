@@ -4,7 +4,8 @@ over as JSON (functions/http/admin/privacy*.py, `ecd privacy export`).
 
 The records are read a page at a time (adapters/firestore/person_records.py); what is
 returned is the person's own: their cases with their history, their forum registrations,
-attendance rows and survey answers, the invitations and the mail to them or about their
+attendance rows and survey answers (and the quotes of them in compiled forum summaries),
+the invitations and the mail to them or about their
 cases, the keys kept instead of their address (the suppression list's entry, the hourly
 acknowledgement tally), their entries in advisory selections and invitation batches (not the
 other people's), their directory and allow-list entries when they are staff, and the text of
@@ -16,6 +17,7 @@ from __future__ import annotations
 from functions.domain.privacy.consents import consents_given
 from functions.domain.privacy.person import Person
 from functions.services.ports import Dependencies
+from functions.services.privacy.summaries import quoting
 
 # The kinds of record, in the order they are looked for (a later kind may be found through
 # an earlier one: survey answers through attendance rows, mail through cases; and the forum
@@ -37,6 +39,7 @@ def find_person(deps: Dependencies, person: Person) -> dict[str, list[dict]]:
         for page in store.pages(kind, person, within=within):
             entries.extend({"path": path, "record": doc} for path, doc in page)
         found[kind] = entries
+    found["forum_summaries"] = quoting(deps, person, found)
     for case in found["cases"]:
         pages = store.events(case["path"])
         case["history"] = [{"path": path, "record": doc} for page in pages for path, doc in page]
