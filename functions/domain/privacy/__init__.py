@@ -1,2 +1,3 @@
-"""POPIA: what the network keeps of a person, and for how long (retention; export and erasure
-are still to come)."""
+"""POPIA: what the network keeps of a person, and for how long (retention), and what an
+export and an erasure of a person's records find and change (person, erasure,
+summary_quotes, consents)."""

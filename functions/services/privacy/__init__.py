@@ -1,1 +1,1 @@
-"""POPIA: the retention of personal information (export and erasure are still to come)."""
+"""POPIA: the retention of personal information, and a person's export and erasure."""
