@@ -33,6 +33,7 @@ from tests.functions.privacy_support import (
     tallies,
     traces,
 )
+from tests.unit.test_page_templates import Page
 
 LOCAL = {"Authorization": "Bearer local-admin-token"}
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -62,6 +63,24 @@ def page_form(client_for, data: dict, headers=LOCAL):
     token = _CSRF.search(shown.get_data(as_text=True)).group(1)
     return admin.post("/?page=privacy_request", data=data | {"csrf_token": token},
                       headers=headers)  # fmt: skip
+
+
+def well_formed(answer) -> str:
+    """The page's HTML, checked: closed tags, one h1, unique ids, labels pointing at fields,
+    no script, relative links only, English, not cached."""
+    text = answer.get_data(as_text=True)
+    page = Page(text)
+    assert not page.nesting_errors, page.nesting_errors
+    assert len(page.all("h1")) == 1 and not page.all("script")
+    ids = page.ids()
+    assert len(ids) == len(set(ids)), ids
+    for label in page.all("label"):
+        assert page.by_id(label.get("for")).tag in {"input", "select", "textarea"}
+    for element in page.elements:
+        for attr in ("href", "action"):
+            assert not re.match(r"(?i)^(https?:)?//|/", element.get(attr) or ""), element.get(attr)
+    assert answer.headers["Content-Language"] == "en"
+    return text
 
 
 def reporter_name(world: dict) -> str | None:
@@ -115,14 +134,15 @@ def test_the_erasure_leaves_nothing_of_them_anywhere(world, client_for, monkeypa
     assert {n for _, n in found_anywhere(needles)} >= {EMAIL, PHONE, NAME.lower()}
     assert any(EMAIL in m.to.lower() for m in mailbox())
 
+    well_formed(client_for("admin").get("/?page=privacy_request", headers=LOCAL))
     preview = page_form(client_for, {"who": EMAIL, "action": "preview"})
     assert preview.status_code == 200
-    shown = preview.get_data(as_text=True)
+    shown = well_formed(preview)
     assert "Erase these records" in shown and "de-identified (figures kept)" in shown
     assert reporter_name(world) == NAME  # a preview changes nothing
 
     by_email = page_form(client_for, {"who": EMAIL, "action": "erase"})
-    assert by_email.status_code == 200 and "Erased" in by_email.get_data(as_text=True)
+    assert by_email.status_code == 200 and "Erased" in well_formed(by_email)
     api = client_for("admin_api")
     by_phone = api.post("/privacy/erase", headers=LOCAL, json={"who": PHONE, "confirm": True})
     by_phone = by_phone.get_json()
@@ -188,7 +208,8 @@ def test_a_regional_administrator_is_refused(world, client_for, google_idp):
     assert export(client_for, EMAIL, nomsa).status_code == 403
     erase = api.post("/privacy/erase", json={"who": EMAIL, "confirm": True}, headers=nomsa)
     assert erase.status_code == 403
-    assert client_for("admin").get("/?page=privacy_request", headers=nomsa).status_code == 403
+    refused = client_for("admin").get("/?page=privacy_request", headers=nomsa)
+    assert refused.status_code == 403 and "network administrator" in well_formed(refused)
     assert reporter_name(world) == NAME
 
 
@@ -206,7 +227,7 @@ def test_bad_input_is_refused_with_400(local_dev, client_for, who):
     # %-escapes, which an address may hold): the JSON API above can.
     if isinstance(who, str) and "\ud800" not in who:
         page = page_form(client_for, {"who": who, "action": "erase"})
-        assert page.status_code == 400
+        assert page.status_code == 400 and "Nothing was done" in well_formed(page)
         assert "\r\nBcc" not in page.get_data(as_text=True)
     assert not list(wiring.firestore_client().collection("privacy_erasures").stream())
 

@@ -7,12 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from functions.domain.privacy import erasure as rules
-from functions.domain.privacy import forum_rows
-from functions.domain.privacy import retention as retention_rules
 from functions.domain.privacy.person import Person
 from functions.services.ports import Dependencies
-
-EVENTS_A_COMMIT = 400  # a case's history lines rewritten in one commit, the case in the last
+from functions.services.privacy import erase_records as records
 
 
 class Steps:
@@ -45,8 +42,8 @@ class Steps:
         names, references = set(), set()
         for kind in ("cases", "registrations", "attendance"):
             for page in self._pages(kind):
-                records = {kind: [{"record": doc} for _, doc in page]}
-                names |= rules.names_in(records)
+                found = {kind: [{"record": doc} for _, doc in page]}
+                names |= rules.names_in(found)
                 if kind == "cases":
                     references |= {path.rsplit("/", 1)[-1] for path, _ in page}
         return purge(directory, rules.needles(self.person, names, references))
@@ -62,8 +59,11 @@ class Steps:
                 if not self.in_time():
                     return False
                 parts = [p for p, _ in self.found.advisory_parts(path)]
-                self._unit(lambda store, path=path, parts=parts: _rekey(store, [path, *parts],
-                                                                        set(keys)))  # fmt: skip
+                self._unit(
+                    lambda store, path=path, parts=parts: records.rekey(
+                        store, [path, *parts], set(keys)
+                    )
+                )
                 self.counts["advisory_selections"] += 1
         return True
 
@@ -90,27 +90,9 @@ class Steps:
         return True
 
     def _case(self, reference: str) -> None:
-        """The case and its history (retention's rules, whatever its state), in as many
-        commits as its history needs."""
-
-        def work(store):
-            doc = store.case(reference)
-            if not doc or retention_rules.deidentified(doc):
-                return "done", 0
-            changed = [(event_id, new) for event_id, old in store.events(reference)
-                       if (new := retention_rules.event(old)) is not None]  # fmt: skip
-            for event_id, new in changed[:EVENTS_A_COMMIT]:
-                store.save_event(reference, event_id, new)
-            if len(changed) > EVENTS_A_COMMIT:
-                return "partial", EVENTS_A_COMMIT
-            try:
-                store.save_case(reference, retention_rules.case(doc, self.now))
-            except ValueError:  # no model reads it: its tallies could not be kept
-                return "unreadable", len(changed)
-            return "cases", len(changed)
-
+        """The case and its history, in as many commits as its history needs."""
         while True:
-            result, events = self._unit(work)
+            result, events = self._unit(lambda store: records.case(store, reference, self.now))
             self.counts["events"] += events
             if result != "partial":
                 if result != "done":
@@ -161,44 +143,9 @@ class Steps:
                 if not self.in_time():
                     return False
                 ids = [path.rsplit("/", 1)[-1] for path, _ in page]
-                moved = self._unit(lambda store, kind=kind, ids=ids: _move(store, kind, ids,
-                                                                           self.now))  # fmt: skip
+                moved = self._unit(
+                    lambda store, kind=kind, ids=ids: records.move(store, kind, ids, self.now)
+                )
                 for name, n in moved.items():
                     self.counts[name] += n
         return True
-
-
-def _move(store, kind: str, ids: list[str], now) -> dict:
-    done = {"attendance": 0, "registrations": 0, "survey_responses": 0, "unreadable": 0}
-    taken: set[str] = set()
-    for row_id in ids:
-        doc = store.row(kind, row_id)
-        if not doc or retention_rules.deidentified(doc):
-            continue
-        if kind == "attendance":
-            registration_id = doc.get("registration_id")
-            registration = (None if registration_id in taken
-                            else store.row("registrations", registration_id))  # fmt: skip
-            moves = forum_rows.person(row_id, doc, registration,
-                                      store.row("survey_responses", row_id), now)  # fmt: skip
-            taken.add(registration_id)
-        else:
-            moves = forum_rows.alone(kind, row_id, doc, now)
-        try:
-            store.move_rows(moves)
-        except ValueError:
-            done["unreadable"] += 1
-            continue
-        for moved, *_ in moves:
-            done[moved] += 1
-    return done
-
-
-def _rekey(store, paths: list[str], keys: set[str]) -> None:
-    """A selection's head and parts with random keys in place of the person's: one random
-    key for each of theirs throughout (the head's states name the parts' entries)."""
-    mapping = rules.new_keys(sorted(keys))
-    for path in paths:
-        doc = store.read(path)
-        if doc is not None and (new := rules.rekeyed(doc, mapping)) != doc:
-            store.rewrite(path, new)
