@@ -17,8 +17,9 @@ import pytest
 from functions import wiring
 from functions.config import get_settings
 from functions.domain.privacy.person import identify
-from functions.services.privacy.erase import erase_person
+from functions.services.privacy.erase import KEPT, erase_person
 from tests import oidc
+from tests.builders import message, write_messages
 from tests.functions.privacy_support import (
     EMAIL,
     NAME,
@@ -237,3 +238,30 @@ def test_a_form_without_its_csrf_token_does_nothing(world, client_for):
                                       data={"who": EMAIL, "action": "erase"})  # fmt: skip
     assert answer.status_code == 403
     assert reporter_name(world) == NAME
+
+
+def test_many_records_are_found_and_erased_a_page_at_a_time(local_dev, client_for):
+    """230 messages to them (three pages of 100), written as changes write mail, to their
+    address as intake stores it: capitalised as they typed it (found with no other record
+    telling how they typed it)."""
+    messages = [message("Thandiwe.Qwabe@example.org") for _ in range(230)]
+    deps = wiring.dependencies()
+    for start in range(0, len(messages), 100):
+        write_messages(deps.transactions, messages[start : start + 100])
+    assert export(client_for, EMAIL).get_json()["counts"]["outbox"] == 230
+    done = erase_person(deps, identify(EMAIL), "k")
+    assert done["finished"] and done["outbox"] == 230
+    assert export(client_for, EMAIL).get_json()["counts"]["outbox"] == 0
+
+
+def test_a_staff_member_is_found_in_the_directory_and_their_entry_kept(local_dev, client_for):
+    lerato = "lerato@sunflower.example.org"
+    found = export(client_for, lerato).get_json()
+    assert found["counts"]["directory"] >= 1
+    (centre,) = [d for d in found["records"]["directory"] if "sunflower" in d["path"]]
+    api = client_for("admin_api")
+    plan = api.post("/privacy/erase", json={"who": lerato}, headers=LOCAL).get_json()
+    assert {"kind": "directory", "count": 1, "action": KEPT["directory"]} in plan["plan"]
+    assert plan["erased"] is False
+    api.post("/privacy/erase", json={"who": lerato, "confirm": True}, headers=LOCAL)
+    assert lerato in json.dumps(export(client_for, lerato).get_json()["records"]["directory"])
