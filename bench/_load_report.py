@@ -112,7 +112,8 @@ def invariants_hold(result: dict) -> bool:
 def report(result: dict) -> None:
     a, r, m = result["answers"], result["registrations"], result["mail"]
     print(f"load with faults: {result['rate']} submissions/s for {result['seconds']} s, "
-          f"Firestore paused {result['fault_seconds']} s in the middle")  # fmt: skip
+          f"Firestore paused {result['fault_seconds']} s in the middle (the service's Firestore "
+          f"timeout: {result.get('firestore_timeout', 'default')})")  # fmt: skip
     rows = [
         ("submissions",
          f"{result['submissions']} ({result['duplicates_sent']} of them sent twice)"),
@@ -142,6 +143,7 @@ def report(result: dict) -> None:
         ("throughput (answered/s, requests/s)",
          f"{result['throughput_per_s']}, {result['requests_per_s']}"),
         ("peak RSS of the serving process", f"{result['peak_rss_mib']} MiB"),
+        ("load average (1 min) at the end", result.get("load_average_1min")),
         ("drain (s, sweeps, requeued)", f"{result['drain']['seconds']}, "
          f"{result['drain']['sweeps']}, {result['drain']['requeued']}"),
     ]  # fmt: skip

@@ -66,9 +66,12 @@ class SmtpSink:
 
 class Stack:
     """Everything one run needs; a context manager. `url` serves main.py's entry points at
-    /<name>; `baseline_url` the bare endpoint; `env` is what both were started with."""
+    /<name>; `baseline_url` the bare endpoint; `env` is what both were started with.
+    `firestore_timeout`: the service's FIRESTORE_TIMEOUT_SECONDS (0: its own default), below
+    the pause to see it answer 503 rather than wait."""
 
-    def __init__(self):
+    def __init__(self, firestore_timeout: int = 0):
+        self.firestore_timeout = firestore_timeout
         self.firestore = FirestoreEmulator()
         self.tasks = TasksEmulator(queues=queues_from_yaml(PROJECT, "local"),
                                    max_retries=TASKS_MAX_RETRIES)  # fmt: skip
@@ -105,6 +108,8 @@ class Stack:
             "MAIL_TRANSPORT": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self._smtp.port),
             "SMTP_STARTTLS": "false", "PYTHONUNBUFFERED": "1",
         }  # fmt: skip
+        if self.firestore_timeout:
+            self.env["FIRESTORE_TIMEOUT_SECONDS"] = str(self.firestore_timeout)
         os.environ.update(self.env)  # the seeding and the checks, in this process
         self.server = self._spawn([str(VENV_BIN / "python"), "bench/_load_server.py",
                                    str(self.port)])  # fmt: skip

@@ -21,6 +21,7 @@ test_load_short.py runs a short one), 0 otherwise.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -30,13 +31,13 @@ from _common import main  # noqa: E402
 from _load_report import invariants_hold, report, summary  # noqa: E402
 
 
-def run(rate: int, seconds: int, pause: int) -> dict:
+def run(rate: int, seconds: int, pause: int, firestore_timeout: int = 0) -> dict:
     import _load_checks
     import _load_traffic
     from _load_stack import Stack
 
     capacity = max(3, _load_traffic.registrations_planned(rate, seconds) // 4)
-    with Stack() as stack:
+    with Stack(firestore_timeout) as stack:
         forum_id = stack.seed(capacity)
         traffic = _load_traffic.run(stack, forum_id, rate, seconds, pause)
         drained = _load_checks.drain(stack)
@@ -44,9 +45,12 @@ def run(rate: int, seconds: int, pause: int) -> dict:
         peak = stack.peak_rss_mib()
         events = stack.server_events()
         log = stack.server_log()
-    result = summary(traffic, checks, rate, seconds, pause) | {"drain": drained,
-                                                               "peak_rss_mib": peak,
-                                                               "server": events}  # fmt: skip
+    result = summary(traffic, checks, rate, seconds, pause) | {
+        "drain": drained, "peak_rss_mib": peak, "server": events,
+        "firestore_timeout": firestore_timeout or "default",
+        # Other work on the machine shows in the latencies: say how busy it was.
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }  # fmt: skip
     if not invariants_hold(result):
         result["server_log_tail"] = log
     return result
@@ -75,5 +79,6 @@ if __name__ == "__main__":
         rate=(20, "submissions a second"),
         seconds=(300, "seconds of traffic"),
         pause=(10, "seconds Firestore is paused"),
+        firestore_timeout=(0, "FIRESTORE_TIMEOUT_SECONDS of the service; 0: its own, 10"),
     )
     sys.exit(_exit_code(outcome) if outcome else 1)
