@@ -123,6 +123,14 @@ def test_the_export_finds_the_person_in_every_kind_of_record(world, client_for):
     assert all(text and "%(network)s" not in text for text in consents.values())
     assert get_settings().network_name in consents["2026-11"]
 
+    # The page's export is the same download.
+    page = page_form(client_for, {"who": EMAIL, "action": "export"})
+    assert page.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.get_json()["counts"] == counts
+    home = client_for("admin").get("/", headers=LOCAL).get_data(as_text=True)
+    assert 'href="admin?page=privacy_request"' in home
+
     by_phone = export(client_for, "082 555 1234").get_json()
     # Both cases gave the number; the registration too (under the address's key).
     assert by_phone["counts"]["cases"] == 2 and by_phone["counts"]["registrations"] == 1
@@ -209,6 +217,8 @@ def test_a_regional_administrator_is_refused(world, client_for, google_idp):
     assert export(client_for, EMAIL, nomsa).status_code == 403
     erase = api.post("/privacy/erase", json={"who": EMAIL, "confirm": True}, headers=nomsa)
     assert erase.status_code == 403
+    home = client_for("admin").get("/", headers=nomsa).get_data(as_text=True)
+    assert "privacy_request" not in home
     refused = client_for("admin").get("/?page=privacy_request", headers=nomsa)
     assert refused.status_code == 403 and "network administrator" in well_formed(refused)
     assert reporter_name(world) == NAME
