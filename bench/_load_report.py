@@ -44,6 +44,20 @@ def _latency(answers, fault: tuple[float, float]) -> dict:
     return figures
 
 
+def _by_minute(answers, began: float) -> list[dict]:
+    """p50 and p99 of the answers sent in each minute of the run (where the tail comes from:
+    the pause, the catch-up after it, or all along)."""
+    minutes: dict[int, list[float]] = {}
+    for a in answers:
+        if a.status:
+            minutes.setdefault(int((a.began - began) // 60), []).append(a.seconds * 1000)
+    return [
+        {"minute": m, "n": len(ms), "p50_ms": round(percentile(ms, 0.5), 1),
+         "p99_ms": round(percentile(ms, 0.99), 1)}
+        for m, ms in sorted(minutes.items())
+    ]  # fmt: skip
+
+
 def summary(traffic, checks: dict, rate: int, seconds: int, pause: int) -> dict:
     deliveries = traffic.submissions + traffic.registrations
     answers = [a for d in deliveries for a in d.answers]
@@ -72,6 +86,8 @@ def summary(traffic, checks: dict, rate: int, seconds: int, pause: int) -> dict:
         mine = [a for d in deliveries if d.channel == channel for a in d.answers
                 if a.step == "submit"]  # fmt: skip
         latency[channel] = _latency(mine, traffic.fault)
+    latency["by_minute"] = {"submissions": _by_minute(ours, traffic.began),
+                            "baseline": _by_minute(traffic.baseline, traffic.began)}  # fmt: skip
     ratios = {}
     for name in ("steady", "whole"):
         ours_, bare = latency["submissions"][name], latency["baseline"][name]
@@ -83,6 +99,7 @@ def summary(traffic, checks: dict, rate: int, seconds: int, pause: int) -> dict:
         "submissions": len(traffic.submissions), "duplicates_sent": traffic.duplicates_sent,
         "submissions_answered": sum(bool(d.succeeded) for d in traffic.submissions),
         "fault_seconds": round(traffic.fault[1] - traffic.fault[0], 1),
+        "fault_began_s": round(traffic.fault[0] - traffic.began, 1),
         "traffic_seconds": round(took, 1),
         "throughput_per_s": round(sum(d.succeeded for d in deliveries) / took, 1),
         "requests_per_s": round(len(answers) / took, 1),
@@ -160,6 +177,12 @@ def report(result: dict) -> None:
     print(f"  ratio submissions/baseline: steady p50 {ratio.get('steady_p50')}, p99 "
           f"{ratio.get('steady_p99')}; whole run p50 {ratio.get('whole_p50')}, p99 "
           f"{ratio.get('whole_p99')}")  # fmt: skip
+    fault_minute = int((result["fault_began_s"]) // 60) if "fault_began_s" in result else None
+    for ours, bare in zip(lat["by_minute"]["submissions"], lat["by_minute"]["baseline"],
+                          strict=False):  # fmt: skip
+        note = "  (the pause)" if ours["minute"] == fault_minute else ""
+        print(f"  minute {ours['minute'] + 1}: p50/p99 {ours['p50_ms']}/{ours['p99_ms']} ms, "
+              f"baseline {bare['p50_ms']}/{bare['p99_ms']} ms{note}")  # fmt: skip
     failed = failures(result)
     print("invariants: " + ("all held" if not failed else "FAILED " + ", ".join(failed)))
     if failed and result.get("server_log_tail"):
