@@ -32,7 +32,9 @@ from functions.domain.privacy.person import Person
 from functions.services.ports import Dependencies
 from functions.services.privacy.erase_steps import Steps
 
-RUN_SECONDS = 45.0  # within the admin functions' 60 s timeout: the rest on the next run
+# Well within the admin functions' 300 s timeout (infra/terraform/functions.tf), and short
+# enough for a browser or `ecd` waiting on the answer: the rest on the next run.
+RUN_SECONDS = 45.0
 COUNTED = ("mailbox", "advisory_selections", "summaries", "cases", "events", "outbox",
            "invitations", "invitation_entries", "attendance", "registrations", "survey_responses",
            "acknowledgement_tallies", "suppressions", "unreadable")  # fmt: skip
