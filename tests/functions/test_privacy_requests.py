@@ -17,6 +17,7 @@ import pytest
 from functions import wiring
 from functions.config import get_settings
 from functions.domain.privacy.person import identify
+from functions.services.errors import StorageUnavailable
 from functions.services.privacy.erase import KEPT, erase_person
 from tests import oidc
 from tests.builders import message, write_messages
@@ -275,3 +276,34 @@ def test_a_staff_member_is_found_in_the_directory_and_their_entry_kept(local_dev
     assert plan["erased"] is False
     api.post("/privacy/erase", json={"who": lerato, "confirm": True}, headers=LOCAL)
     assert lerato in json.dumps(export(client_for, lerato).get_json()["records"]["directory"])
+
+
+def test_an_erasure_that_crashed_half_way_is_finished_by_the_next(world, client_for,
+                                                                 monkeypatch):  # fmt: skip
+    """Storage fails at the sixth unit of work: the request answers 503 (try again), what
+    was done stays done, and the next request finishes the job."""
+    before, needles = tallies(), traces(world)
+    real = wiring.transactions()
+
+    class Failing:
+        runs = 0
+
+        def run(self, work, *args, **kwargs):
+            Failing.runs += 1
+            if Failing.runs == 6:
+                raise StorageUnavailable("ServiceUnavailable")
+            return real.run(work, *args, **kwargs)
+
+    monkeypatch.setattr(wiring, "transactions", Failing)
+    api = client_for("admin_api")
+    crashed = api.post("/privacy/erase", json={"who": EMAIL, "confirm": True}, headers=LOCAL)
+    assert crashed.status_code == 503 and crashed.headers["Retry-After"]
+    monkeypatch.setattr(wiring, "transactions", lambda: real)
+    for who in (EMAIL, PHONE):
+        done = api.post("/privacy/erase", json={"who": who, "confirm": True}, headers=LOCAL)
+        assert done.status_code == 200 and done.get_json()["finished"] is True
+    assert found_anywhere(needles) == []
+    assert tallies() == before
+    records = [d.to_dict() for d in wiring.firestore_client().collection("privacy_erasures")
+               .stream()]  # fmt: skip
+    assert sorted(r["finished"] for r in records) == [False, True, True]  # the crash shows
