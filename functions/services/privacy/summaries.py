@@ -28,7 +28,10 @@ def their_words(deps: Dependencies, found: dict[str, list[dict]]) -> tuple[set, 
         forum = deps.forums.get(forum_id)
         if forum is not None:
             months.add(forum.month)
-    return names_in(found), rules.their_texts(answers), tuple(sorted(months))
+    # The names their answers were to be quoted with (not every name of theirs: another
+    # person of the same name keeps their quotes).
+    names = names_in({"survey_responses": found.get("survey_responses", [])})
+    return names, rules.their_texts(answers), tuple(sorted(months))
 
 
 def summary_docs(deps: Dependencies, person: Person, months: tuple) -> Iterator[Found]:
