@@ -119,6 +119,7 @@ def _forum_side(client_for, monkeypatch) -> None:
     page = survey.get(url)
     sent = survey.post(url, data={"csrf_token": _csrf(page), "satisfaction": "2",
                                   "wants_monthly": "yes", "may_quote_name": "on",
+                                  "advisory_nominee": "on", "advisory_consent": "on",
                                   **{name: HOSTILE for name in SURVEY_TEXTS}})  # fmt: skip
     assert sent.status_code in (200, 303), sent.status_code
     closed = event.ends_at + timedelta(days=30)
@@ -168,6 +169,20 @@ class _Live(HTMLParser):
         self._open = None
 
 
+def _advisory_side(client_for, google_idp, tasks) -> list[tuple[str, str]]:
+    """The advisory network drawn from the forum's month: Zola is a nominee."""
+    from tests.functions.charter_support import replay
+
+    body = {"region_id": "gauteng", "seed": "s", "parents": 6, "staff": 0,
+            "period": {"from": START.strftime("%Y-%m"), "to": START.strftime("%Y-%m")}}  # fmt: skip
+    ran = client_for("select_advisory_network", signed=False).post(
+        "/", json=body, headers=bearer(google_idp, NETWORK_ADMIN)
+    )
+    assert ran.status_code in (200, 201), ran.get_json()
+    replay(client_for, tasks, "send_advisory_notices")
+    return [("admin", f"/?page=advisory&id={ran.get_json()['selection_id']}")]
+
+
 def _html_problems(where: str, html: str) -> list[str]:
     parser = _Live()
     parser.feed(html)
@@ -203,6 +218,12 @@ def test_hostile_text_is_inert_in_every_page_mail_export_and_pdf(
     pages = _case_side(client_for)
     _forum_side(client_for, monkeypatch)
     _admin_side(client_for, google_idp, tasks)
+    pages += _advisory_side(client_for, google_idp, tasks)
+    deliver_all(client_for, tasks)
+    mails = LocalMailbox(get_settings().local_mailbox_dir).list()
+    advisory_link = re.compile(r"advisory_response(\?token=[^\s\"<>]+)")
+    pages += [("advisory_response", "/" + link) for mail in mails
+              for link in advisory_link.findall(mail.text)]  # fmt: skip
     problems, pdf_texts, seen, csv_count = [], [], 0, 0
     admin_headers = bearer(google_idp, NETWORK_ADMIN)
     pages += _admin_pages(client_for("admin", signed=False), admin_headers)
@@ -229,8 +250,6 @@ def test_hostile_text_is_inert_in_every_page_mail_export_and_pdf(
             found, text = _pdf_problems(f"{entry}{path}", data)
             problems += found
             pdf_texts.append((path, text))
-    deliver_all(client_for, tasks)
-    mails = LocalMailbox(get_settings().local_mailbox_dir).list()
     for mail in mails:
         problems += _html_problems(f"mail {mail.subject[:40]!r}", mail.html)
         names = {name.lower() for name in mail.headers}
@@ -242,4 +261,5 @@ def test_hostile_text_is_inert_in_every_page_mail_export_and_pdf(
     assert any("We promise" in text and "<script>" in text for _, text in pdf_texts), [
         p for p, _ in pdf_texts
     ]
+    assert any(entry == "advisory_response" for entry, _ in pages), "no advisory link mailed"
     assert len(mails) >= 5 and csv_count >= 2 and len(pdf_texts) >= 3, (csv_count, pdf_texts)
