@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
 from functions import wiring
 from functions.domain.cases.staff_links import ActionLink, link_id
@@ -134,6 +134,10 @@ def _parent_and_staff_pages(client_for, monkeypatch, tasks, google_idp) -> list[
     version = records()["sunflower-soweto"]["version"]
     token = wiring.signer().sign(Purpose.CHARTER_CONFIRM, f"sunflower-soweto:{version}")
     pages.append(("confirm_charter", f"/?token={token}"))
+    from tests.functions.test_security_links import _advisory_token
+
+    advisory = quote(_advisory_token(client_for, google_idp), safe="")
+    pages.append(("advisory_response", f"/?token={advisory}"))
     return pages
 
 
@@ -189,7 +193,7 @@ def test_every_form_refuses_a_post_without_its_token_and_changes_nothing(
     form_answer(client_for, "resp-triage")  # a case waiting in triage: its placing forms
     pages = _parent_and_staff_pages(client_for, monkeypatch, tasks, google_idp)
     pages += _admin_pages(client_for("admin", signed=False), admin_headers)
-    swept, wrong, unprotected = [], [], []
+    swept, wrong, unprotected, forms = [], [], [], []
     for entry, path in pages:
         client = client_for(entry, signed=False)
         headers = admin_headers if entry == "admin" else {}
@@ -200,30 +204,31 @@ def test_every_form_refuses_a_post_without_its_token_and_changes_nothing(
             label = f"{target_entry}{target[1:]}"
             if any(label.startswith(name) for name in OPEN_BY_DESIGN):
                 continue
-            fields = dict(form["fields"])
-            if "csrf_token" not in fields:
+            if "csrf_token" not in dict(form["fields"]):
                 unprotected.append(label)
                 continue
-            swept.append(label)
-            sender = client_for(target_entry, signed=False)
-            others = {k: v for k, v in fields.items() if k != "csrf_token"}
-            attempts = [others, others | {"csrf_token": _flip(fields["csrf_token"])}]
-            before = everything()
-            for data in attempts:
-                answer = sender.post(target, data=data, headers=headers)
-                if answer.status_code not in (400, 403):
-                    wrong.append((label, answer.status_code, sorted(data)))
-            if entry != "admin":  # its own token, from a browser without the form's cookie
-                stranger = client_for(target_entry, signed=False)
-                stranger._cookies.clear()
-                answer = stranger.post(target, data=fields)
-                if answer.status_code not in (400, 403):
-                    wrong.append((label, answer.status_code, "no cookie"))
-            if moved := changed(before, everything()):
-                wrong.append((label, "changed", moved[:5]))
+            forms.append((label, client, target_entry, target, dict(form["fields"]), headers))
+    before = everything()  # the pages are read: from here on, every post is refused
+    for label, page_client, target_entry, target, fields, headers in forms:
+        swept.append(label)
+        sender = client_for(target_entry, signed=False)
+        sender._cookies.update(page_client._cookies)  # the browser that was shown the form
+        others = {k: v for k, v in fields.items() if k != "csrf_token"}
+        for data in (others, others | {"csrf_token": _flip(fields["csrf_token"])}):
+            answer = sender.post(target, data=data, headers=headers)
+            if answer.status_code not in (400, 403):
+                wrong.append((label, answer.status_code, sorted(data)))
+        if headers:
+            continue  # an administrator's form is bound to their sign-in, not to a cookie
+        stranger = client_for(target_entry, signed=False)  # its own token, without the cookie
+        answer = stranger.post(target, data=fields)
+        if answer.status_code not in (400, 403):
+            wrong.append((label, answer.status_code, "no cookie"))
+    if moved := changed(before, everything()):
+        wrong.append(("after the sweep", "changed", moved[:10]))
     assert unprotected == [], unprotected
     assert wrong == [], "\n".join(map(str, wrong))
     kinds = {label.split("&")[0] if label.startswith("admin") else label.split("?")[0]
              for label in swept}  # fmt: skip
     print(f"CSRF sweep: {len(swept)} forms of {len(kinds)} kinds: {sorted(kinds)}")
-    assert len(kinds) >= 18, sorted(kinds)  # the sweep reached the forms, not just a few
+    assert len(kinds) >= 19, sorted(kinds)  # the sweep reached the forms, not just a few

@@ -78,6 +78,7 @@ def world(client_for, monkeypatch, tasks, google_idp):
     client_for("distribute_charters").post("/", json={}, headers=bearer(google_idp, NETWORK_ADMIN))
     replay(client_for, tasks, "send_charter")
     version = records()["sunflower-soweto"]["version"]
+    advisory = _advisory_token(client_for, google_idp)
     later = event.ends_at + timedelta(hours=1)
     monkeypatch.setattr(wiring, "utc_now", lambda: later)
     return {
@@ -92,8 +93,24 @@ def world(client_for, monkeypatch, tasks, google_idp):
                 Purpose.CHARTER_CONFIRM, f"sunflower-soweto:{version}")),
             "unsubscribe": (Purpose.UNSUBSCRIBE, unsubscribe_token("parent@example.org", signer)),
             "forum_registration": (Purpose.FORUM_CANCEL, cancel_token(deps, registration)),
+            "advisory_response": (Purpose.ADVISORY_RESPONSE, advisory),
         },
     }  # fmt: skip
+
+
+def _advisory_token(client_for, google_idp) -> str:
+    """A nominee's link of a Gauteng advisory selection (tests/functions/advisory_support)."""
+    from tests.functions.advisory_support import gauteng_month
+    from tests.functions.test_advisory_entry_points import BODY
+
+    gauteng_month()
+    ran = client_for("select_advisory_network").post(
+        "/", json=BODY, headers=bearer(google_idp, NETWORK_ADMIN)
+    )
+    assert ran.status_code == 201, ran.get_json()
+    chosen = next(d for d in ran.get_json()["order"]["parents"] if d["selected"])
+    value = f"{ran.get_json()['selection_id']}:{chosen['attendee_key']}"
+    return wiring.signer().sign(Purpose.ADVISORY_RESPONSE, value)
 
 
 def _value(purpose: Purpose, token: str) -> str:
