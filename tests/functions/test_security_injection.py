@@ -1,13 +1,14 @@
 """Script and HTML injection in every free-text field, followed everywhere it is shown.
 
 One world where every field a person types holds markup, a formula and a header break: a
-parent's feedback (description, name), a staff note, the question asked of the parent, the
-parent's reply, the resolution, the rating's comment, a Google Form's centre and message, a
-forum registration (name, needs, other topics), a forum survey (recommendations, practices,
-other pain points, comments), a charter commitment, an action point. Then every page that
-can show them is read (the parent's and staff's from their links, the administrators' by
-following every admin?page= link from the home page, their CSV and PDF exports, the public
-charter and its PDF) and every mail sent:
+centre imported with such a name, address and people; a parent's feedback (description,
+name), a staff note, the question asked of the parent, the parent's reply, the resolution,
+the rating's comment; a Google Form's centre and message; a forum registration (name,
+needs, other topics) and survey (recommendations, practices, other pain points, comments);
+an advisory nominee; a charter commitment; an action point. Then every page that can show
+them is read (the parent's and staff's from their links, the administrators' by following
+every admin?page= link from the home page, their CSV and PDF exports, the directory CSV,
+the public charters and their PDFs) and every mail sent:
 - HTML (pages, mails' HTML parts): the markup never appears as markup, only escaped;
 - mail headers: no header made of a typed line break (Bcc:, X-Injected:);
 - CSV: no cell a spreadsheet would run (=, +, -, @, tab or CR first) holding typed text;
@@ -127,6 +128,39 @@ def _forum_side(client_for, monkeypatch) -> None:
     compile_due(deps, closed)
 
 
+EVIL_CENTRE = "evil-centre"
+
+
+def _directory_side(client_for, google_idp) -> list[tuple[str, str]]:
+    """A centre whose name, address and people's names hold markup, imported as any
+    administrator would; a case about it. The pages that list or show it."""
+    rows = [
+        ["kind", "id", "name", "region", "centre", "email", "phone", "whatsapp", "address",
+         "hours", "timezone", "languages", "share_staff_names", "active"],
+        ["centre", EVIL_CENTRE, "Evil <b>Dube</b> Creche\u2028" + MARKUP, "gauteng", "",
+         "hello@evil.example.org", "", "", FORMULA + MARKUP, "mon-fri 07:00-17:00",
+         "Africa/Johannesburg", "en", "yes", "yes"],
+        ["principal", "", "Zola <b>Dube</b> " + MARKUP, "", EVIL_CENTRE,
+         "principal@evil.example.org", "", "", "", "", "", "", "", ""],
+        ["staff", "", "=cmd|' /C calc'!A0 " + MARKUP, "", EVIL_CENTRE,
+         "staff@evil.example.org", "", "", "", "", "", "", "", "yes"],
+    ]  # fmt: skip
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    imported = client_for("admin_api", signed=False).post(
+        "/directory/import", headers=bearer(google_idp, NETWORK_ADMIN),
+        json={"csv": text.getvalue(), "apply": True, "full": False},
+    )  # fmt: skip
+    assert imported.status_code == 200, imported.get_json()
+    body = submission(centre_id=EVIL_CENTRE, kind="complaint", category="facilities",
+                      description="About the evil centre",
+                      reporter={"email": "p@example.org"})  # fmt: skip
+    assert client_for("submit_feedback").post("/", json=body).status_code == 201
+    return [("feedback_form", "/"), ("charter", "/"), ("charter", f"/?centre={EVIL_CENTRE}"),
+            ("admin", "/?page=directory"),
+            ("admin", f"/?page=centre&id={EVIL_CENTRE}")]  # fmt: skip
+
+
 def _admin_side(client_for, google_idp, tasks) -> None:
     from tests.functions.charter_support import replay
 
@@ -215,7 +249,8 @@ def test_hostile_text_is_inert_in_every_page_mail_export_and_pdf(
 
     assert len(_html_problems("the check itself", MARKUP + "<b>Dube</b>")) == 4
     _triage_case(client_for)
-    pages = _case_side(client_for)
+    pages = _directory_side(client_for, google_idp)
+    pages += _case_side(client_for)
     _forum_side(client_for, monkeypatch)
     _admin_side(client_for, google_idp, tasks)
     pages += _advisory_side(client_for, google_idp, tasks)
@@ -239,7 +274,11 @@ def test_hostile_text_is_inert_in_every_page_mail_export_and_pdf(
         exports += [(entry, href if href.startswith("/") else "/" + href.split(entry, 1)[-1],
                      headers) for href in _parse(html).links
                     if "format=" in href and (href.startswith("?") or entry in href)]  # fmt: skip
-    exports += [("charter", "/?centre=sunflower-soweto&format=pdf", {})]
+    exports += [
+        ("charter", "/?centre=sunflower-soweto&format=pdf", {}),
+        ("charter", f"/?centre={EVIL_CENTRE}&format=pdf", {}),
+        ("admin", "/?page=template", admin_headers),
+    ]  # the directory, as CSV
     for entry, path, headers in {(e, p, tuple(h.items())) for e, p, h in exports}:
         answer = client_for(entry, signed=False).get(path, headers=dict(headers))
         data, kind = answer.get_data(), answer.mimetype
