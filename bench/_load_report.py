@@ -122,6 +122,12 @@ def failures(result: dict) -> list[str]:
     return failed
 
 
+def _peak(peak) -> str:
+    if not isinstance(peak, dict):
+        return f"{peak} MiB"
+    return f"{peak['worker']} MiB (gunicorn worker; + arbiter {peak['arbiter']} MiB)"
+
+
 def invariants_hold(result: dict) -> bool:
     return not failures(result)
 
@@ -159,7 +165,7 @@ def report(result: dict) -> None:
          f"{m['sent_not_received']} / {m['cases_without_acknowledgement']}"),
         ("throughput (answered/s, requests/s)",
          f"{result['throughput_per_s']}, {result['requests_per_s']}"),
-        ("peak RSS of the serving process", f"{result['peak_rss_mib']} MiB"),
+        ("peak RSS of the serving process", _peak(result["peak_rss_mib"])),
         ("load average (1 min) at the end", result.get("load_average_1min")),
         ("drain (s, sweeps, requeued)", f"{result['drain']['seconds']}, "
          f"{result['drain']['sweeps']}, {result['drain']['requeued']}"),

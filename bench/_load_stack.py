@@ -203,19 +203,15 @@ class Stack:
         finally:
             signal_group(self.firestore.pgid, signal.SIGCONT)
 
-    def peak_rss_mib(self) -> float | None:
-        """The serving process's peak resident memory (VmHWM), gunicorn's worker and its
-        arbiter together (MiB)."""
+    def peak_rss_mib(self) -> dict | None:
+        """The serving process's peak resident memory (VmHWM, MiB): gunicorn's worker (what
+        serves the requests), its arbiter, and both."""
         if self.server is None:
             return None
-        pids = [self.server.pid, *_children(self.server.pid)]
-        total = 0
-        for pid in pids:
-            with contextlib.suppress(OSError):
-                for line in open(f"/proc/{pid}/status"):  # noqa: SIM115
-                    if line.startswith("VmHWM:"):
-                        total += int(line.split()[1])
-        return round(total / 1024, 1)
+        worker = sum(_peak_kib(pid) for pid in _children(self.server.pid))
+        arbiter = _peak_kib(self.server.pid)
+        return {"worker": round(worker / 1024, 1), "arbiter": round(arbiter / 1024, 1),
+                "total": round((worker + arbiter) / 1024, 1)}  # fmt: skip
 
     def __exit__(self, *exc_info) -> None:
         with contextlib.suppress(Exception):
@@ -231,6 +227,14 @@ class Stack:
             self._smtp.stop()
         self.tasks.stop()
         self.firestore.stop()
+
+
+def _peak_kib(pid: int) -> int:
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 def _children(pid: int) -> list[int]:
