@@ -18,6 +18,8 @@ from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
+import pytest
+
 from functions import wiring
 from functions.domain.cases.staff_links import ActionLink, link_id
 from functions.domain.directory.models import person_key
@@ -30,6 +32,8 @@ from functions.services.forums.survey import survey_token
 from tests.builders import submission
 from tests.forum_builders import START, forum, store
 from tests.functions.security_support import NETWORK_ADMIN, bearer, changed, everything
+
+pytestmark = pytest.mark.timeout(300)  # every page of a whole world, rendered and posted to
 
 HOST = "http://127.0.0.1:8080"
 OPEN_BY_DESIGN = {"unsubscribe", "admin?page=signin"}

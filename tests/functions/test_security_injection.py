@@ -24,6 +24,8 @@ from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, quote, urlsplit
 
+import pytest
+
 from functions import wiring
 from functions.adapters.mail.local_mailbox import LocalMailbox
 from functions.config import get_settings
@@ -44,6 +46,7 @@ FORMULA = '=HYPERLINK("http://evil.example","x")'
 BREAK = "\r\nBcc: evil@example.org\r\nX-Injected: 1"
 HOSTILE = f"{FORMULA} {MARKUP}"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+pytestmark = pytest.mark.timeout(300)  # a whole world, and every page of it, read
 SURVEY_TEXTS = ("recommendations", "promising_practice", "pain_points_other", "comments")
 
 
@@ -189,9 +192,13 @@ class _Live(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self._open = tag
-        for name, _ in attrs:
+        for name, value in attrs:
             if name.lower().startswith("on"):
                 self.found.append(f"<{tag} {name}=...>")
+            if name in ("href", "src", "action", "formaction") and "".join(
+                (value or "").split()
+            ).lower().startswith("javascript:"):
+                self.found.append(f"<{tag} {name}=javascript:...>")
         if tag == "img" and dict(attrs).get("src") == "x":
             self.found.append("<img src=x>")
 
@@ -247,7 +254,8 @@ def test_hostile_text_is_inert_in_every_page_mail_export_and_pdf(
 ):
     from tests.functions.test_new_case_mail import deliver_all
 
-    assert len(_html_problems("the check itself", MARKUP + "<b>Dube</b>")) == 4
+    check = MARKUP + '<b>Dube</b><a href=" javascript:alert(1)">'
+    assert len(_html_problems("the check itself", check)) == 5
     _triage_case(client_for)
     pages = _directory_side(client_for, google_idp)
     pages += _case_side(client_for)
@@ -302,3 +310,39 @@ def test_hostile_text_is_inert_in_every_page_mail_export_and_pdf(
     ]
     assert any(entry == "advisory_response" for entry, _ in pages), "no advisory link mailed"
     assert len(mails) >= 5 and csv_count >= 2 and len(pdf_texts) >= 3, (csv_count, pdf_texts)
+
+
+REFLECTED = ['"><script>alert(1)</script>', "'><img src=x onerror=alert(1)>",
+             "javascript:alert(1)", "</title><script>alert(1)</script>"]  # fmt: skip
+
+
+def test_markup_in_the_query_string_is_never_reflected_live(client_for, google_idp):
+    """Every page echoes its query in its language links and forms: whatever a crafted link
+    puts there (a parameter's value or its name) is never live markup."""
+    from urllib.parse import quote
+
+    admin_headers = bearer(google_idp, NETWORK_ADMIN)
+    status = client_for("submit_feedback").post("/", json=submission(
+        centre_id="sunflower-soweto", kind="compliment", category="facilities",
+        description="Thank you", anonymous=True)).get_json()["status_url"]  # fmt: skip
+    token = parse_qs(urlsplit(status).query)["token"][0]
+    pages = [("feedback_form", "/?"), ("forums", "/?"), ("charter", "/?"), ("privacy", "/?"),
+             ("charter", "/?centre=sunflower-soweto&"), ("case_status", f"/?token={token}&"),
+             ("unsubscribe", "/?token=x&"), ("forum_registration", "/?forum=x&")]  # fmt: skip
+    pages += [("admin", path + "&") for _, path in
+              _admin_pages(client_for("admin", signed=False), admin_headers)]  # fmt: skip
+    problems, tried = [], 0
+    for entry, path in pages:
+        client = client_for(entry, signed=False)
+        headers = admin_headers if entry == "admin" else {}
+        for hostile in REFLECTED:
+            for query in (f"lang={quote(hostile)}&x={quote(hostile)}", f"{quote(hostile)}=1"):
+                answer = client.get(path + query, headers=headers)
+                tried += 1
+                assert answer.status_code < 500, (entry, path + query)
+                problems += _html_problems(f"{entry}{path}{query}", answer.get_data(as_text=True))
+                location = answer.headers.get("Location", "")
+                if location.lower().startswith(("javascript:", "//", "http")):
+                    problems.append(f"{entry}{path}{query}: redirected to {location[:60]}")
+    assert problems == [], "\n".join(problems[:30])
+    assert tried > 50
