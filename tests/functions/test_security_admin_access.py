@@ -91,18 +91,25 @@ ASKING_FOR_ANOTHER_REGION = [
 def test_a_regional_administrator_sees_nothing_of_another_region_on_any_page_or_read(
     client_for, google_idp
 ):
+    from functions import wiring
+    from tests.forum_builders import forum, store
+
+    theirs = forum(region_id="western-cape", title="Kx9 Western Cape forum")
+    store(wiring.dependencies(), theirs)
+    marks = (*WESTERN_CAPE_MARKS, "Kx9 Western Cape")
+    queries = [*ASKING_FOR_ANOTHER_REGION, f"id={theirs.forum_id}", f"forum={theirs.forum_id}"]
     headers = bearer(google_idp, GAUTENG_ADMIN)
     reads = [("admin", f"/?page={page}&") for page in PAGES if page not in ("signout",)] + [
         ("admin_api", path.split(" ", 1)[1] + "?") for path in OPERATIONS if path.startswith("GET ")
-    ]
+    ] + [("forum_report", "/?")]  # fmt: skip
     leaks = []
     for name, path in reads:
         client = client_for(name, signed=False)
-        for query in ASKING_FOR_ANOTHER_REGION:
+        for query in queries:
             answer = client.get(path + query, headers=headers)
             text = answer.get_data(as_text=True)
             assert answer.status_code < 500, (path, query, answer.status_code)
-            found = [mark for mark in WESTERN_CAPE_MARKS if mark in text]
+            found = [mark for mark in marks if mark in text]
             if answer.status_code == 200 and found:
                 leaks.append((path, query, found))
     assert leaks == []
@@ -110,6 +117,9 @@ def test_a_regional_administrator_sees_nothing_of_another_region_on_any_page_or_
     network = bearer(google_idp, NETWORK_ADMIN)
     shown = client_for("admin_api", signed=False).get("/region?id=western-cape", headers=network)
     assert any(mark in shown.get_data(as_text=True) for mark in WESTERN_CAPE_MARKS)
+    page = client_for("admin", signed=False).get(f"/?page=forum&id={theirs.forum_id}",
+                                                  headers=network)  # fmt: skip
+    assert "Kx9 Western Cape" in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
