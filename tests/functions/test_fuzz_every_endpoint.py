@@ -12,6 +12,7 @@ token. Refusing a request without these is tested elsewhere (tests/functions/tes
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -77,6 +78,14 @@ class Target:
                 fields["csrf_token"] = self.csrf
             data = {k: _form_value(v) for k, v in fields.items()}
             return self.client.post(self.url, data=data, headers=self.headers)
+        if media_type == "text/csv":
+            raw = _form_text(body).encode()
+            return self.client.post(self.url, data=raw, content_type=media_type,
+                                    headers=self.headers)  # fmt: skip
+        if media_type == "multipart/form-data":
+            given = body.get("file", "") if isinstance(body, dict) else body
+            upload = (io.BytesIO(_form_text(given).encode()), "report.csv")
+            return self.client.post(self.url, data={"file": upload}, headers=self.headers)
         raw = json.dumps(body).encode("utf-8", "surrogatepass")
         return self.client.post(self.url, data=raw, content_type="application/json",
                                 headers=self.headers)  # fmt: skip
@@ -113,6 +122,10 @@ def _target(path: str, client_for, google_idp, monkeypatch, tasks) -> Target:
         return Target(client_for("admin_api"), path.removeprefix("/admin_api"), bearer)
     if name in ("select_advisory_network", "distribute_charters"):
         return Target(client_for(name), "/", bearer)
+    if name == "import_attendance":
+        event = forum()
+        store(wiring.dependencies(), event)
+        return Target(client_for(name), f"/?forum={event.forum_id}&source=zoom", bearer)
     if name == "email_events":
         monkeypatch.setattr(sns, "fetch_certificate", _SIGNER.fetch)
         monkeypatch.setattr(sns, "https_get", lambda url: b"")
@@ -220,8 +233,8 @@ def test_the_document_describes_every_entry_point_that_takes_a_body():
     import main
 
     takes_no_body = {
-        "case_status", "privacy", "charter", "forums", "admin", "forum_report", "dev_mailbox",
-        "import_attendance",  # a multipart upload (a Zoom or Meet CSV), not JSON or a form
+        "case_status", "privacy", "charter", "forums", "forum_report", "dev_mailbox",
+        "admin",  # pages; their HTML forms are fuzzed by tests/functions/test_fuzz_admin_forms
     }  # fmt: skip
     jobs_and_tasks = {n for n in main.__all__ if n in oidc.INVOKERS}
     described = {p.strip("/").split("/")[0] for p in SPEC["paths"]}
