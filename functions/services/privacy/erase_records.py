@@ -5,8 +5,8 @@ rows moved to random ids as retention moves them; an advisory selection re-keyed
 from __future__ import annotations
 
 from functions.domain.privacy import erasure as rules
-from functions.domain.privacy import forum_rows
 from functions.domain.privacy import retention as retention_rules
+from functions.services.privacy import forum_rows as forum_row_moves
 
 EVENTS_A_COMMIT = 400  # a case's history lines rewritten in one commit, the case in the last
 
@@ -31,29 +31,10 @@ def case(store, reference: str, now) -> tuple[str, int]:
 
 
 def move(store, kind: str, ids: list[str], now) -> dict:
-    done = {"attendance": 0, "registrations": 0, "survey_responses": 0, "unreadable": 0}
-    taken: set[str] = set()
-    for row_id in ids:
-        doc = store.row(kind, row_id)
-        if not doc or retention_rules.deidentified(doc):
-            continue
-        if kind == "attendance":
-            registration_id = doc.get("registration_id")
-            registration = (None if registration_id in taken
-                            else store.row("registrations", registration_id))  # fmt: skip
-            moves = forum_rows.person(row_id, doc, registration,
-                                      store.row("survey_responses", row_id), now)  # fmt: skip
-            taken.add(registration_id)
-        else:
-            moves = forum_rows.alone(kind, row_id, doc, now)
-        try:
-            store.move_rows(moves)
-        except ValueError:
-            done["unreadable"] += 1
-            continue
-        for moved, *_ in moves:
-            done[moved] += 1
-    return done
+    """The person's forum rows of `kind` moved to random ids as retention moves them."""
+    rows = [(row_id, store.row(kind, row_id)) for row_id in ids]
+    done, unreadable = forum_row_moves.move(store, kind, rows, now)
+    return {**done, "unreadable": unreadable}
 
 
 def rekey(store, paths: list[str], keys: set[str]) -> None:

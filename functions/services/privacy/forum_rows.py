@@ -46,27 +46,35 @@ def _page(deps: Dependencies, kind: str, forum_id: str, after_id: str | None, si
     def work(uow):
         records = deps.retention.records(uow)
         rows = records.forum_rows(kind, forum_id, after_id, size)
-        done, unreadable = dict.fromkeys(rules.FORUM_KINDS, 0), 0
-        taken: set[str] = set()  # registrations moved in this unit (one per attendee)
-        for row_id, doc in rows:
-            if not doc or deidentified(doc):
-                continue
-            if kind == "attendance":
-                registration_id = doc.get("registration_id")
-                registration = (None if registration_id in taken
-                                else records.row("registrations", registration_id))  # fmt: skip
-                answer = records.row("survey_responses", row_id)
-                moves = rules.person(row_id, doc, registration, answer, now)
-                taken.add(registration_id)
-            else:
-                moves = rules.alone(kind, row_id, doc, now)
-            try:
-                records.move_rows(moves)
-            except ValueError:
-                unreadable += 1
-                continue
-            for moved, *_ in moves:
-                done[moved] += 1
+        done, unreadable = move(records, kind, rows, now)
         return done, unreadable, (rows[-1][0] if rows else None), len(rows)
 
     return deps.transactions.run(work)[0]
+
+
+def move(records, kind: str, rows, now) -> tuple[dict, int]:
+    """Move each (id, document) row of `kind` not yet de-identified to its random id, an
+    attendee with their registration and survey answer, within the caller's unit of work
+    (`records`: row() and move_rows()): ({kind: moved}, rows no model reads, left)."""
+    done, unreadable = dict.fromkeys(rules.FORUM_KINDS, 0), 0
+    taken: set[str] = set()  # registrations moved in this unit (one per attendee)
+    for row_id, doc in rows:
+        if not doc or deidentified(doc):
+            continue
+        if kind == "attendance":
+            registration_id = doc.get("registration_id")
+            registration = (None if registration_id in taken
+                            else records.row("registrations", registration_id))  # fmt: skip
+            answer = records.row("survey_responses", row_id)
+            moves = rules.person(row_id, doc, registration, answer, now)
+            taken.add(registration_id)
+        else:
+            moves = rules.alone(kind, row_id, doc, now)
+        try:
+            records.move_rows(moves)
+        except ValueError:
+            unreadable += 1
+            continue
+        for moved, *_ in moves:
+            done[moved] += 1
+    return done, unreadable
