@@ -49,7 +49,7 @@ def charters_page(request: Request) -> Response:
     return admin_view(
         request, "charters.html", "Service charters", overview=found, region=region,
         regions=regions, confirm_days=CONFIRM_WITHIN.days,
-        done={k: int(v) for k, v in done.items() if v.isdigit()},
+        done={k: int(v) for k, v in done.items() if v.isascii() and v.isdigit()},  # not "²"
     )  # fmt: skip
 
 
