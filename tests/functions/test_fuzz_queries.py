@@ -27,7 +27,6 @@ VALUES = st.sampled_from(["", "0", "-1", "2030-13", "0000-01", "9999-12", "10000
                           "../admin", "%00", "\u2028", "\ud800", "x" * 3000,
                           "sunflower-soweto", "gauteng", "western-cape", "network"]) | st.text(
     st.characters(codec="utf-8"), max_size=30)  # fmt: skip
-QUERIES = st.dictionaries(st.sampled_from(PARAMETERS), VALUES, max_size=4)
 FUZZ = settings(max_examples=examples(8, 120), deadline=None,
                 suppress_health_check=list(HealthCheck))  # fmt: skip
 PUBLIC = ["feedback_form", "case_status", "unsubscribe", "privacy", "case_reply", "rate_case",
@@ -38,8 +37,32 @@ ADMIN = [("admin", {"page": page}) for page in PAGES if page != "signout"] + [
 ] + [("forum_report", {})]  # fmt: skip
 
 
-def _run(client, path: str, fixed: dict, headers: dict):
-    @given(query=QUERIES, head=st.booleans())
+def _real_values(client_for) -> list[str]:
+    """Ids and tokens that open something: a forum, a case, its status, rating and staff
+    links, so the fuzz reaches the pages' states and not only their refusals."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from functions import wiring
+    from functions.domain.shared.signing import Purpose
+    from tests.builders import submission
+    from tests.forum_builders import forum, store
+    from tests.functions.test_security_links import _action
+
+    store(wiring.dependencies(), forum(forum_id="forum-fuzz"))
+    body = submission(centre_id="sunflower-soweto", kind="complaint", category="facilities",
+                      description="Fuzz", reporter={"email": "parent@example.org"})  # fmt: skip
+    created = client_for("submit_feedback").post("/", json=body).get_json()
+    status = parse_qs(urlsplit(created["status_url"]).query)["token"][0]
+    reference = created["reference"]
+    rating = wiring.signer().sign(Purpose.CASE_RATING, reference, expires=True)
+    return ["forum-fuzz", reference, status, rating, _action(reference), "2030-03"]
+
+
+def _run(client, path: str, fixed: dict, headers: dict, real: list[str]):
+    queries = st.dictionaries(st.sampled_from(PARAMETERS), VALUES | st.sampled_from(real),
+                              max_size=4)  # fmt: skip
+
+    @given(query=queries, head=st.booleans())
     @example(query={"month": "9999-12"}, head=False)
     @example(query={"month": "0000-01", "format": "pdf"}, head=False)
     # isdigit() takes "¹" and "²", int() does not: admin?page=centre and ?page=charters were
@@ -59,10 +82,11 @@ def _run(client, path: str, fixed: dict, headers: dict):
 
 @pytest.mark.parametrize("name", PUBLIC)
 def test_no_query_makes_a_parent_or_staff_page_fail(client_for, name):
-    _run(client_for(name), "/", {}, {})
+    _run(client_for(name), "/", {}, {}, _real_values(client_for))
 
 
 @pytest.mark.parametrize("name, where", ADMIN, ids=lambda v: str(v))
 def test_no_query_makes_an_admin_page_or_read_fail(client_for, google_idp, name, where):
     path, fixed = (where, {}) if isinstance(where, str) else ("/", where)
-    _run(client_for(name, signed=False), path, fixed, bearer(google_idp, NETWORK_ADMIN))
+    real = _real_values(client_for)
+    _run(client_for(name, signed=False), path, fixed, bearer(google_idp, NETWORK_ADMIN), real)
