@@ -33,8 +33,20 @@ def body_of(doc: dict) -> dict:
 
 
 def quotes_of(body: dict, names: set[str], texts: set[str]) -> list[dict]:
-    """The quotes naming them or giving one of their texts."""
-    return [quote for quote, _, _ in _quotes(body) if _theirs(quote, names, texts)]
+    """The quotes naming them or giving one of their texts, each naming only them: a text
+    others gave too names them as well, and their names are not this person's to have."""
+    return [_only_them(quote, names) for quote, _, _ in _quotes(body)
+            if _theirs(quote, names, texts)]  # fmt: skip
+
+
+def _only_them(quote: dict, names: set[str]) -> dict:
+    if not quote.get("people") and not quote.get("name"):
+        return quote  # nobody named: as compiled
+    people = [
+        p for p in quote.get("people") or [] if isinstance(p, dict) and p.get("name") in names
+    ]
+    first = people[0] if people else {}
+    return quote | {"people": people, "name": first.get("name"), "role": first.get("role")}
 
 
 def without_them(doc: dict, names: set[str], texts: set[str]) -> dict | None:

@@ -18,6 +18,7 @@ class Steps:
         self.deps, self.person, self.now, self.size = deps, person, now, size
         self.in_time, self.counts = in_time, counts
         self.found = deps.person_records
+        self._needles: set[str] | None = None  # what marks mail as theirs (mailbox())
 
     def _pages(self, kind: str, within: tuple[str, ...] = ()):
         return self.found.pages(kind, self.person, self.size, within=within)
@@ -36,9 +37,15 @@ class Steps:
 
     def mailbox(self, directory: str) -> int:
         """Mail kept by the local mailbox to or about them: first, while their names and case
-        references can still be read from their records."""
+        references can still be read from their records (kept for the last purge, after
+        their mail is deleted: a delivery that ran meanwhile wrote to the mailbox again)."""
         from functions.adapters.mail.mailbox_privacy import purge
 
+        if self._needles is None:
+            self._needles = self._mailbox_needles()
+        return purge(directory, self._needles)
+
+    def _mailbox_needles(self) -> set[str]:
         names, references = set(), set()
         for kind in ("cases", "registrations", "attendance"):
             for page in self._pages(kind):
@@ -46,7 +53,7 @@ class Steps:
                 names |= rules.names_in(found)
                 if kind == "cases":
                     references |= {path.rsplit("/", 1)[-1] for path, _ in page}
-        return purge(directory, rules.needles(self.person, names, references))
+        return rules.needles(self.person, names, references)
 
     def advisory(self) -> bool:
         keys = [self.person.participant_key]
