@@ -24,12 +24,14 @@ from tests.functions.privacy_support import (
     NAME,
     OTHER,
     OTHER_NAME,
+    PHONE,
     SHARED_TEXT,
     build_world,
     deliver_all,
+    found_anywhere,
     mailbox,
 )
-from tests.functions.test_privacy_requests import export
+from tests.functions.test_privacy_requests import LOCAL, export
 
 
 @pytest.fixture
@@ -85,3 +87,81 @@ def test_mail_delivered_while_the_erasure_runs_leaves_the_mailbox(world, client_
     done = erase_person(deps, identify(EMAIL), "k", get_settings().local_mailbox_dir)
     assert done["finished"]
     assert not [m for m in mailbox() if EMAIL in m.to.lower() or NAME in m.text]
+
+
+def test_nothing_of_a_fuller_life_is_left(world, client_for, tasks):
+    """Besides privacy_support's world: an urgent case naming her child, a case with a reply
+    thread, resolved and closed with a rating's comment, and a bounce. Erased by her address
+    and by her number, nothing she wrote, no name, address, number or key is left."""
+    from functions.domain.mail.suppression import SuppressionReason
+    from functions.domain.shared.signing import Purpose
+    from functions.services.cases.rating import rate_case
+    from functions.services.cases.reply import record_reply
+    from tests.functions.privacy_support import traces
+    from tests.functions.test_case_reply import staff_step
+
+    deps = wiring.dependencies()
+    texts = ("Zinhlekazi", "Nobuhle-urgent fell from the jungle gym",
+             "Qhawekazi-reply it was Tuesday", "Mandlakazi-rating better now")  # fmt: skip
+    intake = client_for("submit_feedback")
+    urgent = intake.post("/", json={
+        "centre_id": "sunflower-soweto", "kind": "complaint", "category": "facilities",
+        "description": texts[1], "urgent": True, "child": {"first_name": texts[0]},
+        "reporter": {"name": NAME, "email": EMAIL.upper().replace("@EXAMPLE.ORG", "@Example.org")},
+        "consent": {"given": True, "version": "2026-11"}})  # fmt: skip
+    assert urgent.status_code == 201
+    thread = intake.post("/", json={
+        "centre_id": "sunflower-soweto", "kind": "complaint", "category": "facilities",
+        "description": "The gate again.", "reporter": {"name": NAME, "email": EMAIL},
+        "consent": {"given": True, "version": "2026-11"}}).get_json()  # fmt: skip
+    reference, token = thread["reference"], thread["status_url"].split("token=", 1)[1]
+    staff_step(reference, "ask", "Which day was it?")
+    record_reply(token, texts[2], "nonce-1", deps)
+    staff_step(reference, "resolve", "We fixed the latch.")
+    rating = deps.signer.sign(Purpose.CASE_RATING, reference, expires=True)
+    rate_case(rating, 4, texts[3], deps)
+    wiring.suppression_list().add(EMAIL, SuppressionReason.BOUNCED, deps.clock())
+    deliver_all(client_for, tasks)
+
+    needles = (*traces(world), *texts)
+    assert {n for _, n in found_anywhere(needles)} >= set(texts)
+    api = client_for("admin_api")
+    for who in (EMAIL, PHONE):
+        done = api.post("/privacy/erase", headers=LOCAL, json={"who": who, "confirm": True})
+        assert done.status_code == 200 and done.get_json()["finished"], done.get_json()
+    assert found_anywhere(needles) == []
+    assert not [m for m in mailbox() if any(t in m.text for t in texts)]
+
+
+def test_two_erasures_at_once_both_finish_and_leave_nothing(world):
+    """Two administrators press Erase together (one by the address, one by the number)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.functions.privacy_support import tallies, traces
+
+    before, needles = tallies(), traces(world)
+    folder = get_settings().local_mailbox_dir
+
+    def erase(who):
+        return erase_person(wiring.dependencies(), identify(who), "k", folder, page_size=2)
+
+    with ThreadPoolExecutor(4) as pool:
+        done = list(pool.map(erase, (EMAIL, EMAIL, PHONE, EMAIL.upper())))
+    assert all(d["finished"] for d in done)
+    assert found_anywhere(needles) == []
+    assert tallies() == before
+
+
+def test_a_staff_members_export_holds_their_entry_not_their_colleagues(project, monkeypatch,
+                                                                      client_for):  # fmt: skip
+    monkeypatch.setenv("LOCAL_DEV", "1")
+    get_settings.cache_clear()
+    found = export(client_for, "Lerato@sunflower.example.org").get_json()
+    (centre,) = found["records"]["directory"]
+    assert centre["path"] == "centres/sunflower-soweto"
+    assert centre["record"]["staff"] == [{"name": "Lerato Khumalo", "active": True,
+                                          "email": "lerato@sunflower.example.org",
+                                          "role": "staff"}]  # fmt: skip
+    text = json.dumps(found)
+    for colleague in ("Thandi Mokoena", "principal@sunflower", "Bongani", "bongani@"):
+        assert colleague not in text

@@ -47,6 +47,8 @@ def find_person(deps: Dependencies, person: Person) -> dict[str, list[dict]]:
         batch["record"] = {"month": batch["record"].get("month"), "recipients": [
             r for r in batch["record"].get("recipients") or []
             if isinstance(r, dict) and person.is_address(r.get("email"))]}  # fmt: skip
+    for entry in found["directory"]:
+        entry["record"] = own_contacts(entry["record"], person)
     keys = set(links("advisory_selections", found, person))
     for selection in found["advisory_selections"]:
         parts = store.advisory_parts(selection["path"])
@@ -98,6 +100,22 @@ def advisory_entries(head: dict, parts: list[dict], keys: set[str]) -> dict:
     states = {k: v for k, v in (head.get("states") or {}).items() if k in keys}
     return {"region_id": head.get("region_id"), "period_from": head.get("period_from"),
             "period_to": head.get("period_to"), "states": states, "entries": mine}  # fmt: skip
+
+
+def own_contacts(doc: dict, person: Person) -> dict:
+    """A region's or centre's directory entry as it is about the person: which it is, and
+    their own contact entries (not their colleagues' names, addresses and numbers)."""
+    kept = {k: doc[k] for k in ("region_id", "centre_id", "name") if k in doc}
+    for field in ("administrator", "principal"):
+        contact = doc.get(field)
+        if isinstance(contact, dict) and person.is_address(contact.get("email")):
+            kept[field] = contact
+    for field in ("staff", "former_staff"):
+        mine = [c for c in doc.get(field) or []
+                if isinstance(c, dict) and person.is_address(c.get("email"))]  # fmt: skip
+        if mine:
+            kept[field] = mine
+    return kept
 
 
 def _collect(node, keys: set[str], into: list[dict]) -> None:
