@@ -165,3 +165,19 @@ def test_a_staff_members_export_holds_their_entry_not_their_colleagues(project, 
     text = json.dumps(found)
     for colleague in ("Thandi Mokoena", "principal@sunflower", "Bongani", "bongani@"):
         assert colleague not in text
+
+
+def test_a_principals_export_holds_no_parents_words_from_her_mail(world, client_for):
+    """The principal was mailed every case at her centre (a parent's name, words, address):
+    that mail is about the parents; her export shows only that it was sent to her."""
+    found = export(client_for, "principal@sunflower.example.org").get_json()
+    mail = found["records"]["outbox"]
+    assert mail and {m["record"]["template"] for m in mail} == {"case_notification"}
+    assert all(m["record"]["data"] is None and m["record"]["to"] for m in mail)
+    text = json.dumps(found, ensure_ascii=False)
+    for theirs in (NAME, "gate is broken", "roof leaks", OTHER, EMAIL, "fees went up"):
+        assert theirs not in text
+    # The parent's own export keeps the centre's mail about her case whole.
+    hers = export(client_for, EMAIL).get_json()["records"]["outbox"]
+    about = [m for m in hers if m["record"]["template"] == "case_notification"]
+    assert about and all("gate is broken" in m["record"]["data"]["description"] for m in about)

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 from functions.domain.privacy.consents import consents_given
 from functions.domain.privacy.person import Person
+from functions.domain.reports.mail import TEMPLATE as SUMMARY_TEMPLATE
 from functions.services.ports import Dependencies
 from functions.services.privacy.summaries import quoting
+
+_ENVELOPE = ("message_id", "template", "to", "kind", "state", "case_reference", "created_at",
+             "sent_at")  # fmt: skip
 
 # The kinds of record, in the order they are looked for (a later kind may be found through
 # an earlier one: survey answers through attendance rows, mail through cases; and the forum
@@ -47,6 +51,9 @@ def find_person(deps: Dependencies, person: Person) -> dict[str, list[dict]]:
         batch["record"] = {"month": batch["record"].get("month"), "recipients": [
             r for r in batch["record"].get("recipients") or []
             if isinstance(r, dict) and person.is_address(r.get("email"))]}  # fmt: skip
+    references = set(links("outbox", found, person))
+    for message in found["outbox"]:
+        message["record"] = mail_about(message["record"], references)
     for entry in found["directory"]:
         entry["record"] = own_contacts(entry["record"], person)
     keys = set(links("advisory_selections", found, person))
@@ -100,6 +107,20 @@ def advisory_entries(head: dict, parts: list[dict], keys: set[str]) -> dict:
     states = {k: v for k, v in (head.get("states") or {}).items() if k in keys}
     return {"region_id": head.get("region_id"), "period_from": head.get("period_from"),
             "period_to": head.get("period_to"), "states": states, "entries": mine}  # fmt: skip
+
+
+def mail_about(doc: dict, references: set[str]) -> dict:
+    """A message as it is about the person: whole when it is about one of their cases or
+    was written to them as a parent or a participant; mail they were sent as staff or an
+    administrator (a case's notification, a digest, a forum summary) is about other people,
+    so only its envelope is theirs."""
+    data = doc.get("data") if isinstance(doc.get("data"), dict) else {}
+    if doc.get("case_reference") in references or not (
+        data.get("recipient_role") or doc.get("template") == SUMMARY_TEMPLATE
+    ):
+        return doc
+    envelope = {k: doc.get(k) for k in _ENVELOPE if k in doc}
+    return envelope | {"data": None, "withheld": "sent to them in their role: about others"}
 
 
 def own_contacts(doc: dict, person: Person) -> dict:
