@@ -37,9 +37,11 @@ _REPORTER_KEPT = frozenset({"role", "preferred_language"})
 _CHILD_KEPT = frozenset({"age_group"})
 _TRIAGE_KEPT = frozenset({"reasons", "resolved"})
 _RATING_KEPT = frozenset({"score", "at"})
-# A history line: its free text (a note, a reply, a resolution, a rating's comment) goes, and
-# the parent's name where one was recorded; the staff member's stays.
-_EVENT_EMPTIED = ("summary",)
+# A history line: every field not listed is dropped, its free text (a note, a reply, a
+# resolution, a rating's comment) emptied, and the parent's name where one was recorded goes;
+# the staff member's stays (the actor, and `to`: whom it was reassigned or escalated to).
+_EVENT_KEPT = frozenset({"event_id", "type", "at", "actor", "public", "status", "clock", "to",
+                         "level", "score"})  # fmt: skip
 _STAFF_ROLES = ("staff", "administrator", "system")
 
 
@@ -69,11 +71,13 @@ def case(doc: Doc, now: datetime) -> Doc:
 
 def event(doc: Doc) -> Doc | None:
     """A history line as kept, or None when it holds nothing to remove."""
-    changed = {key: None for key in _EVENT_EMPTIED if doc.get(key)}
+    kept = {key: value for key, value in doc.items() if key in _EVENT_KEPT}
+    if "summary" in doc:
+        kept["summary"] = None
     actor = doc.get("actor")
     if _names_a_parent(actor):
-        changed["actor"] = {"role": actor.get("role") or "parent"}
-    return doc | changed if changed else None
+        kept["actor"] = {"role": actor.get("role") or "parent"}
+    return kept if kept != doc else None
 
 
 def summary(doc: Doc, now: datetime) -> Doc:
