@@ -181,3 +181,41 @@ def test_a_principals_export_holds_no_parents_words_from_her_mail(world, client_
     hers = export(client_for, EMAIL).get_json()["records"]["outbox"]
     about = [m for m in hers if m["record"]["template"] == "case_notification"]
     assert about and all("gate is broken" in m["record"]["data"]["description"] for m in about)
+
+
+def test_very_many_records_are_exported_a_page_at_a_time(project, monkeypatch, client_for,
+                                                          tmp_path):  # fmt: skip
+    """Messages to them by the thousand (a flood of cases under their address would make as
+    many): the download is streamed, whole and valid, and what is held while it is made
+    does not grow with it (600 messages, then 2,400: ids only)."""
+    monkeypatch.setenv("LOCAL_DEV", "1")
+    get_settings.cache_clear()
+    deps = wiring.dependencies()
+    assert export(client_for, OTHER).status_code == 200  # the modules it needs, imported
+    measured = []
+    for batches in (6, 18):
+        for _ in range(batches):
+            write_messages(deps.transactions, [message(EMAIL, name=NAME) for _ in range(100)])
+        measured.append(_exported(client_for, tmp_path / f"{batches}.json"))
+    (few, few_size, _), (many, many_size, found) = measured
+    assert found["counts"]["outbox"] == 2400 and len(found["records"]["outbox"]) == 2400
+    assert many - few < (many_size - few_size) / 4, measured[:1] + [(many, many_size)]
+
+
+def _exported(client_for, saved) -> tuple[int, int, dict]:
+    """(most memory held while the export was made, its size, the export)."""
+    import tracemalloc
+
+    api = client_for("admin_api")
+    tracemalloc.start()
+    try:
+        answer = api.post("/privacy/export", json={"who": EMAIL}, headers=LOCAL, buffered=False)
+        assert answer.status_code == 200 and answer.is_streamed
+        assert answer.headers["Cache-Control"] == "no-store"
+        with saved.open("wb") as out:
+            for piece in answer.response:
+                out.write(piece if isinstance(piece, bytes) else piece.encode())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, saved.stat().st_size, json.loads(saved.read_text(encoding="utf-8"))

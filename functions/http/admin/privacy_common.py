@@ -11,12 +11,11 @@ a regional one is refused (403) and asks a network administrator.
 
 from __future__ import annotations
 
-import base64
-import json
+import itertools
 import re
-from datetime import date, datetime
+from collections.abc import Iterator
 
-from flask import Response
+from flask import Response, stream_with_context
 
 from functions import logs, wiring
 from functions.config import get_settings
@@ -35,21 +34,29 @@ def person_asked(given: object) -> Person:
     return identify(given)
 
 
-def export(administrator, person: Person) -> dict:
-    from functions.services.privacy.export import export_person
+def export(administrator, person: Person) -> tuple[Iterator[str], str]:
+    """The export's JSON text in pieces (its first already made: an outage while reading a
+    usual person's records is still answered 503), and the day it was made."""
+    from functions.services.privacy.export_stream import export_chunks
 
-    found = export_person(wiring.dependencies(), person)
-    logs.person_exported(administrator.key, found["counts"])
-    return found
+    deps = wiring.dependencies()
+    now = deps.clock()
+    logged = lambda counts: logs.person_exported(administrator.key, counts)  # noqa: E731
+    chunks = export_chunks(deps, person, now, logged)
+    first = next(chunks)
+    return itertools.chain((first,), chunks), now.date().isoformat()
 
 
 def preview(person: Person) -> tuple[list[dict], dict]:
-    """What an erasure would do (kind, count, action), and the records found."""
+    """What an erasure would do (kind, count, action), and how many records of each kind
+    were found (counted a page at a time, none kept)."""
     from functions.services.privacy.erase import plan
-    from functions.services.privacy.export import find_person
+    from functions.services.privacy.export import walk
 
-    found = find_person(wiring.dependencies(), person)
-    return plan(found), found
+    counts: dict[str, int] = {}
+    for kind, entries in walk(wiring.dependencies(), person):
+        counts[kind] = counts.get(kind, 0) + len(entries)
+    return plan(counts), counts
 
 
 def erase(administrator, person: Person) -> dict:
@@ -63,22 +70,13 @@ def erase(administrator, person: Person) -> dict:
     return done
 
 
-def download(found: dict) -> Response:
-    """The export as a JSON file to save, never kept by a cache on the way."""
-    day = re.sub(r"[^0-9-]", "", str(found.get("generated_at", ""))[:10]) or "export"
-    body = json.dumps(found, default=_plain, ensure_ascii=False, indent=1)
-    response = Response(body, status=200, mimetype="application/json")
+def download(export: tuple[Iterator[str], str]) -> Response:
+    """The export as a JSON file to save, streamed, never kept by a cache on the way."""
+    chunks, day = export
+    day = re.sub(r"[^0-9-]", "", day) or "export"
+    response = Response(stream_with_context(chunks), status=200, mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="personal-data-{day}.json"'
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _plain(value):
-    """What JSON has no type for: times in ISO 8601, bytes in base64, the rest as text."""
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    return str(value)

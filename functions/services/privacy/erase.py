@@ -51,10 +51,11 @@ GOES = {"cases": "de-identified (figures kept)", "registrations": "de-identified
         "forum_summaries": "their name and their own words taken out"}  # fmt: skip
 
 
-def plan(found: dict[str, list[dict]]) -> list[dict]:
-    """What an erasure of these records (export.find_person) would do, kind by kind."""
-    return [{"kind": kind, "count": len(entries), "action": GOES.get(kind) or KEPT[kind]}
-            for kind, entries in found.items() if entries]  # fmt: skip
+def plan(counts: dict[str, int]) -> list[dict]:
+    """What an erasure of the records found (how many of each kind: export.walk) would do,
+    kind by kind."""
+    return [{"kind": kind, "count": count, "action": GOES.get(kind) or KEPT[kind]}
+            for kind, count in counts.items() if count]  # fmt: skip
 
 
 def erase_person(deps: Dependencies, person: Person, by: str, mailbox: str | None = None,

@@ -14,7 +14,8 @@ each consent they gave.
 
 from __future__ import annotations
 
-from functions.domain.privacy.consents import consents_given
+from collections.abc import Iterator
+
 from functions.domain.privacy.person import Person
 from functions.domain.reports.mail import TEMPLATE as SUMMARY_TEMPLATE
 from functions.services.ports import Dependencies
@@ -32,35 +33,65 @@ KINDS = ("registrations", "attendance", "survey_responses", "invitation_batches"
 KEYED = ("registrations", "attendance", "invitation_batches")
 
 
-def find_person(deps: Dependencies, person: Person) -> dict[str, list[dict]]:
-    """{kind: [{"path", "record", ...}]}: every record of the person, kind by kind."""
-    store, found = deps.person_records, {}
+# Kinds a person may have very many of (a flood of cases under their address, and the mail
+# of each): handed on a page at a time and not kept (but a case's id: their mail is found
+# by it).
+MANY = ("cases", "outbox")
+
+
+def walk(deps: Dependencies, person: Person) -> Iterator[tuple[str, list[dict]]]:
+    """(kind, a page of entries [{"path", "record", ...}]) for every record of the person,
+    kind by kind in KINDS' order (each kind first with an empty page, so every kind is
+    named), then their quotes in compiled forum summaries. Each entry is only what is about
+    them (shaped()); what is held meanwhile is the kinds a person has few of."""
+    store, kept = deps.person_records, {}
     for kind in KINDS:
         if kind == "cases":
-            person = person.learning(addresses(found))
-        within = links(kind, found, person)
-        entries = []
+            person = person.learning(addresses(kept))
+        within = links(kind, kept, person)
+        wanted = set(within)
+        kept[kind] = []
+        yield kind, []
         for page in store.pages(kind, person, within=within):
-            entries.extend({"path": path, "record": doc} for path, doc in page)
-        found[kind] = entries
-    found["forum_summaries"] = quoting(deps, person, found)
-    for case in found["cases"]:
-        pages = store.events(case["path"])
-        case["history"] = [{"path": path, "record": doc} for page in pages for path, doc in page]
-    for batch in found["invitation_batches"]:
-        batch["record"] = {"month": batch["record"].get("month"), "recipients": [
-            r for r in batch["record"].get("recipients") or []
-            if isinstance(r, dict) and person.is_address(r.get("email"))]}  # fmt: skip
-    references = set(links("outbox", found, person))
-    for message in found["outbox"]:
-        message["record"] = mail_about(message["record"], references)
-    for entry in found["directory"]:
-        entry["record"] = own_contacts(entry["record"], person)
-    keys = set(links("advisory_selections", found, person))
-    for selection in found["advisory_selections"]:
-        parts = store.advisory_parts(selection["path"])
-        selection["record"] = advisory_entries(selection["record"], [d for _, d in parts], keys)
+            entries = [shaped(deps, kind, {"path": path, "record": doc}, person, wanted)
+                       for path, doc in page]  # fmt: skip
+            if kind not in MANY:
+                kept[kind] += entries
+            elif kind == "cases":
+                kept[kind] += [{"path": e["path"], "record": {}} for e in entries]
+            yield kind, entries
+    yield "forum_summaries", quoting(deps, person, kept)
+
+
+def find_person(deps: Dependencies, person: Person) -> dict[str, list[dict]]:
+    """{kind: [{"path", "record", ...}]}: every record of the person, kind by kind (all of
+    it in memory: export_chunks streams them)."""
+    found: dict[str, list[dict]] = {}
+    for kind, entries in walk(deps, person):
+        found.setdefault(kind, []).extend(entries)
     return found
+
+
+def shaped(deps: Dependencies, kind: str, entry: dict, person: Person, within: set) -> dict:
+    """An entry as the export shows it: a case with its history; of a record that holds
+    other people too (a batch, a selection, the directory, mail sent to them as staff),
+    only what is about this person."""
+    record, path = entry["record"], entry["path"]
+    if kind == "cases":
+        pages = deps.person_records.events(path)
+        entry["history"] = [{"path": p, "record": d} for page in pages for p, d in page]
+    elif kind == "invitation_batches":
+        entry["record"] = {"month": record.get("month"), "recipients": [
+            r for r in record.get("recipients") or []
+            if isinstance(r, dict) and person.is_address(r.get("email"))]}  # fmt: skip
+    elif kind == "outbox":
+        entry["record"] = mail_about(record, within)
+    elif kind == "directory":
+        entry["record"] = own_contacts(record, person)
+    elif kind == "advisory_selections":
+        parts = [d for _, d in deps.person_records.advisory_parts(path)]
+        entry["record"] = advisory_entries(record, parts, within)
+    return entry
 
 
 def addresses(found: dict) -> list[str]:
@@ -84,18 +115,6 @@ def links(kind: str, found: dict, person: Person) -> tuple[str, ...]:
                 *(r["record"].get("attendee_key") or "" for r in rows)]  # fmt: skip
         return tuple(dict.fromkeys(k for k in keys if k))
     return ()
-
-
-def export_person(deps: Dependencies, person: Person) -> dict:
-    """The export: who it is about, when it was made, every record and each consent given."""
-    records = find_person(deps, person)
-    return {
-        "about": {"kind": person.kind, "value": person.value},
-        "generated_at": deps.clock().isoformat(),
-        "counts": {kind: len(entries) for kind, entries in records.items()},
-        "consents": consents_given(records, deps.network_name),
-        "records": records,
-    }
 
 
 def advisory_entries(head: dict, parts: list[dict], keys: set[str]) -> dict:
