@@ -79,7 +79,9 @@ class Steps:
         from functions.services.privacy.summaries import erase_quotes
 
         found: dict[str, list[dict]] = {}
-        for kind in ("cases", "registrations", "attendance", "survey_responses"):
+        # Their answers tell their words (found by their attendance rows); their cases,
+        # perhaps very many, are not read here.
+        for kind in ("attendance", "survey_responses"):
             within = links(kind, found, self.person)
             found[kind] = [{"path": path, "record": doc}
                            for page in self._pages(kind, within) for path, doc in page]  # fmt: skip
