@@ -311,7 +311,7 @@ class Outbox(Protocol):
 
     def list_stuck(self, now: datetime, pending_grace: timedelta,
                    limit: int) -> list[StuckMessage]: ...  # fmt: skip
-    def record_dispatch(self, message_id: str, dispatches: int, now: datetime) -> None: ...
+    def record_dispatch(self, message_id: str, dispatches: int, now: datetime) -> bool: ...
 
     def count_failed(self) -> int:
         """How many messages failed for good (a count aggregation)."""

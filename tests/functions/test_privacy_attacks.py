@@ -219,3 +219,32 @@ def _exported(client_for, saved) -> tuple[int, int, dict]:
     finally:
         tracemalloc.stop()
     return peak, saved.stat().st_size, json.loads(saved.read_text(encoding="utf-8"))
+
+
+def test_the_sweep_passes_over_a_stuck_message_erased_meanwhile(project):
+    """The outbox sweep lists a message stuck in pending; an erasure deletes it before the
+    sweep re-enqueues it: the sweep carries on (no 500 for the scheduler to retry)."""
+    from types import SimpleNamespace
+
+    from functions.services.mail.dispatch import sweep_outbox
+
+    deps = wiring.dependencies()
+    stuck = message(EMAIL)
+    write_messages(deps.transactions, [stuck])
+    outbox = deps.outbox
+
+    def erased_meanwhile(*args, **kwargs):
+        found = outbox.list_stuck(*args, **kwargs)
+        erase_person(deps, identify(EMAIL), "k")
+        return found
+
+    later = stuck.created_at + timedelta(hours=1)
+    sweeping = SimpleNamespace(outbox=SimpleNamespace(list_stuck=erased_meanwhile,
+                                                      record_dispatch=outbox.record_dispatch,
+                                                      update_if_unchanged=outbox.update_if_unchanged),
+                               queue=deps.queue, mail=deps.mail, clock=lambda: later)  # fmt: skip
+    done = sweep_outbox(sweeping)
+    assert done["stuck"] == 1 and done["requeued"] == 0
+    assert (
+        not wiring.firestore_client().collection("outbox").document(stuck.message_id).get().exists
+    )

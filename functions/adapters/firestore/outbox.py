@@ -107,10 +107,18 @@ class FirestoreOutbox(AcknowledgementTallies, FirestoreAdapter):
                 found += stuck.stream(**self._t)
         return [_stuck(doc) for doc in found]
 
-    def record_dispatch(self, message_id: str, dispatches: int, now: datetime) -> None:
-        """Count a re-enqueue, which names its task; `updated_at` restarts the pending grace."""
-        with storage_errors():
-            self._ref(message_id).update({"dispatches": dispatches, "updated_at": now}, **self._t)
+    def record_dispatch(self, message_id: str, dispatches: int, now: datetime) -> bool:
+        """Count a re-enqueue, which names its task; `updated_at` restarts the pending grace.
+        False: the message is gone (a person's erasure deleted it since it was listed)."""
+        from google.api_core.exceptions import NotFound
+
+        try:
+            with storage_errors():
+                self._ref(message_id).update({"dispatches": dispatches, "updated_at": now},
+                                             **self._t)  # fmt: skip
+        except NotFound:
+            return False
+        return True
 
     # For the administrators' home (functions/services/admin/home.py): mail that failed.
     def count_failed(self) -> int:

@@ -87,7 +87,8 @@ def sweep_outbox(deps: Dependencies) -> dict[str, int]:
                                                         failed) is not None  # fmt: skip
             continue
         again = message.dispatches + 1
-        deps.outbox.record_dispatch(message.message_id, again, now)
+        if not deps.outbox.record_dispatch(message.message_id, again, now):
+            continue  # erased since it was listed: nothing to send
         # A task of its own, named by the re-enqueue count: a used task name is refused.
         task = delivery_task([(message.message_id, message.recipient_key)],
                              f"again:{message.message_id}.{again}")  # fmt: skip
