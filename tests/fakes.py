@@ -156,7 +156,7 @@ class _Once:
     def used(self, key):
         return key in self._unit.store.once
 
-    def add(self, key, now, expires_at):
+    def add(self, key, now, expires_at, about=None):
         self._unit.writes.append(("once", key, now))
 
 

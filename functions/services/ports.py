@@ -116,8 +116,11 @@ class OnceKeys(Protocol):
         """Whether the key is taken (read in this unit: a taker committing first refuses
         this unit's commit, and the work runs again)."""
 
-    def add(self, key: str, now: datetime, expires_at: datetime) -> None:
-        """Take the key; the commit fails if someone took it since (or before, unread)."""
+    def add(self, key: str, now: datetime, expires_at: datetime,
+            about: str | None = None) -> None:  # fmt: skip
+        """Take the key; the commit fails if someone took it since (or before, unread).
+        `about`: the registration a key derived from it is about, kept beside the hashed key
+        so a person's erasure finds and deletes it."""
 
 
 class DigestSummaries(Protocol):

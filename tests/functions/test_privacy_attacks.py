@@ -248,3 +248,33 @@ def test_the_sweep_passes_over_a_stuck_message_erased_meanwhile(project):
     assert (
         not wiring.firestore_client().collection("outbox").document(stuck.message_id).get().exists
     )
+
+
+def test_the_keys_of_the_mail_told_to_their_registration_go(world):
+    """A reminder told to her registration is kept as a hashed key (so it is told once)
+    derived from her registration's id, so from her address: the erasure deletes it; a
+    new registration of hers for the same forum is reminded again."""
+    from functions.adapters.firestore.unit_of_work import once_id
+    from functions.domain.forums.registration_mail import Moment
+    from functions.services.forums.registering import register
+    from functions.services.forums.telling import tell_registrants
+    from tests.forum_builders import form
+
+    deps, db = wiring.dependencies(), wiring.firestore_client()
+    event = world["forum"]
+    registration = deps.transactions.run(
+        lambda uow: uow.registrations.get(world["registration"]))[0]  # fmt: skip
+    key = f"reminder:{event.forum_id}:24h:{event.starts_at.isoformat()}"
+    assert tell_registrants(deps, event, [registration], Moment.REMINDER, key, deps.clock(),
+                            offset="24h") == 1  # fmt: skip
+    derived = once_id(f"forum:{key}:{world['registration']}")
+    assert db.collection("once").document(derived).get().exists
+
+    done = erase_person(deps, identify(EMAIL), "k", get_settings().local_mailbox_dir)
+    assert done["finished"] and done["once_keys"] == 1
+    assert not db.collection("once").document(derived).get().exists
+    again = register(deps, form(event.forum_id, name="T", email=EMAIL), "web_form",
+                     deps.clock()).registration  # fmt: skip
+    assert again.registration_id == world["registration"]
+    assert tell_registrants(deps, event, [again], Moment.REMINDER, key, deps.clock(),
+                            offset="24h") == 1  # fmt: skip

@@ -29,6 +29,7 @@ from functions.adapters.firestore.base import (
     FORUM_REGISTRATIONS,
     FORUM_SUMMARIES,
     FORUM_SURVEY_RESPONSES,
+    ONCE,
     OUTBOX,
     REGIONS,
     SUMMARY_VERSIONS,
@@ -86,6 +87,8 @@ class FirestorePersonRecords(FirestoreAdapter):
                 by_field(OUTBOX, "case_reference", ref) for ref in within]  # fmt: skip
         if kind == "case_mail":  # about one of their cases alone
             return [by_field(OUTBOX, "case_reference", ref) for ref in within]
+        if kind == "once":  # keys of mail told to their registrations (`within`)
+            return [by_field(ONCE, "about", registration) for registration in within]
         if kind == "summaries":  # compiled forum summaries of the months (`within`)
             return [by_field(FORUM_SUMMARIES, "month", month) for month in within]
         if kind == "summary_mail":  # mail of the months (`within`): summaries among it

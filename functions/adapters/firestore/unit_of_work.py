@@ -234,9 +234,10 @@ class _Once:
     def used(self, key: str) -> bool:
         return self._unit.read(self._ref(key)) is not None
 
-    def add(self, key: str, now, expires_at) -> None:
+    def add(self, key: str, now, expires_at, about: str | None = None) -> None:
         # Created where it was read as absent, and must still be: a second taker fails.
-        self._unit.create(self._ref(key), {"at": now, "expires_at": expires_at})
+        extra = {"about": about} if about else {}
+        self._unit.create(self._ref(key), {"at": now, "expires_at": expires_at} | extra)
 
 
 class _Summaries:

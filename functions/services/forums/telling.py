@@ -49,7 +49,8 @@ def tell_registrants(deps: Dependencies, forum: Forum, registrations: Sequence[R
                                           offset=offset, calendar=calendar(listed))  # fmt: skip
                 if mail is not None:
                     uow.outbox.add(mail)
-                uow.once.add(once, now, now + ONCE_RETENTION)
+                # `about`: a person's erasure deletes the key (derived from their address).
+                uow.once.add(once, now, now + ONCE_RETENTION, about=listed.registration_id)
                 count += 1
             return count
 

@@ -37,7 +37,7 @@ from functions.services.privacy.erase_steps import Steps
 RUN_SECONDS = 45.0
 COUNTED = ("mailbox", "advisory_selections", "summaries", "cases", "events", "outbox",
            "invitations", "invitation_entries", "attendance", "registrations", "survey_responses",
-           "acknowledgement_tallies", "suppressions", "unreadable")  # fmt: skip
+           "acknowledgement_tallies", "suppressions", "once_keys", "unreadable")  # fmt: skip
 KEPT = {
     "directory": "kept: a staff member's directory entry is changed by a directory import",
     "administrator": "kept: an administrator is removed from the allow-list by a directory import",
@@ -74,7 +74,7 @@ def erase_person(deps: Dependencies, person: Person, by: str, mailbox: str | Non
     if mailbox:
         counts["mailbox"] = steps.mailbox(mailbox)
     order = (steps.advisory, steps.summaries, steps.cases, steps.mail, steps.invitations,
-             steps.forum_rows, steps.tally)  # fmt: skip
+             steps.once_keys, steps.forum_rows, steps.tally)  # fmt: skip
     finished = all(step() for step in order)
     if mailbox:  # again: a delivery that ran since the first purge, before its mail went
         counts["mailbox"] += steps.mailbox(mailbox)

@@ -143,6 +143,14 @@ class Steps:
                 store.delete(path) for path in paths))  # fmt: skip
         return True
 
+    def once_keys(self) -> bool:
+        """The keys of the mail told to their registrations (forum_rows moves those)."""
+        for page in self._pages("registrations"):
+            ids = tuple(path.rsplit("/", 1)[-1] for path, _ in page)
+            if not self._deleted("once", ids, counted="once_keys"):
+                return False
+        return True
+
     def forum_rows(self) -> bool:
         """Their attendance rows, each with its registration and answer, then the
         registrations left, moved to random ids as the retention rules keep them."""
