@@ -278,3 +278,17 @@ def test_the_keys_of_the_mail_told_to_their_registration_go(world):
     assert again.registration_id == world["registration"]
     assert tell_registrants(deps, event, [again], Moment.REMINDER, key, deps.clock(),
                             offset="24h") == 1  # fmt: skip
+
+
+def test_the_retention_jobs_place_forgets_their_row(world):
+    """The retention job stopped inside her forum, at her attendance row (its id is a hash
+    of her address): after her erasure its place holds no id of hers, and the job still
+    carries on in that forum."""
+    db = wiring.firestore_client()
+    place = db.collection("retention").document("forums")
+    within = {"forum_id": world["forum"].forum_id, "kind": "attendance",
+              "after": world["attendee"]}  # fmt: skip
+    place.set({"at": None, "id": None, "within": within})
+    erase_person(wiring.dependencies(), identify(EMAIL), "k")
+    kept = place.get().to_dict()["within"]
+    assert kept == within | {"after": None}

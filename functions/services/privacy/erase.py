@@ -74,7 +74,7 @@ def erase_person(deps: Dependencies, person: Person, by: str, mailbox: str | Non
     if mailbox:
         counts["mailbox"] = steps.mailbox(mailbox)
     order = (steps.advisory, steps.summaries, steps.cases, steps.mail, steps.invitations,
-             steps.once_keys, steps.forum_rows, steps.tally)  # fmt: skip
+             steps.once_keys, steps.retention_place, steps.forum_rows, steps.tally)  # fmt: skip
     finished = all(step() for step in order)
     if mailbox:  # again: a delivery that ran since the first purge, before its mail went
         counts["mailbox"] += steps.mailbox(mailbox)

@@ -11,6 +11,8 @@ from functions.domain.privacy.person import Person
 from functions.services.ports import Dependencies
 from functions.services.privacy import erase_records as records
 
+RETENTION_PLACE = "retention/forums"  # the retention job's place among the forums
+
 
 class Steps:
     def __init__(self, deps: Dependencies, person: Person, now, size: int,
@@ -149,6 +151,23 @@ class Steps:
             ids = tuple(path.rsplit("/", 1)[-1] for path, _ in page)
             if not self._deleted("once", ids, counted="once_keys"):
                 return False
+        return True
+
+    def retention_place(self) -> bool:
+        """Where the retention job stopped inside a forum may be one of their rows' ids
+        (hashes of their address): it restarts that kind of the forum's rows instead (the
+        rows done are passed over). Before their rows move, while their ids are found."""
+        ids = {path.rsplit("/", 1)[-1] for kind in ("attendance", "registrations")
+               for page in self._pages(kind) for path, _ in page}  # fmt: skip
+
+        def forget(store) -> None:
+            doc = store.read(RETENTION_PLACE) or {}
+            within = doc.get("within") or {}
+            if within.get("after") in ids:
+                store.rewrite(RETENTION_PLACE, doc | {"within": within | {"after": None}})
+
+        if ids:
+            self._unit(forget)
         return True
 
     def forum_rows(self) -> bool:
