@@ -63,6 +63,9 @@ def erase(ctx: typer.Context, who: Annotated[str, WHO],
             return
         output.table(f"What an erasure of {plan.get('about')} will do",
                      ["kind", "count", "action"], rows)  # fmt: skip
+        if plan.get("also"):
+            output.line("Their records also give " + ", ".join(map(str, plan["also"]))
+                        + ": if those are theirs, erase by each of them too.")  # fmt: skip
         if not typer.confirm("Erase these records?", default=False):
             raise typer.Exit(Exit.REFUSED)
     done = session.post("/privacy/erase", {"who": who, "confirm": True})

@@ -292,3 +292,17 @@ def test_the_retention_jobs_place_forgets_their_row(world):
     erase_person(wiring.dependencies(), identify(EMAIL), "k")
     kept = place.get().to_dict()["within"]
     assert kept == within | {"after": None}
+
+
+def test_the_preview_names_the_numbers_their_records_also_give(world, client_for):
+    """Erased by her address alone, her case given by phone only (her name, her number)
+    would stay: the preview says her records also give her number, to erase by it too."""
+    from tests.functions.test_privacy_requests import page_form
+
+    api = client_for("admin_api")
+    plan = api.post("/privacy/erase", json={"who": EMAIL}, headers=LOCAL).get_json()
+    assert plan["erased"] is False and plan["also"] == [PHONE]
+    page = page_form(client_for, {"who": EMAIL, "action": "preview"}).get_data(as_text=True)
+    assert f"Their records also give {PHONE}" in page
+    by_phone = api.post("/privacy/erase", json={"who": "082 555 1234"}, headers=LOCAL)
+    assert by_phone.get_json()["also"] == [EMAIL]  # her registration gives both

@@ -49,13 +49,13 @@ def privacy_request_page(request: Request) -> Response:
     if action == "export":
         return common.download(common.export(administrator, person))
     if action == "preview":
-        plan, _ = common.preview(person)
-        return _view(request, who=person.value, person=person, plan=plan)
+        plan, also = common.preview(person)
+        return _view(request, who=person.value, person=person, plan=plan, also=also)
     done = common.erase(administrator, person)
     return _view(request, who=person.value, person=person, done=done)
 
 
 def _view(request: Request, status: int = 200, **context) -> Response:
     values = {"allowed": True, "who": "", "person": None, "errors": [], "plan": None,
-              "done": None} | context  # fmt: skip
+              "done": None, "also": []} | context  # fmt: skip
     return admin_view(request, "privacy_request.html", _TITLE, status, **values)

@@ -3,7 +3,9 @@
 POST /privacy/export {who}              everything held about the person (an email address
                                         or a phone number) as a JSON download
 POST /privacy/erase {who, confirm?}     without confirm: what an erasure would do
-                                        ({plan: [{kind, count, action}]}); with confirm
+                                        ({plan: [{kind, count, action}], also: the
+                                        other addresses and numbers their records
+                                        give, to erase by too}); with confirm
                                         true: erase, answering the counts, `finished` (false:
                                         call again to finish) and `erasure_id`
 
@@ -54,7 +56,8 @@ def erase(request: Request, body) -> Response:
         return checked
     administrator, person = checked
     if body.get("confirm") is not True:
-        plan, _ = common.preview(person)
-        return json_response({"about": person.value, "plan": plan, "erased": False})
+        plan, also = common.preview(person)
+        return json_response({"about": person.value, "plan": plan, "also": also,
+                              "erased": False})  # fmt: skip
     done = common.erase(administrator, person)
     return json_response({"about": person.value, "erased": True} | done)

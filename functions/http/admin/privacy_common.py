@@ -47,16 +47,31 @@ def export(administrator, person: Person) -> tuple[Iterator[str], str]:
     return itertools.chain((first,), chunks), now.date().isoformat()
 
 
-def preview(person: Person) -> tuple[list[dict], dict]:
-    """What an erasure would do (kind, count, action), and how many records of each kind
-    were found (counted a page at a time, none kept)."""
+def preview(person: Person) -> tuple[list[dict], list[str]]:
+    """What an erasure would do (kind, count, action), counted a page at a time (none
+    kept), and the other addresses and numbers their records give (records found by those
+    alone are not among these: the administrator erases by each that is theirs too)."""
     from functions.services.privacy.erase import plan
     from functions.services.privacy.export import walk
 
     counts: dict[str, int] = {}
+    also: set[str] = set()
     for kind, entries in walk(wiring.dependencies(), person):
         counts[kind] = counts.get(kind, 0) + len(entries)
-    return plan(counts), counts
+        for entry in entries:
+            also.update(_contacts(kind, entry["record"]))
+    # An address once, however its records spell it (a key folds case): lower-cased.
+    also = {a.lower() if "@" in a else a for a in also if a and not person.is_address(a)}
+    return plan(counts), sorted(also)
+
+
+def _contacts(kind: str, record: dict):
+    """The address and number a case or a forum row gives (None where it gives none)."""
+    held = (record.get("reporter") or {}) if kind == "cases" else record
+    if kind in ("cases", "registrations", "attendance") and isinstance(held, dict):
+        for field in ("email", "phone"):
+            if isinstance(held.get(field), str):
+                yield held[field]
 
 
 def erase(administrator, person: Person) -> dict:
