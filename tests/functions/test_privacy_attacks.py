@@ -30,6 +30,7 @@ from tests.functions.privacy_support import (
     deliver_all,
     found_anywhere,
     mailbox,
+    submit,
 )
 from tests.functions.test_privacy_requests import LOCAL, export
 
@@ -306,3 +307,33 @@ def test_the_preview_names_the_numbers_their_records_also_give(world, client_for
     assert f"Their records also give {PHONE}" in page
     by_phone = api.post("/privacy/erase", json={"who": "082 555 1234"}, headers=LOCAL)
     assert by_phone.get_json()["also"] == [EMAIL]  # her registration gives both
+
+
+def test_an_alert_owed_to_an_erased_principal_still_goes(world, client_for, tasks):
+    """The principal's address is erased while a new case's alert to her waits: the alert is
+    about another parent's case and owed to the centre (it may be urgent), so it is kept and
+    delivered; what she was sent before goes, and an erasure after the alert went takes it."""
+    principal = "principal@sunflower.example.org"
+    db = wiring.firestore_client()
+
+    def to_her():
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        mine = db.collection("outbox").where(filter=FieldFilter("to", "==", principal))
+        return {d.id: d.to_dict()["state"] for d in mine.stream()}
+
+    assert to_her() and set(to_her().values()) == {"sent"}
+    submit(client_for, {"name": "Zodwa", "email": "zodwa@example.org"}, "The tap is leaking")
+    waiting = {i for i, state in to_her().items() if state == "pending"}
+    assert waiting
+
+    done = erase_person(wiring.dependencies(), identify(principal), "k")
+    assert done["finished"] and done["staff_mail_waiting"] == len(waiting)
+    assert set(to_her()) == waiting  # what was sent went; the owed alert stayed
+
+    deliver_all(client_for, tasks)
+    alerts = [m for m in mailbox() if principal in m.to and "leaking" in m.text]
+    assert len(alerts) == 1
+    assert set(to_her().values()) == {"sent"}
+    again = erase_person(wiring.dependencies(), identify(principal), "k")
+    assert again["finished"] and again["staff_mail_waiting"] == 0 and to_her() == {}

@@ -37,7 +37,8 @@ from functions.services.privacy.erase_steps import Steps
 RUN_SECONDS = 45.0
 COUNTED = ("mailbox", "advisory_selections", "summaries", "cases", "events", "outbox",
            "invitations", "invitation_entries", "attendance", "registrations", "survey_responses",
-           "acknowledgement_tallies", "suppressions", "once_keys", "unreadable")  # fmt: skip
+           "acknowledgement_tallies", "suppressions", "once_keys", "unreadable",
+           "staff_mail_waiting")  # fmt: skip
 KEPT = {
     "directory": "kept: a staff member's directory entry is changed by a directory import",
     "administrator": "kept: an administrator is removed from the allow-list by a directory import",
@@ -46,7 +47,8 @@ KEPT = {
 GOES = {"cases": "de-identified (figures kept)", "registrations": "de-identified, new id",
         "attendance": "de-identified, new id", "survey_responses": "de-identified, new id",
         "invitations": "deleted", "invitation_batches": "their entry removed",
-        "outbox": "deleted", "acknowledgement_tally": "deleted", "suppression": "deleted",
+        "outbox": "deleted (mail they were sent as staff and not yet sent goes first)",
+        "acknowledgement_tally": "deleted", "suppression": "deleted",
         "advisory_selections": "their keys replaced by random ones",
         "forum_summaries": "their name and their own words taken out"}  # fmt: skip
 

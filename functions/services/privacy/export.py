@@ -133,13 +133,19 @@ def mail_about(doc: dict, references: set[str]) -> dict:
     was written to them as a parent or a participant; mail they were sent as staff or an
     administrator (a case's notification, a digest, a forum summary) is about other people,
     so only its envelope is theirs."""
-    data = doc.get("data") if isinstance(doc.get("data"), dict) else {}
-    if doc.get("case_reference") in references or not (
-        data.get("recipient_role") or doc.get("template") == SUMMARY_TEMPLATE
-    ):
+    if not sent_in_role(doc, references):
         return doc
     envelope = {k: doc.get(k) for k in _ENVELOPE if k in doc}
     return envelope | {"data": None, "withheld": "sent to them in their role: about others"}
+
+
+def sent_in_role(doc: dict, references: set[str]) -> bool:
+    """Mail they were sent as staff or an administrator, about other people's cases or forums
+    (not about one of `references`, their own cases)."""
+    data = doc.get("data") if isinstance(doc.get("data"), dict) else {}
+    return doc.get("case_reference") not in references and bool(
+        data.get("recipient_role") or doc.get("template") == SUMMARY_TEMPLATE
+    )
 
 
 def own_contacts(doc: dict, person: Person) -> dict:
