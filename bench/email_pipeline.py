@@ -195,7 +195,7 @@ def run(messages: int, warmup: int = WARMUP) -> dict:
     from functions.adapters.firestore.unit_of_work import FirestoreTransactions
     from functions.adapters.mail.ses import SesTransport
     from functions.domain.mail.email import OutgoingEmail
-    from functions.domain.mail.suppression import address_key
+    from functions.domain.shared.contact import address_key
     from functions.rendering import render_email
     from functions.services.mail.deliver import DeliveryResult, deliver_email
 

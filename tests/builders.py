@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from functions.config import LOCAL_INTAKE_SECRET
 from functions.domain.mail.links import MailLinks
 from functions.domain.mail.outbox import MessageKind, OutboxMessage, new_message_id
-from functions.domain.mail.suppression import address_key
+from functions.domain.shared.contact import address_key
 from functions.domain.shared.signing import Signer
 from functions.http.integrations.apps_script_signature import sign
 from functions.services.mail.dispatch import delivery_task, sweep_outbox

@@ -15,7 +15,8 @@ from functions.domain.forums.invitations import invitation_id
 from functions.domain.forums.models import participant_key, registration_id
 from functions.domain.forums.survey import SurveyResponse
 from functions.domain.mail.acknowledgement_cap import mailbox_key
-from functions.domain.mail.suppression import SuppressionReason, address_key
+from functions.domain.mail.suppression import SuppressionReason
+from functions.domain.shared.contact import address_key
 from functions.services.forums.registering import register
 from functions.services.reports.compile import compile_forum, compile_month
 from tests.forum_builders import START, form, forum, store

@@ -11,8 +11,7 @@ import pytest
 from functions import wiring
 from functions.domain.mail import acknowledgement_cap as cap
 from functions.domain.mail.outbox import DeliveryState, MessageKind
-from functions.domain.mail.suppression import address_key
-from functions.domain.shared.contact import normalise_email
+from functions.domain.shared.contact import address_key, normalise_email
 from functions.services.errors import StorageUnavailable
 from functions.services.mail.deliver import DeliveryResult, deliver_batch
 from tests.builders import message, write_messages

@@ -14,7 +14,7 @@ from functions.adapters.mail.local_mailbox import LocalMailbox
 from functions.config import get_settings
 from functions.domain.mail import acknowledgement_cap as cap
 from functions.domain.mail.outbox import DeliveryState, MessageKind, OutboxMessage
-from functions.domain.mail.suppression import address_key
+from functions.domain.shared.contact import address_key
 from functions.services.errors import TransientDeliveryError
 from functions.services.mail.deliver import DeliveryResult, deliver_email
 from tests.builders import message, service_deps, write_messages

@@ -25,7 +25,7 @@ import pytest
 from functions import wiring
 from functions.config import LOCAL_INTAKE_SECRET
 from functions.domain.mail import acknowledgement_cap
-from functions.domain.mail.suppression import address_key
+from functions.domain.shared.contact import address_key
 from functions.http.integrations.apps_script_signature import sign
 from functions.services.mail.dispatch import PENDING_GRACE
 from tests.smtp_recorder import RecordingSmtpHandler

@@ -337,3 +337,22 @@ def test_an_alert_owed_to_an_erased_principal_still_goes(world, client_for, task
     assert set(to_her().values()) == {"sent"}
     again = erase_person(wiring.dependencies(), identify(principal), "k")
     assert again["finished"] and again["staff_mail_waiting"] == 0 and to_her() == {}
+
+
+def test_a_case_typed_in_odd_capitals_is_found_and_erased_by_the_address(
+    project, monkeypatch, client_for
+):
+    """A parent with no other record typed their address in capitals of their own: their
+    case and its mail are found by the address however it is given, and erased."""
+    monkeypatch.setenv("LOCAL_DEV", "1")  # the development administrator's token
+    get_settings.cache_clear()
+    typed = "tHaNdEkA.zUlU@Example.ORG"  # stored as typed (the domain folded)
+    reference = submit(client_for, {"name": "Thandeka Zulu", "email": typed},
+                       "The sandpit is full of glass")  # fmt: skip
+    for given in ("thandeka.zulu@example.org", "THANDEKA.ZULU@EXAMPLE.ORG"):
+        found = export(client_for, given).get_json()
+        assert [c["path"] for c in found["records"]["cases"]] == [f"cases/{reference}"]
+        assert found["records"]["outbox"]  # the acknowledgement to them
+    done = erase_person(wiring.dependencies(), identify("thandeka.zulu@example.org"), "k")
+    assert done["finished"] and done["cases"] == 1
+    assert found_anywhere(("tHaNdEkA", "Thandeka", "sandpit")) == []

@@ -3,8 +3,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from functions.domain.mail.suppression import address_key
-from functions.domain.shared.contact import normalise_email, normalise_phone
+from functions.domain.shared.contact import address_key, normalise_email, normalise_phone
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from functions.adapters.firestore.base import (
     valid_id,
 )
 from functions.domain.mail.outbox import DeliveryState, OutboxMessage
-from functions.domain.mail.suppression import address_key
+from functions.domain.shared.contact import address_key
 from functions.services.ports import FailedMessage, LoadedMessage, StuckMessage
 
 

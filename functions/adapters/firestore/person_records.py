@@ -70,7 +70,10 @@ class FirestorePersonRecords(FirestoreAdapter):
     def _sources(self, kind: str, person: Person, within: tuple[str, ...]):
         by_field = self._by_field
         if kind == "cases":
-            return [by_field(CASES, "reporter.email", v) for v in person.emails] + [
+            keyed = (
+                [by_field(CASES, "reporter_key", person.address_key)] if person.address_key else []
+            )
+            return keyed + [by_field(CASES, "reporter.email", v) for v in person.emails] + [
                 by_field(CASES, "reporter.phone", v) for v in person.phones]  # fmt: skip
         if kind in ("registrations", "attendance"):
             name = FORUM_REGISTRATIONS if kind == "registrations" else FORUM_ATTENDANCE
@@ -83,7 +86,8 @@ class FirestorePersonRecords(FirestoreAdapter):
         if kind == "invitations":
             return [by_field(FORUM_INVITATIONS, "email", v) for v in person.emails]
         if kind == "outbox":  # to them, or about one of their cases (`within`)
-            return [by_field(OUTBOX, "to", v) for v in person.emails] + [
+            keyed = [by_field(OUTBOX, "to_key", person.address_key)] if person.address_key else []
+            return keyed + [by_field(OUTBOX, "to", v) for v in person.emails] + [
                 by_field(OUTBOX, "case_reference", ref) for ref in within]  # fmt: skip
         if kind == "case_mail":  # about one of their cases alone
             return [by_field(OUTBOX, "case_reference", ref) for ref in within]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from functions.adapters.firestore.base import SUPPRESSIONS, FirestoreAdapter, storage_errors
-from functions.domain.mail.suppression import SuppressionReason, address_key
+from functions.domain.mail.suppression import SuppressionReason
+from functions.domain.shared.contact import address_key
 
 
 class FirestoreSuppressionList(FirestoreAdapter):

@@ -6,9 +6,10 @@ import secrets
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, computed_field
 
 from functions.domain.cases.service_levels import Level, ServiceClock
+from functions.domain.shared.contact import address_key
 from functions.domain.shared.records import Record
 from functions.domain.shared.vocabulary import (
     ActorRole,
@@ -129,6 +130,13 @@ class Case(Record):
     replies_on: str | None = None
     replies_that_day: int = 0
     policy_version: str | None = None
+
+    @computed_field
+    @property
+    def reporter_key(self) -> str | None:
+        """Stored so that a person's cases are found however they typed their address (POPIA
+        access and erasure); retention drops it with the address."""
+        return address_key(self.reporter.email) if self.reporter.email else None
 
     @property
     def awaiting_rating(self) -> bool:

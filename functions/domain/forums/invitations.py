@@ -18,7 +18,7 @@ from pydantic import Field
 
 from functions.domain.forums.models import Forum
 from functions.domain.mail.outbox import MessageKind, OutboxMessage, new_message_id
-from functions.domain.mail.suppression import address_key
+from functions.domain.shared.contact import address_key
 from functions.domain.shared.records import Record
 from functions.domain.shared.vocabulary import AUDIENCE_OF_ROLE, Language, ParticipantRole
 

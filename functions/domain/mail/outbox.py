@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, computed_field
 
+from functions.domain.shared.contact import address_key
 from functions.domain.shared.records import Record
 
 
@@ -66,6 +67,13 @@ class OutboxMessage(Record):
     lease_expires_at: datetime | None = None
     sent_at: datetime | None = None
     expires_at: datetime | None = None  # set once final, for Firestore's TTL policy
+
+    @computed_field
+    @property
+    def to_key(self) -> str:
+        """Stored so that a person's mail is found however they typed their address (POPIA
+        access and erasure); Firestore matches exactly."""
+        return address_key(self.to)
 
     @property
     def final(self) -> bool:

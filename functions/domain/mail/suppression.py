@@ -5,12 +5,12 @@ Addresses are kept only as a hash, so the suppression list is not a list of addr
 
 from __future__ import annotations
 
-import hashlib
 import re
 from enum import StrEnum
 from typing import NamedTuple
 
 from functions.domain.mail.outbox import MessageKind
+from functions.domain.shared.contact import address_key
 from functions.domain.shared.signing import Purpose, Signer
 
 _ADDRESS_KEY = re.compile(r"[0-9a-f]{64}")
@@ -30,11 +30,6 @@ class MailFeedback(NamedTuple):
     detail: str | None  # the bounce type
     reason: SuppressionReason | None
     addresses: frozenset[str]
-
-
-def address_key(address: str) -> str:
-    """The stable, non-reversible-at-a-glance key of an address (case-insensitive)."""
-    return hashlib.sha256(f"address:{address.strip().lower()}".encode()).hexdigest()
 
 
 def blocks(reasons: set[str], kind: MessageKind) -> bool:

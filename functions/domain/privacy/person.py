@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from functions.domain.directory.models import person_key
 from functions.domain.forums.models import participant_key
 from functions.domain.mail.acknowledgement_cap import mailbox_key
-from functions.domain.mail.suppression import address_key
-from functions.domain.shared.contact import normalise_email, normalise_phone
+from functions.domain.shared.contact import address_key, normalise_email, normalise_phone
 
 MAX_LENGTH = 320  # an address is at most 254; a phone number far less
 # Line breaks of every kind (CR, LF, NEL, U+2028/9) and any other control character: never

@@ -10,6 +10,7 @@ Every pattern is matched whole (fullmatch): `$` alone also matches before a fina
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -44,6 +45,12 @@ def normalise_email(text: str) -> str:
     ):
         raise ValueError(_EMAIL_ERROR)
     return f"{local}@{ascii_domain}"
+
+
+def address_key(address: str) -> str:
+    """The stable, non-reversible-at-a-glance key of an address (case-insensitive): the
+    suppression list's id, and what finds a person's cases and mail however they typed it."""
+    return hashlib.sha256(f"address:{address.strip().lower()}".encode()).hexdigest()
 
 
 def _ascii_domain(domain: str) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from functions import logs
 from functions.domain.mail.outbox import DeliveryState, OutboxMessage, finished
-from functions.domain.mail.suppression import address_key
+from functions.domain.shared.contact import address_key
 from functions.services.errors import QueueUnavailable
 from functions.services.ports import Dependencies, Task, TaskQueue
 
