@@ -47,7 +47,7 @@ KEPT = {
 GOES = {"cases": "de-identified (figures kept)", "registrations": "de-identified, new id",
         "attendance": "de-identified, new id", "survey_responses": "de-identified, new id",
         "invitations": "deleted", "invitation_batches": "their entry removed",
-        "outbox": "deleted (mail they were sent as staff and not yet sent goes first)",
+        "outbox": "deleted (staff mail about others' cases: once sent)",
         "acknowledgement_tally": "deleted", "suppression": "deleted",
         "advisory_selections": "their keys replaced by random ones",
         "forum_summaries": "their name and their own words taken out"}  # fmt: skip
