@@ -200,7 +200,9 @@ def test_very_many_records_are_exported_a_page_at_a_time(project, monkeypatch, c
         measured.append(_exported(client_for, tmp_path / f"{batches}.json"))
     (few, few_size, _), (many, many_size, found) = measured
     assert found["counts"]["outbox"] == 2400 and len(found["records"]["outbox"]) == 2400
-    assert many - few < (many_size - few_size) / 4, measured[:1] + [(many, many_size)]
+    # Holding the messages themselves would hold more than their JSON; their ids alone come
+    # to about a quarter of it (a string and a set slot each), so a half leaves room for noise.
+    assert many - few < (many_size - few_size) / 2, measured[:1] + [(many, many_size)]
 
 
 def _exported(client_for, saved) -> tuple[int, int, dict]:
