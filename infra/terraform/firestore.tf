@@ -1,9 +1,21 @@
-# The Firestore database, its indexes and field overrides (from infra/firestore.indexes.json,
-# in the `firebase firestore:indexes` format) and its security rules (infra/firestore.rules).
+# The Firestore databases, their indexes and field overrides (from infra/firestore.indexes.json,
+# in the `firebase firestore:indexes` format) and their security rules (infra/firestore.rules).
 # Both files are the single source: edit them, not this file.
+#
+# Two databases, because Firestore's IAM grants on a whole database and never on a collection
+# (iam.tf): "(default)" holds everything but the administrators' own data, which is in
+# var.firestore_admin_database (FIRESTORE_ADMIN_DATABASE), where the accounts that need none
+# of it (the parents' intake, staff, task and mail accounts) have no role at all.
 
 locals {
   firestore_indexes = jsondecode(file("${local.infra_dir}/firestore.indexes.json"))
+
+  # The collections of the administrators' database: the allow-list, action points, the log
+  # of erasures. The same list as ADMIN_COLLECTIONS in functions/adapters/firestore/base.py,
+  # which the code reads (tests/unit/test_admin_database.py holds the two together). An
+  # index or field override of infra/firestore.indexes.json on one of these collection
+  # groups is made in that database, every other one in "(default)".
+  admin_collections = ["administrators", "action_points", "privacy_erasures"]
 }
 
 resource "google_firestore_database" "main" {
@@ -21,7 +33,23 @@ resource "google_firestore_database" "main" {
   depends_on = [google_project_service.api]
 }
 
-# Composite indexes. None yet: every current query is a single equality or a single order.
+# The administrators' database: the same settings as the main one (location, point-in-time
+# recovery, delete protection, left alone by `terraform destroy`, pessimistic transactions).
+resource "google_firestore_database" "admin" {
+  name        = var.firestore_admin_database
+  location_id = var.firestore_location
+  type        = "FIRESTORE_NATIVE"
+
+  concurrency_mode                  = "PESSIMISTIC"
+  app_engine_integration_mode       = "DISABLED"
+  point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
+  delete_protection_state           = "DELETE_PROTECTION_ENABLED"
+  deletion_policy                   = "ABANDON"
+
+  depends_on = [google_project_service.api]
+}
+
+# Composite indexes, each in the database of its collection group (local.admin_collections).
 resource "google_firestore_index" "composite" {
   for_each = {
     for index in local.firestore_indexes.indexes :
@@ -31,7 +59,7 @@ resource "google_firestore_index" "composite" {
     )) => index
   }
 
-  database    = google_firestore_database.main.name
+  database    = contains(local.admin_collections, each.value.collectionGroup) ? google_firestore_database.admin.name : google_firestore_database.main.name
   collection  = each.value.collectionGroup
   query_scope = try(each.value.queryScope, "COLLECTION")
 
@@ -54,7 +82,7 @@ resource "google_firestore_field" "override" {
     "${field.collectionGroup}.${field.fieldPath}" => field
   }
 
-  database   = google_firestore_database.main.name
+  database   = contains(local.admin_collections, each.value.collectionGroup) ? google_firestore_database.admin.name : google_firestore_database.main.name
   collection = each.value.collectionGroup
   field      = each.value.fieldPath
 
@@ -88,11 +116,22 @@ resource "google_firebaserules_ruleset" "firestore" {
     create_before_destroy = true
   }
 
-  depends_on = [google_firestore_database.main]
+  depends_on = [google_firestore_database.main, google_firestore_database.admin]
 }
 
+# The same deny-all ruleset, released to each database: "cloud.firestore" is the release of
+# "(default)", "cloud.firestore/<database id>" that of a named database.
 resource "google_firebaserules_release" "firestore" {
   name         = "cloud.firestore"
+  ruleset_name = "projects/${var.project_id}/rulesets/${google_firebaserules_ruleset.firestore.name}"
+
+  lifecycle {
+    replace_triggered_by = [google_firebaserules_ruleset.firestore]
+  }
+}
+
+resource "google_firebaserules_release" "firestore_admin" {
+  name         = "cloud.firestore/${google_firestore_database.admin.name}"
   ruleset_name = "projects/${var.project_id}/rulesets/${google_firebaserules_ruleset.firestore.name}"
 
   lifecycle {

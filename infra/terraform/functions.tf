@@ -6,8 +6,10 @@
 #   its ingress is ALLOW_ALL. public = false: only the `invoker` account may ("tasks" or
 #   "scheduler", see iam.tf), and only from inside the project: ALLOW_INTERNAL_ONLY, which
 #   lets in Cloud Tasks and Cloud Scheduler of the same project and nothing from the internet.
-# identity: the runtime account it runs as (iam.tf, local.identities): parent, staff, admin,
-#   jobs, tasks or mail; tests/unit/test_deployment_coverage.py checks each group's members.
+# identity: the runtime account it runs as (iam.tf, local.identities): parent, intake, staff,
+#   admin, jobs, tasks or mail; tests/unit/test_deployment_coverage.py checks each group's
+#   members. intake: the parents' intake (the forms and the Google Forms script), which has no
+#   role on the administrators' database; parent: the other parents' pages.
 # memory: Cloud Run units ("256Mi"); timeout: seconds.
 # concurrency: requests one instance serves at once (THREADS of functions-framework is set to
 #   the same). The pages and APIs wait on Firestore most of their time, so an instance serves
@@ -21,9 +23,9 @@
 #   quiet spell; 1 keeps one instance of each warm, at the price of an always-on instance).
 locals {
   functions = {
-    feedback_form      = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8, warm = true }
-    submit_feedback    = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8, warm = true }
-    intake_google_form = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8, warm = true }
+    feedback_form      = { public = true, identity = "intake", memory = "256Mi", timeout = 60, concurrency = 8, warm = true }
+    submit_feedback    = { public = true, identity = "intake", memory = "256Mi", timeout = 60, concurrency = 8, warm = true }
+    intake_google_form = { public = true, identity = "intake", memory = "256Mi", timeout = 60, concurrency = 8, warm = true }
     case_status        = { public = true, identity = "parent", memory = "256Mi", timeout = 60, concurrency = 8 }
     deliver_email      = { public = false, identity = "mail", memory = "256Mi", timeout = 180, concurrency = 1, invoker = "tasks" }
     sweep_outbox       = { public = false, identity = "mail", memory = "256Mi", timeout = 300, concurrency = 1, invoker = "scheduler" }
@@ -116,6 +118,10 @@ locals {
     RECORD_RETENTION_MONTHS = tostring(var.record_retention_months)
     # Read by email_events itself (comma-separated), not through Settings.
     SNS_TOPIC_ARNS = join(",", var.sns_topic_arns)
+
+    # The administrators' database (firestore.tf); the main one is "(default)", the client's
+    # own default. Every function gets it, whether or not its account may read it (iam.tf).
+    FIRESTORE_ADMIN_DATABASE = google_firestore_database.admin.name
 
     # Where the backend queues deliveries, and whose OIDC token each task carries to
     # deliver_email (the accounts that queue may act as it: tasks.tf).

@@ -1,40 +1,61 @@
 # One identity per job, each with only what that job needs.
 #
-# The functions run as six accounts, one per group of entry points (`identity` in the
+# The functions run as seven accounts, one per group of entry points (`identity` in the
 # functions map, functions.tf). What IAM can separate between them, and what it cannot:
 #
 # - Secrets: each secret's accessor binding names only the accounts that read it (secrets.tf).
 #   The SES keys or the SMTP password reach the mail account alone; the Google Forms secret
-#   the parent account alone. The signing keys reach every account: every group signs links
+#   the intake account alone. The signing keys reach every account: every group signs links
 #   (deliver_email renders the links of each email it sends; pages verify them).
 # - The queue: only accounts whose functions queue work may create (and withdraw) tasks on
 #   it, and only they may act as the tasks invoker whose OIDC token the tasks carry.
-# - Firestore: IAM grants on the whole database, never on a collection or a document. IAM
+# - Firestore: IAM grants on a whole database, never on a collection or a document. IAM
 #   Conditions on Firestore can name a database (resource.name), not a collection path, and
 #   a query (runQuery) needs only datastore.entities.get, the permission every read needs:
-#   any account that may read one document may read any. So the parent account CAN read
-#   what the administrators' functions read; what keeps a parent from it is the code (every
-#   parent page reads only what its signed link or token names), not IAM. What IAM does
-#   separate: the parent, staff, task and mail accounts may read, create and update
-#   documents but not delete them nor list collections (ecdFirestoreWriter below); only the
-#   administrators' functions (attendance corrections, erasure) and the jobs (retention)
-#   delete. A second database for the administrators' data would be the only way to have
-#   IAM itself keep them apart (README, "What only a real project can verify").
+#   an account that may read one document of a database may read all of it. So the
+#   administrators' own data (the allow-list, action points, the erasure log:
+#   local.admin_collections, firestore.tf) has a database of its own, and every Firestore
+#   grant below is conditioned on one database by name: none reaches a database it does not
+#   name. What that enforces: the parents' intake, staff, task and mail accounts cannot read
+#   or write the administrators' database at all; the parent and jobs accounts may only read
+#   it (admin_database below says why each); only the administrators' account writes it.
+#   In the main database, the parent, intake, staff, task and mail accounts may read, create
+#   and update documents but not delete them nor list collections (ecdFirestoreWriter below);
+#   only the administrators' functions (attendance corrections, erasure) and the jobs
+#   (retention) delete.
+#   What IAM still does not separate: inside "(default)" every account reads every
+#   collection. The collections several groups write (cases, their events, the outbox, the
+#   forums' rows, ...) are readable by each account that writes any of them: the parent
+#   account can read every case, not only the one its link names, and the outbox, which
+#   carries mail to administrators too (the forums' summaries, whose content comes from the
+#   survey responses, also in "(default)"). What keeps a parent from those is the code (every
+#   parent page reads only what its signed link or token names), not IAM.
 locals {
   identities = {
-    # Parents' browsers, the Google Forms script, the JSON API: intake and parents' pages.
-    parent = { firestore = "writer", queues = true, secrets = ["SIGNING_SECRETS", "INTAKE_SECRET"] }
-    # Centre staff and nominees, from the signed links in their mail.
-    staff = { firestore = "writer", queues = true, secrets = ["SIGNING_SECRETS"] }
-    # Administrators (a Google identity on the allow-list), and setup_monthly_forums.
-    admin = { firestore = "user", queues = true, secrets = ["SIGNING_SECRETS"] }
+    # Parents' pages but the intake, from their links and the forums' pages (status, replies,
+    # privacy, charter, forums, surveys). Reads the administrators' database:
+    # forum_registration mails the forum's administrators (the allow-list) when its places
+    # run low.
+    parent = { firestore = "writer", admin_database = "viewer", queues = true, secrets = ["SIGNING_SECRETS"] }
+    # The parents' intake: feedback_form, submit_feedback and the Google Forms script's
+    # intake_google_form (the only one given the Google Forms secret). Nothing of the
+    # administrators' database: the account the public reaches most.
+    intake = { firestore = "writer", admin_database = null, queues = true, secrets = ["SIGNING_SECRETS", "INTAKE_SECRET"] }
+    # Centre staff and nominees, from the signed links in their mail. None of the
+    # administrators' data.
+    staff = { firestore = "writer", admin_database = null, queues = true, secrets = ["SIGNING_SECRETS"] }
+    # Administrators (a Google identity on the allow-list), and setup_monthly_forums: the
+    # allow-list, action points and erasures are theirs to read, write and delete.
+    admin = { firestore = "user", admin_database = "user", queues = true, secrets = ["SIGNING_SECRETS"] }
     # Cloud Scheduler's jobs; retain_records deletes (de-identified rows move to new ids).
-    jobs = { firestore = "user", queues = true, secrets = ["SIGNING_SECRETS"] }
-    # Cloud Tasks' handlers but deliver_email.
-    tasks = { firestore = "writer", queues = true, secrets = ["SIGNING_SECRETS"] }
+    # Reads the administrators' database: compile_forum_summaries mails the summaries to the
+    # administrators on the allow-list.
+    jobs = { firestore = "user", admin_database = "viewer", queues = true, secrets = ["SIGNING_SECRETS"] }
+    # Cloud Tasks' handlers but deliver_email. None of the administrators' data.
+    tasks = { firestore = "writer", admin_database = null, queues = true, secrets = ["SIGNING_SECRETS"] }
     # deliver_email, sweep_outbox and email_events: the only ones given the mail provider's
-    # credentials (sweep_outbox queues deliveries again).
-    mail = { firestore = "writer", queues = true, secrets = concat(["SIGNING_SECRETS"], keys(local.mail_secrets[var.mail_transport])) }
+    # credentials (sweep_outbox queues deliveries again). None of the administrators' data.
+    mail = { firestore = "writer", admin_database = null, queues = true, secrets = concat(["SIGNING_SECRETS"], keys(local.mail_secrets[var.mail_transport])) }
   }
 }
 
@@ -98,12 +119,88 @@ resource "google_project_iam_custom_role" "firestore_writer" {
   ]
 }
 
+locals {
+  # What `firestore` and `admin_database` of an identity stand for (another value fails the
+  # plan): the custom role above, or Firestore's predefined roles (viewer: reads only).
+  firestore_roles = {
+    writer = google_project_iam_custom_role.firestore_writer.name
+    user   = "roles/datastore.user"
+    viewer = "roles/datastore.viewer"
+  }
+
+  # Every runtime account's Firestore grants, "<database>/<identity>" => grant: the main
+  # database for each (`firestore`), the administrators' for those with an `admin_database`.
+  firestore_grants = merge(
+    {
+      for name, spec in local.identities : "main/${name}" => {
+        identity = name
+        database = google_firestore_database.main.name
+        role     = local.firestore_roles[spec.firestore]
+      }
+    },
+    {
+      for name, spec in local.identities : "admin/${name}" => {
+        identity = name
+        database = google_firestore_database.admin.name
+        role     = local.firestore_roles[spec.admin_database]
+      } if spec.admin_database != null
+    },
+  )
+}
+
+# Granted on the project (Firestore has no IAM policy of its own), so each is conditioned on
+# its one database by name, the form Firestore documents for per-database access: without
+# the condition a grant would reach every database of the project, the administrators' too.
 resource "google_project_iam_member" "runtime_firestore" {
-  for_each = toset(keys(local.identities))
+  for_each = local.firestore_grants
 
   project = var.project_id
-  role    = local.identities[each.key].firestore == "writer" ? google_project_iam_custom_role.firestore_writer.name : "roles/datastore.user"
-  member  = "serviceAccount:${google_service_account.runtime[each.key].email}"
+  role    = each.value.role
+  member  = "serviceAccount:${google_service_account.runtime[each.value.identity].email}"
+
+  condition {
+    title       = "Firestore database ${each.value.database} only"
+    description = "The ${each.value.identity} functions' access to this one Firestore database (infra/terraform/iam.tf)."
+    expression  = "resource.name == \"projects/${var.project_id}/databases/${each.value.database}\""
+  }
+
+  # A changed condition replaces the binding: the new one first, so that no function is
+  # ever without access to its database.
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# Before the administrators' database, each account had one unconditioned grant keyed by its
+# name; it is now the (conditioned) grant on the main database, replaced in place.
+moved {
+  from = google_project_iam_member.runtime_firestore["parent"]
+  to   = google_project_iam_member.runtime_firestore["main/parent"]
+}
+
+moved {
+  from = google_project_iam_member.runtime_firestore["staff"]
+  to   = google_project_iam_member.runtime_firestore["main/staff"]
+}
+
+moved {
+  from = google_project_iam_member.runtime_firestore["admin"]
+  to   = google_project_iam_member.runtime_firestore["main/admin"]
+}
+
+moved {
+  from = google_project_iam_member.runtime_firestore["jobs"]
+  to   = google_project_iam_member.runtime_firestore["main/jobs"]
+}
+
+moved {
+  from = google_project_iam_member.runtime_firestore["tasks"]
+  to   = google_project_iam_member.runtime_firestore["main/tasks"]
+}
+
+moved {
+  from = google_project_iam_member.runtime_firestore["mail"]
+  to   = google_project_iam_member.runtime_firestore["main/mail"]
 }
 
 resource "google_project_iam_member" "builder" {

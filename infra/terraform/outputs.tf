@@ -13,6 +13,14 @@ output "email_events_url" {
   value       = "${local.public_base_url}/email_events"
 }
 
+output "firestore_databases" {
+  description = "The Firestore databases' ids: main (\"(default)\") and admin, the administrators' own data (FIRESTORE_ADMIN_DATABASE)."
+  value = {
+    main  = google_firestore_database.main.name
+    admin = google_firestore_database.admin.name
+  }
+}
+
 output "runtime_service_accounts" {
   description = "The functions' runtime identities, by group (iam.tf); each function's is its `identity`."
   value       = { for name, account in google_service_account.runtime : name => account.email }

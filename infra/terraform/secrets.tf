@@ -47,7 +47,7 @@ resource "google_secret_manager_secret" "secret" {
 
 # Each secret readable only by the runtime accounts that mount it (iam.tf, `secrets` of each
 # identity): the mail provider's credentials by the mail account alone, the Google Forms
-# secret by the parent account alone.
+# secret by the intake account alone (intake_google_form verifies the script's posts).
 resource "google_secret_manager_secret_iam_member" "runtime" {
   for_each = {
     for pair in flatten([

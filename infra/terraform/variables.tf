@@ -10,9 +10,22 @@ variable "region" {
 }
 
 variable "firestore_location" {
-  description = "The Firestore database's location. Cannot be changed once the database exists."
+  description = "The Firestore databases' location (the main one and the administrators'). Cannot be changed once a database exists."
   type        = string
   default     = "africa-south1"
+}
+
+variable "firestore_admin_database" {
+  description = "FIRESTORE_ADMIN_DATABASE: the id of the Firestore database that holds the administrators' own data (the allow-list, action points, the erasure log: local.admin_collections in firestore.tf); everything else is in \"(default)\". Its own database because IAM grants on whole databases: the parents' intake, staff, task and mail accounts get no role on it (iam.tf). Cannot be renamed once it exists (a new id is a new, empty database)."
+  type        = string
+  default     = "ecd-admin"
+
+  # Firestore's rule for a database id: 4 to 63 characters, lower-case letters, digits and
+  # hyphens, starting with a letter and not ending with a hyphen.
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,61}[a-z0-9]$", var.firestore_admin_database))
+    error_message = "firestore_admin_database must be 4-63 characters of a-z, 0-9 and -, start with a letter and not end with -."
+  }
 }
 
 variable "tasks_location" {

@@ -127,6 +127,10 @@ def test_task_handlers_are_private_to_the_tasks_account():
 
 # The mail provider's credentials go to these alone (the `mail` identity).
 MAIL_FUNCTIONS = {"deliver_email", "sweep_outbox", "email_events"}
+# The parents' intake (the `intake` identity): the forms, the JSON API and the Google Forms
+# script's posts. Its account alone holds the Google Forms secret, and it has no role on the
+# administrators' database (iam.tf).
+INTAKE_FUNCTIONS = {"feedback_form", "submit_feedback", "intake_google_form"}
 # Run as the administrators' account though not administrators' decorators: a @job that
 # administrators start too, and a @page that takes an administrator's Bearer token.
 ADMIN_BY_ROLE = {"setup_monthly_forums", "forum_report"}
@@ -145,6 +149,8 @@ def test_each_function_runs_as_its_group_s_own_account(name):
     identity = _identity(name)
     if name in MAIL_FUNCTIONS:
         expected = {"mail"}
+    elif name in INTAKE_FUNCTIONS:
+        expected = {"intake"}
     elif name in ADMIN_BY_ROLE or kind in ADMIN_KINDS:
         expected = {"admin"}
     elif kind == "task":
@@ -160,9 +166,16 @@ def test_the_administrators_account_never_serves_a_parent_or_staff_page():
     for name in sorted(_deployable()):
         if _identity(name) == "admin":
             assert _decorator(name)[0] in ADMIN_KINDS or name in ADMIN_BY_ROLE, name
-        if _identity(name) in {"parent", "staff"}:
+        if _identity(name) in {"parent", "intake", "staff"}:
             assert _decorator(name)[0] in {"page", "json_api"}, name
             assert _terraform_functions()[name]["public"] == "true", name
+
+
+def test_the_intake_account_runs_the_intake_functions_alone():
+    assert {n for n in _deployable() if _identity(n) == "intake"} == INTAKE_FUNCTIONS
+    # They are the ones kept warm (warm = true in functions.tf).
+    warm = {n for n, s in _terraform_functions().items() if s.get("warm") == "true"}
+    assert warm == INTAKE_FUNCTIONS
 
 
 def test_the_mail_account_runs_the_mail_functions_alone():

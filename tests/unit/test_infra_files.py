@@ -357,15 +357,19 @@ def test_terraform_and_cloudbuild_give_the_same_environment():
     assert _cloudbuild_secrets() == _terraform_secrets()
 
 
-def _terraform_identities() -> dict[str, dict[str, str]]:
-    """local.identities in iam.tf: name -> its settings, as raw HCL text."""
+def _terraform_identities() -> dict[str, dict[str, str | None]]:
+    """local.identities in iam.tf: name -> its settings, as raw HCL text (admin_database:
+    its role on the administrators' database, None for none)."""
     text = _strip_hcl_comments((TERRAFORM / "iam.tf").read_text())
     entries = {}
     for line in _hcl_block(text, "identities").splitlines():
         entry = re.fullmatch(r"\s*(\w+)\s*=\s*\{(.*)\}\s*", line)
         if entry:
+            admin = re.search(r'\badmin_database\s*=\s*(null|"(\w+)")', entry.group(2))
+            assert admin, f'{entry.group(1)}: admin_database = "<role>" or null'
             entries[entry.group(1)] = {
-                "firestore": re.search(r'firestore\s*=\s*"(\w+)"', entry.group(2)).group(1),
+                "firestore": re.search(r'\bfirestore\s*=\s*"(\w+)"', entry.group(2)).group(1),
+                "admin_database": admin.group(2),
                 "secrets": entry.group(2).split("secrets", 1)[1],
             }
     return entries
@@ -397,7 +401,7 @@ def _cloudbuild_identity_secrets() -> dict[str, set[str]]:
 
 def test_each_identity_gets_only_its_own_secrets_from_either_tool():
     identities = _terraform_identities()
-    assert set(identities) == {"parent", "staff", "admin", "jobs", "tasks", "mail"}
+    assert set(identities) == {"parent", "intake", "staff", "admin", "jobs", "tasks", "mail"}
     cloudbuild = _cloudbuild_identity_secrets()
     assert set(cloudbuild) == set(identities)
     for identity in identities:
@@ -406,9 +410,9 @@ def test_each_identity_gets_only_its_own_secrets_from_either_tool():
         # local development key.
         assert "SIGNING_SECRETS" in cloudbuild[identity], identity
     # The mail provider's credentials reach the mail functions alone; the Google Forms
-    # secret the parent ones.
+    # secret the intake ones (intake_google_form verifies the script's posts with it).
     assert {i for i, s in cloudbuild.items() if "MAIL" in s} == {"mail"}
-    assert {i for i, s in cloudbuild.items() if "INTAKE_SECRET" in s} == {"parent"}
+    assert {i for i, s in cloudbuild.items() if "INTAKE_SECRET" in s} == {"intake"}
     text = _strip_hcl_comments((TERRAFORM / "functions.tf").read_text())
     assert "for variable in local.identities[each.value.identity].secrets" in text
     secrets = _strip_hcl_comments((TERRAFORM / "secrets.tf").read_text())
@@ -417,11 +421,15 @@ def test_each_identity_gets_only_its_own_secrets_from_either_tool():
 
 
 def test_only_administrators_and_jobs_may_delete_from_firestore():
-    # Firestore's IAM is database-wide (iam.tf says what that means): the other groups get
-    # the custom role without delete and without listing.
+    # Firestore's IAM is database-wide (iam.tf says what that means): in the main database
+    # the other groups get the custom role without delete and without listing; in the
+    # administrators' only the administrators' account may write (tests/unit/
+    # test_admin_database.py: who may read it).
     identities = _terraform_identities()
     assert {i for i, s in identities.items() if s["firestore"] == "user"} == {"admin", "jobs"}
     assert {s["firestore"] for s in identities.values()} == {"user", "writer"}
+    assert {i for i, s in identities.items() if s["admin_database"] == "user"} == {"admin"}
+    assert {s["admin_database"] for s in identities.values()} == {"user", "viewer", None}
     text = _strip_hcl_comments((TERRAFORM / "iam.tf").read_text())
     role = _resource(text, "google_project_iam_custom_role", "firestore_writer")
     permissions = set(re.findall(r'"(datastore\.[\w.]+)"', role))
