@@ -55,6 +55,14 @@ class Settings(BaseModel):
     # 0 on the functions' own URLs (Google's front end appends the address it saw); 1 behind
     # an external Application Load Balancer (it appends its own address after the client's).
     forwarded_for_skip: int = Field(default=0, ge=0)
+    # The Firestore database of the administrators' own data (the allow-list, action points,
+    # the erasure log: ADMIN_COLLECTIONS in functions/adapters/firestore/base.py). A database of
+    # its own because IAM grants on databases, not collections: the parents' intake account
+    # has no grant on it (infra/terraform/iam.tf). Everything else is in "(default)", where
+    # `make run` keeps this too (functions/devtools/run.py).
+    firestore_admin_database: str = Field(
+        default="ecd-admin", pattern=r"^([a-z][a-z0-9-]{2,61}[a-z0-9]|\(default\))$"
+    )
     # Longest a request waits on Firestore (retries included) before answering 503.
     firestore_timeout_seconds: float = 10.0
     # How long an instance keeps a centre or region it read (0: read every time).

@@ -25,8 +25,26 @@ def firestore_client():
     return firestore.Client(project=get_settings().google_cloud_project)
 
 
+@functools.cache
+def admin_firestore_client():
+    """The administrators' database (FIRESTORE_ADMIN_DATABASE; base.ADMIN_COLLECTIONS)."""
+    from google.cloud import firestore
+
+    settings = get_settings()
+    return firestore.Client(project=settings.google_cloud_project,
+                            database=settings.firestore_admin_database)  # fmt: skip
+
+
+def firestore_databases():
+    """Both databases, each collection looked up in its own (base.Databases)."""
+    from functions.adapters.firestore.base import Databases
+
+    return Databases(firestore_client(), admin_firestore_client())
+
+
 def _firestore(adapter_class, **extra):
-    return adapter_class(firestore_client(), get_settings().firestore_timeout_seconds, **extra)
+    return adapter_class(firestore_client(), get_settings().firestore_timeout_seconds,
+                         admin_client=admin_firestore_client(), **extra)  # fmt: skip
 
 
 @functools.cache
@@ -256,6 +274,7 @@ def dependencies() -> Wired:
 
 _FACTORIES = (
     firestore_client,
+    admin_firestore_client,
     centre_directory,
     case_reader,
     forum_reader,

@@ -125,6 +125,10 @@ def _export_env(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmu
         PUBLIC_BASE_URL=config.base_url,
         # Locally there are no Google credentials: never probe for a GCE metadata server.
         NO_GCE_CHECK="true",
+        # The administrators' data in the one database too: the emulator starts from one
+        # database's export, so only then is all of it kept between runs. (The tests keep
+        # the two apart, as production does.)
+        FIRESTORE_ADMIN_DATABASE=os.environ.get("FIRESTORE_ADMIN_DATABASE", "(default)"),
     )
 
 

@@ -71,19 +71,22 @@ def seed_demo_administrators(regions: list[dict]) -> int:
     for administrator in listed:
         if administrator.key not in known:
             store.save(administrator)
+    store.publish_contacts()  # data saved by a run before there was a copy gets one
     return len(listed)
 
 
 def add_network_administrator(email: str, name: str) -> bool:
     """Put a network administrator on the allow-list: how a new deployment gets its first
     one (the directory import that adds the others needs an administrator to run it).
-    Returns False, changing nothing, when the address is listed already (deactivated or
-    not: that is the administrators' own decision)."""
+    Returns False, changing nothing on the allow-list, when the address is listed already
+    (deactivated or not: that is the administrators' own decision); the copy of the active
+    administrators' addresses (administrator_contacts) is written either way."""
     from functions.domain.directory.administrators import Administrator
 
     administrator = Administrator(email=email.strip(), name=name.strip())
     store = wiring.administrators()
     if administrator.key in {known.key for known in store.list()}:
+        store.publish_contacts()  # a deployment upgraded to the copy gets one
         return False
     store.save(administrator)
     return True
@@ -171,7 +174,8 @@ def main() -> None:
         if not args.name.strip():
             parser.error("--administrator needs --name")
         added = add_network_administrator(args.administrator, args.name)
-        print("added" if added else "already listed, unchanged:", args.administrator)
+        print("added" if added else "already listed, unchanged:", args.administrator,
+              "(the administrators' contacts copied)")  # fmt: skip
     elif args.form_mappings_only:
         print("loaded form mappings:", ", ".join(load_form_mappings()))
     elif args.forum_plan_only:

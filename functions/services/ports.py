@@ -267,6 +267,9 @@ class AdministratorStore(Protocol):
     def list(self) -> list[Administrator]:
         """Everyone on the allow-list (active or not)."""
 
+    def contacts(self) -> list[Administrator]:
+        """The active administrators, as copied for mail (readable without the allow-list)."""
+
 
 class FormMappingStore(Protocol):
     def get(self, form_id: str) -> FormMapping | None: ...

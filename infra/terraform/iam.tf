@@ -16,9 +16,11 @@
 #   administrators' own data (the allow-list, action points, the erasure log:
 #   local.admin_collections, firestore.tf) has a database of its own, and every Firestore
 #   grant below is conditioned on one database by name: none reaches a database it does not
-#   name. What that enforces: the parents' intake, staff, task and mail accounts cannot read
-#   or write the administrators' database at all; the parent and jobs accounts may only read
-#   it (admin_database below says why each); only the administrators' account writes it.
+#   name. What that enforces: only the administrators' account may read or write the
+#   administrators' database; the parent, intake, staff, jobs, task and mail accounts have
+#   no grant on it at all. (Their flows that mail administrators, a forum's places running
+#   low and the forums' summaries, read the copy of the active administrators' addresses kept
+#   in "(default)", administrator_contacts, rewritten whenever the allow-list is.)
 #   In the main database, the parent, intake, staff, task and mail accounts may read, create
 #   and update documents but not delete them nor list collections (ecdFirestoreWriter below);
 #   only the administrators' functions (attendance corrections, erasure) and the jobs
@@ -33,10 +35,9 @@
 locals {
   identities = {
     # Parents' pages but the intake, from their links and the forums' pages (status, replies,
-    # privacy, charter, forums, surveys). Reads the administrators' database:
-    # forum_registration mails the forum's administrators (the allow-list) when its places
-    # run low.
-    parent = { firestore = "writer", admin_database = "viewer", queues = true, secrets = ["SIGNING_SECRETS"] }
+    # privacy, charter, forums, surveys). None of the administrators' data (forum_registration
+    # mails a forum's administrators from administrator_contacts when its places run low).
+    parent = { firestore = "writer", admin_database = null, queues = true, secrets = ["SIGNING_SECRETS"] }
     # The parents' intake: feedback_form, submit_feedback and the Google Forms script's
     # intake_google_form (the only one given the Google Forms secret). Nothing of the
     # administrators' database: the account the public reaches most.
@@ -48,9 +49,9 @@ locals {
     # allow-list, action points and erasures are theirs to read, write and delete.
     admin = { firestore = "user", admin_database = "user", queues = true, secrets = ["SIGNING_SECRETS"] }
     # Cloud Scheduler's jobs; retain_records deletes (de-identified rows move to new ids).
-    # Reads the administrators' database: compile_forum_summaries mails the summaries to the
-    # administrators on the allow-list.
-    jobs = { firestore = "user", admin_database = "viewer", queues = true, secrets = ["SIGNING_SECRETS"] }
+    # None of the administrators' data (compile_forum_summaries mails the summaries from
+    # administrator_contacts).
+    jobs = { firestore = "user", admin_database = null, queues = true, secrets = ["SIGNING_SECRETS"] }
     # Cloud Tasks' handlers but deliver_email. None of the administrators' data.
     tasks = { firestore = "writer", admin_database = null, queues = true, secrets = ["SIGNING_SECRETS"] }
     # deliver_email, sweep_outbox and email_events: the only ones given the mail provider's
@@ -121,11 +122,10 @@ resource "google_project_iam_custom_role" "firestore_writer" {
 
 locals {
   # What `firestore` and `admin_database` of an identity stand for (another value fails the
-  # plan): the custom role above, or Firestore's predefined roles (viewer: reads only).
+  # plan): the custom role above, or Firestore's predefined read-write-delete role.
   firestore_roles = {
     writer = google_project_iam_custom_role.firestore_writer.name
     user   = "roles/datastore.user"
-    viewer = "roles/datastore.viewer"
   }
 
   # Every runtime account's Firestore grants, "<database>/<identity>" => grant: the main

@@ -151,7 +151,8 @@ def every_document():
                     yield snapshot.path, got.to_dict()
                 yield from walk(snapshot.collections())
 
-    yield from walk(wiring.firestore_client().collections())
+    for client in (wiring.firestore_client(), wiring.admin_firestore_client()):
+        yield from walk(client.collections())
 
 
 def traces(world: dict) -> tuple[str, ...]:

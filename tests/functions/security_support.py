@@ -34,7 +34,8 @@ def everything(skip: tuple[str, ...] = COUNTERS) -> dict[str, dict]:
                     found[ref.path] = snapshot.to_dict()
                 walk(ref.collections())
 
-    walk(wiring.firestore_client().collections())
+    for client in (wiring.firestore_client(), wiring.admin_firestore_client()):
+        walk(client.collections())
     return found
 
 

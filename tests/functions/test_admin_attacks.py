@@ -30,7 +30,7 @@ def nomsa(project, google_idp) -> dict:
 
 
 def stored_admin(email: str) -> dict:
-    db = wiring.firestore_client()
+    db = wiring.firestore_databases()
     return db.collection("administrators").document(person_key(email)).get().to_dict()
 
 

@@ -58,7 +58,7 @@ def nomsa(project, google_idp) -> dict:
 
 def stored() -> dict[str, dict]:
     """Every document of the directory's collections, as stored."""
-    db = wiring.firestore_client()
+    db = wiring.firestore_databases()
     return {
         name: {d.id: d.to_dict() for d in db.collection(name).stream()}
         for name in ("regions", "centres", "administrators")

@@ -186,7 +186,7 @@ def test_the_launcher_runs_this_repositorys_tool():
 
 
 def stored() -> dict[str, dict]:
-    db = wiring.firestore_client()
+    db = wiring.firestore_databases()
     return {name: {d.id: d.to_dict() for d in db.collection(name).stream()}
             for name in ("regions", "centres", "administrators")}  # fmt: skip
 

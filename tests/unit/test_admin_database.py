@@ -38,8 +38,10 @@ from tests.unit.test_infra_files import (
 # Each runtime account's role on the administrators' database, and why (iam.tf says it too).
 ADMIN_DATABASE_ROLES = {
     "admin": "user",  # the allow-list, action points, erasures are theirs
-    "jobs": "viewer",  # compile_forum_summaries mails the administrators on the allow-list
-    "parent": "viewer",  # forum_registration mails the forum's administrators
+    # Not even to read: the mail of compile_forum_summaries (jobs) and forum_registration
+    # (parent) to administrators is addressed from administrator_contacts, in "(default)".
+    "jobs": None,
+    "parent": None,
     "intake": None,
     "staff": None,
     "tasks": None,
@@ -177,7 +179,6 @@ def test_firestore_roles_are_named_in_one_place():
     assert dict(re.findall(r'^\s*(\w+)\s*=\s*("?[\w./]+"?)\s*$', roles, re.M)) == {
         "writer": "google_project_iam_custom_role.firestore_writer.name",
         "user": '"roles/datastore.user"',
-        "viewer": '"roles/datastore.viewer"',
     }
     outside = text.replace(roles, "")
     for tf in TERRAFORM.glob("*.tf"):

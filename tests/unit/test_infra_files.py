@@ -429,7 +429,7 @@ def test_only_administrators_and_jobs_may_delete_from_firestore():
     assert {i for i, s in identities.items() if s["firestore"] == "user"} == {"admin", "jobs"}
     assert {s["firestore"] for s in identities.values()} == {"user", "writer"}
     assert {i for i, s in identities.items() if s["admin_database"] == "user"} == {"admin"}
-    assert {s["admin_database"] for s in identities.values()} == {"user", "viewer", None}
+    assert {s["admin_database"] for s in identities.values()} == {"user", None}
     text = _strip_hcl_comments((TERRAFORM / "iam.tf").read_text())
     role = _resource(text, "google_project_iam_custom_role", "firestore_writer")
     permissions = set(re.findall(r'"(datastore\.[\w.]+)"', role))

@@ -32,7 +32,7 @@ class ActionPointStore:
         self._unit = unit
 
     def _ref(self, point_id: str):
-        return self._unit._db.collection(ACTION_POINTS).document(point_id)
+        return self._unit.collection(ACTION_POINTS).document(point_id)
 
     def get(self, point_id: str) -> ActionPoint | None:
         if not valid_id(point_id):
@@ -55,7 +55,7 @@ class FirestoreActionPoints(FirestoreAdapter):
     def action_points(self, scope: str | None, month: str) -> list[ActionPoint]:
         """The scope's points of the month (scope None: the network's own), soonest due
         first, then as added."""
-        found = query(self._db.collection(ACTION_POINTS), ACTION_POINTS,
+        found = query(self.collection(ACTION_POINTS), ACTION_POINTS,
                       {"scope_key": scope_key(scope), "month": month}, ("due",))  # fmt: skip
         with storage_errors():
             docs = list(found.limit(MAX_LISTED).stream(**self._t))

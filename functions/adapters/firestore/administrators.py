@@ -1,8 +1,15 @@
-"""The administrators' allow-list in Firestore, one document per person (id: person key)."""
+"""The administrators' allow-list in Firestore, one document per person (id: person key), in
+the administrators' database; and the copy of the active ones' contacts in the main one."""
 
 from __future__ import annotations
 
-from functions.adapters.firestore.base import ADMINISTRATORS, FirestoreAdapter, dump, storage_errors
+from functions.adapters.firestore.base import (
+    ADMINISTRATOR_CONTACTS,
+    ADMINISTRATORS,
+    FirestoreAdapter,
+    dump,
+    storage_errors,
+)
 from functions.domain.directory.administrators import Administrator
 from functions.domain.directory.models import person_key
 
@@ -11,22 +18,46 @@ class FirestoreAdministrators(FirestoreAdapter):
     def get(self, email: str) -> Administrator | None:
         """The administrator signing in with this address, or None (unknown or inactive)."""
         with storage_errors():
-            snapshot = (
-                self._db.collection(ADMINISTRATORS).document(person_key(email)).get(**self._t)
-            )
+            snapshot = self.collection(ADMINISTRATORS).document(person_key(email)).get(**self._t)
         if not snapshot.exists:
             return None
         found = Administrator.model_validate(snapshot.to_dict())
         return found if found.active else None
 
     def list(self) -> list[Administrator]:
-        with storage_errors():
-            docs = list(self._db.collection(ADMINISTRATORS).stream(**self._t))
-        return sorted((Administrator.model_validate(d.to_dict()) for d in docs),
-                      key=lambda a: a.email)  # fmt: skip
+        return _sorted(self.collection(ADMINISTRATORS), self._t)
+
+    def contacts(self) -> list[Administrator]:
+        """The active administrators as last copied for mail (publish_contacts), read from
+        the main database: what the flows that may not read the allow-list write to."""
+        return _sorted(self.collection(ADMINISTRATOR_CONTACTS), self._t)
 
     def save(self, administrator: Administrator) -> None:
         with storage_errors():
-            self._db.collection(ADMINISTRATORS).document(administrator.key).set(
+            self.collection(ADMINISTRATORS).document(administrator.key).set(
                 dump(administrator), **self._t
             )
+        self.publish_contacts()
+
+    def publish_contacts(self) -> None:
+        """Copy the active administrators to the main database, and take out whoever is no
+        longer listed or active. Run after every write of the allow-list: one that fails
+        fails its caller, whose retry (the same write) copies again. (One batch: a network
+        has tens of administrators, a batch takes 500 writes.)"""
+        active = {a.key: a for a in self.list() if a.active}
+        contacts = self.collection(ADMINISTRATOR_CONTACTS)
+        with storage_errors():
+            held = {doc.id for doc in contacts.select([]).stream(**self._t)}
+            batch = self.database_of(ADMINISTRATOR_CONTACTS).batch()
+            for key, administrator in active.items():
+                batch.set(contacts.document(key), dump(administrator))
+            for gone in held - set(active):
+                batch.delete(contacts.document(gone))
+            batch.commit(**self._t)
+
+
+def _sorted(collection, options: dict) -> list[Administrator]:
+    with storage_errors():
+        docs = list(collection.stream(**options))
+    return sorted((Administrator.model_validate(d.to_dict()) for d in docs),
+                  key=lambda a: a.email)  # fmt: skip

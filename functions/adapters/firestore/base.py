@@ -23,6 +23,10 @@ SUPPRESSIONS = "suppressions"  # keyed by a hash of the address: no address is s
 # Acknowledgements each address was sent within the hour (the cap), by address hash, with a TTL
 ACKNOWLEDGEMENT_TALLIES = "acknowledgement_tallies"
 ADMINISTRATORS = "administrators"  # the allow-list: id = person key of the address
+# Where each active administrator is mailed (address, name, scope; id = person key), copied
+# from the allow-list whenever it is written: the mail of flows that may not read the
+# administrators' database (a forum's places running low, forum summaries) is sent to them
+ADMINISTRATOR_CONTACTS = "administrator_contacts"
 SETTINGS = "settings"  # network-wide settings: the service-level policy
 ONCE = "once"  # keys of things done once (a used link, a digest sent): hashed, with a TTL
 # A centre's figures of a day for its region's digest, id "<centre_id>:<date>", with a TTL
@@ -62,6 +66,13 @@ RETENTION = "retention"
 # That an erasure of a person's records was done (adapters/firestore/person_erasure.py): when,
 # by which administrator (key), and counts only; nothing of the person (id: random)
 PRIVACY_ERASURES = "privacy_erasures"
+
+# The administrators' own data, in a Firestore database of its own (FIRESTORE_ADMIN_DATABASE):
+# IAM grants on whole databases, so only there can it keep an account out. The parents'
+# intake, staff, task and mail accounts have no grant on it (infra/terraform/iam.tf). Nothing
+# in it shares a commit with the main database (a commit is within one database): the
+# allow-list and the erasure log are written alone, an action point in a unit of its own.
+ADMIN_COLLECTIONS = frozenset({ADMINISTRATORS, ACTION_POINTS, PRIVACY_ERASURES})
 
 # Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
 # that every shape needing a composite index is declared in infra/firestore.indexes.json.
@@ -122,9 +133,30 @@ def valid_id(doc_id: str) -> bool:
     )
 
 
-class FirestoreAdapter:
-    def __init__(self, client, timeout: float = 10.0):
+class Databases:
+    """The main database's client and the administrators' (the same one where a test gives
+    only one): each collection is found in its own."""
+
+    def __init__(self, client, admin_client=None):
         self._db = client
+        self._admin_db = client if admin_client is None else admin_client
+
+    def database_of(self, collection: str):
+        """The client of the database holding `collection` (a top-level collection's name)."""
+        return self._admin_db if collection in ADMIN_COLLECTIONS else self._db
+
+    def collection(self, name: str):
+        return self.database_of(name).collection(name)
+
+    def document(self, path: str):
+        """The document at `path` ("collection/id[/sub/id...]"), in its database."""
+        return self.database_of(path.split("/", 1)[0]).document(path)
+
+
+class FirestoreAdapter(Databases):
+    def __init__(self, client, timeout: float = 10.0, admin_client=None):
+        super().__init__(client, admin_client)
+        self._timeout = timeout
         # Bounds each call, retries included, so an outage answers 503 instead of hanging
         # (the library's default retry keeps trying for minutes).
         self._t = call_options(timeout)

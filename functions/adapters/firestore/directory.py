@@ -38,8 +38,9 @@ _CACHE_ENTRIES = 4096
 class FirestoreCentreDirectory(FirestoreAdapter):
     """Regions and centres (and their contacts), read by every intake."""
 
-    def __init__(self, client, timeout: float = 10.0, cache_seconds: float = 60.0):
-        super().__init__(client, timeout)
+    def __init__(self, client, timeout: float = 10.0, cache_seconds: float = 60.0,
+                 admin_client=None):  # fmt: skip
+        super().__init__(client, timeout, admin_client)
         self._cache: TTLCache | None = (
             TTLCache(_CACHE_ENTRIES, cache_seconds) if cache_seconds > 0 else None
         )
@@ -144,22 +145,37 @@ class FirestoreCentreDirectory(FirestoreAdapter):
     def write_all(self, regions: list[Region], centres: list[Centre],
                   administrators: list[Administrator]) -> int:  # fmt: skip
         """Set each document whole, BATCH_WRITES a batch (each batch all or nothing; a
-        directory write repeated writes the same). Returns the number of batches."""
+        directory write repeated writes the same), the administrators' in their own database
+        after the rest. Returns the number of batches."""
         writes = [(REGIONS, r.region_id, r) for r in regions]
         writes += [(CENTRES, c.centre_id, c) for c in centres]
-        writes += [(ADMINISTRATORS, a.key, a) for a in administrators]
+        listed = [(ADMINISTRATORS, a.key, a) for a in administrators]
         batches = 0
-        for start in range(0, len(writes), BATCH_WRITES):
-            batch = self._db.batch()
-            for collection, doc_id, value in writes[start : start + BATCH_WRITES]:
-                batch.set(self._db.collection(collection).document(doc_id), dump(value))
-            with storage_errors():
-                batch.commit(**self._t)
-            batches += 1
+        for group in (writes, listed):
+            for start in range(0, len(group), BATCH_WRITES):
+                self._set_all(group[start : start + BATCH_WRITES])
+                batches += 1
+        if listed:
+            self._publish_contacts()
+        writes += listed
         for collection, doc_id, value in writes:
             if collection != ADMINISTRATORS:
                 self._changed(collection, doc_id, value)
         return batches
+
+    def _publish_contacts(self) -> None:
+        from functions.adapters.firestore.administrators import FirestoreAdministrators
+
+        FirestoreAdministrators(self._db, self._timeout, self._admin_db).publish_contacts()
+
+    def _set_all(self, writes: list[tuple[str, str, object]]) -> None:
+        """One batch: every write of it in one database (a batch commits within one)."""
+        db = self.database_of(writes[0][0])
+        batch = db.batch()
+        for collection, doc_id, value in writes:
+            batch.set(db.collection(collection).document(doc_id), dump(value))
+        with storage_errors():
+            batch.commit(**self._t)
 
     def open_cases_held(self, person_keys: list[str]) -> list[tuple[str, str, str | None]]:
         """(reference, person key, centre id) of each open case assigned to one of these

@@ -30,8 +30,9 @@ from functions.services.ports import FailedMessage, LoadedMessage, StuckMessage
 
 
 class FirestoreOutbox(AcknowledgementTallies, FirestoreAdapter):
-    def __init__(self, client, timeout: float = 10.0, after_send_timeout: float | None = None):
-        super().__init__(client, timeout)
+    def __init__(self, client, timeout: float = 10.0, after_send_timeout: float | None = None,
+                 admin_client=None):  # fmt: skip
+        super().__init__(client, timeout, admin_client)
         self._after_send = call_options(after_send_timeout or timeout)
 
     def _ref(self, message_id: str):

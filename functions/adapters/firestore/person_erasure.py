@@ -28,7 +28,7 @@ class FirestoreErasures(FirestoreAdapter):
         ran: when, by whom (an administrator's key), counts. Answers its id (random)."""
         erasure_id = erasure_id or secrets.token_hex(12)
         with storage_errors():
-            self._db.collection(PRIVACY_ERASURES).document(erasure_id).set(
+            self.collection(PRIVACY_ERASURES).document(erasure_id).set(
                 record | {"erasure_id": erasure_id, "updated_at": now}, **self._t
             )
         return erasure_id
@@ -38,11 +38,11 @@ class ErasureStore(RetentionStore):
     """A case, a forum's rows (RetentionStore), and any record by its path."""
 
     def read(self, path: str) -> dict | None:
-        return self._unit.read(self._unit._db.document(path))
+        return self._unit.read(self._unit.document(path))
 
     def delete(self, path: str) -> bool:
         """Delete the record at `path` as read in this unit (False: it is gone already)."""
-        ref = self._unit._db.document(path)
+        ref = self._unit.document(path)
         if self._unit.read(ref) is None:
             return False
         self._unit.delete(ref)
@@ -50,4 +50,4 @@ class ErasureStore(RetentionStore):
 
     def rewrite(self, path: str, doc: dict) -> None:
         """Write `doc` over the record read at `path` (fields it leaves out go)."""
-        self._replace(self._unit._db.document(path), doc)
+        self._replace(self._unit.document(path), doc)

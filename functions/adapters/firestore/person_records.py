@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from functions.adapters.firestore.base import (
     ACKNOWLEDGEMENT_TALLIES,
     ACTION_POINTS,
+    ADMINISTRATOR_CONTACTS,
     ADMINISTRATORS,
     ADVISORY_SELECTIONS,
     CASES,
@@ -63,7 +64,7 @@ class FirestorePersonRecords(FirestoreAdapter):
 
     def events(self, case_path: str, size: int = PAGE) -> Iterator[list[Found]]:
         """A case's history lines, a page at a time."""
-        collection = self._db.document(case_path).collection(EVENTS)
+        collection = self.document(case_path).collection(EVENTS)
         yield from _paged(collection, size, self._t)
 
     # Each kind: the sources its records are found in, each paging on its own.
@@ -104,7 +105,8 @@ class FirestorePersonRecords(FirestoreAdapter):
         if kind == "acknowledgement_tally":
             return [self._by_ids(ACKNOWLEDGEMENT_TALLIES, (person.mailbox_key,))]
         if kind == "administrator":
-            return [self._by_ids(ADMINISTRATORS, (person.person_key,))]
+            return [self._by_ids(name, (person.person_key,))
+                    for name in (ADMINISTRATORS, ADMINISTRATOR_CONTACTS)]  # fmt: skip
         if kind == "invitation_batches":
             return [self._scan(FORUM_INVITATION_BATCHES, lambda _, d: _lists(d, person))]
         if kind == "directory":
@@ -123,7 +125,7 @@ class FirestorePersonRecords(FirestoreAdapter):
         raise KeyError(kind)
 
     def _by_field(self, collection: str, field: str, value: str):
-        found = query(self._db.collection(collection), collection, {field: value})
+        found = query(self.collection(collection), collection, {field: value})
         return lambda size: _paged(found, size, self._t)
 
     def _by_ids(self, collection: str, ids: tuple[str | None, ...]):
@@ -132,10 +134,10 @@ class FirestorePersonRecords(FirestoreAdapter):
         def pages(size: int) -> Iterator[list[Found]]:
             wanted = [i for i in ids if i and valid_id(i)]
             for start in range(0, len(wanted), size):
-                refs = [self._db.collection(collection).document(i)
+                refs = [self.collection(collection).document(i)
                         for i in wanted[start : start + size]]  # fmt: skip
                 with storage_errors():
-                    snapshots = list(self._db.get_all(refs, **self._t))
+                    snapshots = list(self.database_of(collection).get_all(refs, **self._t))
                 page = [(s.reference.path, s.to_dict()) for s in snapshots if s.exists]
                 if page:
                     yield page
@@ -146,7 +148,7 @@ class FirestorePersonRecords(FirestoreAdapter):
         """A small collection read a page at a time, the documents `matches` keeps."""
 
         def pages(size: int) -> Iterator[list[Found]]:
-            for page in _paged(self._db.collection(collection), min(size, 20), self._t):
+            for page in _paged(self.collection(collection), min(size, 20), self._t):
                 kept = [(path, doc) for path, doc in page if matches(path, doc)]
                 if kept:
                     yield kept
@@ -155,14 +157,14 @@ class FirestorePersonRecords(FirestoreAdapter):
 
     def summary_versions(self, summary_path: str, size: int = 10) -> Iterator[list[Found]]:
         """A compiled summary's versions, a few at a time (each up to a few hundred KB)."""
-        versions = self._db.document(summary_path).collection(SUMMARY_VERSIONS)
+        versions = self.document(summary_path).collection(SUMMARY_VERSIONS)
         yield from _paged(versions, size, self._t)
 
     def advisory_parts(self, selection_path: str) -> list[Found]:
         """A selection's parts (its long lists: at most a few, each about 250 KB)."""
         from functions.adapters.firestore.advisory import ADVISORY_PARTS
 
-        parts = self._db.document(selection_path).collection(ADVISORY_PARTS)
+        parts = self.document(selection_path).collection(ADVISORY_PARTS)
         return [found for page in _paged(parts, 20, self._t) for found in page]
 
 

@@ -28,8 +28,9 @@ class SettingsDocument(FirestoreAdapter, Generic[M]):
     MODEL: ClassVar[type[BaseModel]]
     FILE: ClassVar[Path]
 
-    def __init__(self, client, timeout: float = 10.0, cache_seconds: float = 60.0):
-        super().__init__(client, timeout)
+    def __init__(self, client, timeout: float = 10.0, cache_seconds: float = 60.0,
+                 admin_client=None):  # fmt: skip
+        super().__init__(client, timeout, admin_client)
         self._cache_seconds = cache_seconds
         self._kept: tuple[float, M] | None = None
         self._lock = threading.Lock()

@@ -25,12 +25,14 @@ from typing import Any, TypeVar
 from functions.adapters.firestore.action_points import ActionPointStore
 from functions.adapters.firestore.advisory import AdvisoryStore
 from functions.adapters.firestore.base import (
+    ADMIN_COLLECTIONS,
     CASES,
     DIGEST_SUMMARIES,
     EVENTS,
     INTAKE_KEYS,
     ONCE,
     OUTBOX,
+    Databases,
     FirestoreAdapter,
     dump,
     storage_errors,
@@ -63,11 +65,12 @@ class Contention(Exception):
     """Another writer committed first: the work must run again."""
 
 
-class _Unit:
+class _Unit(Databases):
     """One run of the work: what it read (with versions) and what it will write."""
 
-    def __init__(self, db, options: dict, attempt: int = 0):
-        self._db, self._t, self.attempt = db, options, attempt
+    def __init__(self, db, options: dict, attempt: int = 0, admin_db=None):
+        super().__init__(db, admin_db)
+        self._t, self.attempt = options, attempt
         self.writes: list[tuple[str, Any, dict, Any]] = []  # (kind, ref, data, version)
         self.versions: dict[str, Any] = {}  # path -> update time read (None: absent)
         self.read_data: dict[str, dict | None] = {}  # path -> what was read (None: absent)
@@ -133,18 +136,19 @@ class _Unit:
     def commit(self) -> None:
         from google.api_core.exceptions import Conflict, FailedPrecondition, NotFound
 
-        batch = self._db.batch()
+        db = self._database()
+        batch = db.batch()
         for kind, ref, data, version in self.writes:
             if kind == "create":
                 batch.create(ref, data)
             elif kind == "delete":
                 if version is not None:  # read as absent: nothing to delete
-                    batch.delete(ref, option=self._db.write_option(last_update_time=version))
+                    batch.delete(ref, option=db.write_option(last_update_time=version))
             else:
                 if version is None:  # read as absent: it must still be absent
                     batch.create(ref, data)
                 else:
-                    option = self._db.write_option(last_update_time=version)
+                    option = db.write_option(last_update_time=version)
                     batch.update(ref, data, option=option)
         for ref, counts, labels in self.tallies.values():
             added = increments(counts)
@@ -157,6 +161,17 @@ class _Unit:
             if self._landed():
                 return  # our own commit went through; only its answer was lost
             raise Contention() from None
+
+    def _database(self):
+        """The one database every write goes to. A commit cannot span the main database and
+        the administrators' (base.ADMIN_COLLECTIONS), and the client would drop the writes to
+        the other without a word (seen on the emulator): a unit mixing them is a bug."""
+        paths = [ref.path for _, ref, _, _ in self.writes]
+        paths += [ref.path for ref, _, _ in self.tallies.values()]
+        in_admin = {path.split("/", 1)[0] in ADMIN_COLLECTIONS for path in paths}
+        if len(in_admin) > 1:
+            raise RuntimeError(f"a unit of work writes to two databases: {sorted(paths)}")
+        return self._admin_db if in_admin == {True} else self._db
 
     def _landed(self) -> bool:
         """Whether what this unit creates is already there exactly as it would write it."""
@@ -275,7 +290,7 @@ class FirestoreTransactions(FirestoreAdapter):
         for attempt in range(attempts):
             if attempt:
                 _back_off(attempt)
-            unit = _Unit(self._db, self._t, attempt)
+            unit = _Unit(self._db, self._t, attempt, self._admin_db)
             result = work(unit)
             if not unit.writes:
                 return result, []

@@ -34,7 +34,9 @@ def administrators_of(deps: Dependencies, forum: Forum) -> list[tuple[str, str]]
     """(email, name) of whoever administers the forum's scope: the region's administrators
     for a regional forum, the network's for a network-wide one (every region's when the
     network has none listed), each once."""
-    listed = [a for a in deps.administrators.list() if a.active]
+    # Their contacts' copy in the main database: the parents' intake (a Google Form's
+    # registration) may not read the allow-list (functions/adapters/firestore/base.py).
+    listed = [a for a in deps.administrators.contacts() if a.active]
     if forum.region_id:
         region = deps.directory.get_region(forum.region_id)
         found = [(region.administrator.email, region.administrator.name)] if region else []
