@@ -4,8 +4,8 @@
 #
 # Two databases, because Firestore's IAM grants on a whole database and never on a collection
 # (iam.tf): "(default)" holds everything but the administrators' own data, which is in
-# var.firestore_admin_database (FIRESTORE_ADMIN_DATABASE), where the accounts that need none
-# of it (the parents' intake, staff, task and mail accounts) have no role at all.
+# var.firestore_admin_database (FIRESTORE_ADMIN_DATABASE), where no account but the
+# administrators' has a role at all.
 
 locals {
   firestore_indexes = jsondecode(file("${local.infra_dir}/firestore.indexes.json"))

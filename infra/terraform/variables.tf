@@ -16,7 +16,7 @@ variable "firestore_location" {
 }
 
 variable "firestore_admin_database" {
-  description = "FIRESTORE_ADMIN_DATABASE: the id of the Firestore database that holds the administrators' own data (the allow-list, action points, the erasure log: local.admin_collections in firestore.tf); everything else is in \"(default)\". Its own database because IAM grants on whole databases: the parents' intake, staff, task and mail accounts get no role on it (iam.tf). Cannot be renamed once it exists (a new id is a new, empty database)."
+  description = "FIRESTORE_ADMIN_DATABASE: the id of the Firestore database that holds the administrators' own data (the allow-list, action points, the erasure log: local.admin_collections in firestore.tf); everything else is in \"(default)\". Its own database because IAM grants on whole databases: no account but the administrators' gets a role on it (iam.tf). Cannot be renamed once it exists (a new id is a new, empty database)."
   type        = string
   default     = "ecd-admin"
 

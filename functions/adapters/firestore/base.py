@@ -68,10 +68,10 @@ RETENTION = "retention"
 PRIVACY_ERASURES = "privacy_erasures"
 
 # The administrators' own data, in a Firestore database of its own (FIRESTORE_ADMIN_DATABASE):
-# IAM grants on whole databases, so only there can it keep an account out. The parents'
-# intake, staff, task and mail accounts have no grant on it (infra/terraform/iam.tf). Nothing
-# in it shares a commit with the main database (a commit is within one database): the
-# allow-list and the erasure log are written alone, an action point in a unit of its own.
+# IAM grants on whole databases, so only there can it keep an account out: no account but
+# the administrators' has a grant on it (infra/terraform/iam.tf). Nothing in it shares a
+# commit with the main database (a commit is within one database): the allow-list and the
+# erasure log are written alone, an action point in a unit of its own.
 ADMIN_COLLECTIONS = frozenset({ADMINISTRATORS, ACTION_POINTS, PRIVACY_ERASURES})
 
 # Each query this module issues, as (collection, filtered fields, ordered fields). A test checks
