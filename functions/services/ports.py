@@ -270,6 +270,9 @@ class AdministratorStore(Protocol):
     def contacts(self) -> list[Administrator]:
         """The active administrators, as copied for mail (readable without the allow-list)."""
 
+    def publish_contacts(self) -> None:
+        """Make that copy again from the allow-list."""
+
 
 class FormMappingStore(Protocol):
     def get(self, form_id: str) -> FormMapping | None: ...

@@ -175,3 +175,77 @@ def test_the_copy_of_the_administrators_addresses_follows_the_allow_list(project
     # Only what mail needs, and nobody's but the listed administrators'.
     copied = wiring.firestore_client().collection("administrator_contacts").stream()
     assert all(set(doc.to_dict()) <= {"email", "name", "region_id", "active"} for doc in copied)
+
+
+def test_the_jobs_run_without_the_admin_database(client_for, no_grant, monkeypatch):
+    """The scheduled jobs' account has no grant there either: the forum summaries are mailed
+    to the administrators from the copy of their addresses."""
+    from urllib.parse import quote
+
+    monkeypatch.setenv("LOCAL_DEV", "1")  # for ?now=
+    get_settings.cache_clear()
+
+    from functions.devtools.demo_forums import seed_demo_forums
+
+    seed_demo_forums(wiring.firestore_client(),
+                     [c.centre_id for c in wiring.centre_directory().list_centres()])  # fmt: skip
+    after = quote("2025-04-05T04:00:00+00:00", safe="")
+    compiled = client_for("compile_forum_summaries").post(f"/?now={after}")
+    assert compiled.status_code == 200, compiled.get_data(as_text=True)
+    assert compiled.get_json()["sent"] >= 1, compiled.get_json()
+    for job in ("run_nudges", "send_digests", "run_forum_followups", "remind_charters",
+                "retain_records", "sweep_outbox"):  # fmt: skip
+        answer = client_for(job).post("/")
+        assert answer.status_code in (200, 204), (job, answer.get_data(as_text=True))
+    assert no_grant.attempts == []
+
+
+ZANELE = "zanele.admin@ecd.example.org"
+ADD_ZANELE = f"kind,name,region,email,active\nadministrator,Zanele,,{ZANELE},yes\n"
+
+
+def test_a_copy_that_failed_is_made_by_the_retry(client_for, project, monkeypatch):
+    """The allow-list is written, its copy is not (503): the administrator sends the import
+    again, which finds nothing left to change on the list, and makes the copy."""
+    from functions.adapters.firestore.administrators import FirestoreAdministrators
+    from functions.services.errors import StorageUnavailable
+
+    monkeypatch.setenv("LOCAL_DEV", "1")
+    get_settings.cache_clear()
+    api, real, calls = client_for("admin_api"), FirestoreAdministrators.publish_contacts, []
+
+    def fails_once(self):
+        calls.append(1)
+        if len(calls) == 2:
+            raise StorageUnavailable("DeadlineExceeded")
+        return real(self)
+
+    monkeypatch.setattr(FirestoreAdministrators, "publish_contacts", fails_once)
+    added = {"csv": ADD_ZANELE, "apply": True, "full": False}
+    assert api.post("/directory/import", json=added, headers=LOCAL).status_code == 200
+    gone = added | {"csv": ADD_ZANELE.replace(",yes", ",no")}
+    assert api.post("/directory/import", json=gone, headers=LOCAL).status_code == 503
+    assert ZANELE in {a.email for a in wiring.administrators().contacts()}  # not yet
+    again = api.post("/directory/import", json=gone, headers=LOCAL)
+    assert again.status_code == 200, again.get_json()
+    assert wiring.administrators().get(ZANELE) is None
+    assert ZANELE not in {a.email for a in wiring.administrators().contacts()}
+
+
+def test_a_copy_made_of_a_list_read_before_another_writer_is_made_again(project):
+    """Writer A reads the allow-list; writer B deactivates someone and copies; A's copy then
+    lands with what A read. A reads the list again after writing and copies what is now."""
+    from functions.adapters.firestore.administrators import FirestoreAdministrators
+    from functions.domain.directory.administrators import Administrator
+
+    store = wiring.administrators()
+    leaving = Administrator(email="leaving.admin@ecd.example.org", name="Leaving")
+    store.save(leaving)
+    read_by_a = store.list()
+    store.save(leaving.model_copy(update={"active": False}))  # B
+    writer_a = FirestoreAdministrators(wiring.firestore_client(), 10.0,
+                                       wiring.admin_firestore_client())  # fmt: skip
+    lists = [read_by_a]
+    writer_a.list = lambda: lists.pop() if lists else store.list()
+    writer_a.publish_contacts()
+    assert leaving.email not in {a.email for a in store.contacts()}

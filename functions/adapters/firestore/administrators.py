@@ -12,6 +12,9 @@ from functions.adapters.firestore.base import (
 )
 from functions.domain.directory.administrators import Administrator
 from functions.domain.directory.models import person_key
+from functions.services.errors import StorageUnavailable
+
+PUBLISH_ATTEMPTS = 5  # writers of the allow-list at once: a few administrators at most
 
 
 class FirestoreAdministrators(FirestoreAdapter):
@@ -42,15 +45,29 @@ class FirestoreAdministrators(FirestoreAdapter):
     def publish_contacts(self) -> None:
         """Copy the active administrators to the main database, and take out whoever is no
         longer listed or active. Run after every write of the allow-list: one that fails
-        fails its caller, whose retry (the same write) copies again. (One batch: a network
-        has tens of administrators, a batch takes 500 writes.)"""
-        active = {a.key: a for a in self.list() if a.active}
+        fails its caller, whose retry copies again. Two writers at once: each reads the list
+        again after writing its copy and copies again when it changed meanwhile, so the last
+        to write a copy has it match the list. (One batch: a network has tens of
+        administrators, a batch takes 500 writes.)"""
+        active = self._active()
+        for _ in range(PUBLISH_ATTEMPTS):
+            self._write_contacts(active)
+            now = self._active()
+            if now == active:
+                return
+            active = now
+        raise StorageUnavailable("administrator contacts: the allow-list kept changing")
+
+    def _active(self) -> dict[str, dict]:
+        return {a.key: dump(a) for a in self.list() if a.active}
+
+    def _write_contacts(self, active: dict[str, dict]) -> None:
         contacts = self.collection(ADMINISTRATOR_CONTACTS)
         with storage_errors():
             held = {doc.id for doc in contacts.select([]).stream(**self._t)}
             batch = self.database_of(ADMINISTRATOR_CONTACTS).batch()
             for key, administrator in active.items():
-                batch.set(contacts.document(key), dump(administrator))
+                batch.set(contacts.document(key), administrator)
             for gone in held - set(active):
                 batch.delete(contacts.document(gone))
             batch.commit(**self._t)

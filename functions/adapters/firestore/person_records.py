@@ -105,8 +105,9 @@ class FirestorePersonRecords(FirestoreAdapter):
         if kind == "acknowledgement_tally":
             return [self._by_ids(ACKNOWLEDGEMENT_TALLIES, (person.mailbox_key,))]
         if kind == "administrator":
-            return [self._by_ids(name, (person.person_key,))
-                    for name in (ADMINISTRATORS, ADMINISTRATOR_CONTACTS)]  # fmt: skip
+            return [self._by_ids(ADMINISTRATORS, (person.person_key,))]
+        if kind == "administrator_contact":  # its copy for mail (adapters/.../administrators.py)
+            return [self._by_ids(ADMINISTRATOR_CONTACTS, (person.person_key,))]
         if kind == "invitation_batches":
             return [self._scan(FORUM_INVITATION_BATCHES, lambda _, d: _lists(d, person))]
         if kind == "directory":

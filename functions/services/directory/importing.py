@@ -81,6 +81,8 @@ def apply_rows(
     batches = 0
     if found.entries:
         batches = deps.directory.write_all(found.regions, found.centres, found.administrators)
+    else:  # a retry after the copy failed finds nothing to change: the copy is made anyway
+        deps.administrators.publish_contacts()
     returned = hand_back(found.leavers, caller, deps) if found.leavers else 0
     return Applied(planned, True, False, returned, batches)
 

@@ -42,6 +42,8 @@ COUNTED = ("mailbox", "advisory_selections", "summaries", "cases", "events", "ou
 KEPT = {
     "directory": "kept: a staff member's directory entry is changed by a directory import",
     "administrator": "kept: an administrator is removed from the allow-list by a directory import",
+    "administrator_contact": "kept: the copy of an administrator's address for mail goes with "
+    "them from the allow-list",
     "action_points": "kept: an action point's owner is changed on the action points page",
 }
 GOES = {"cases": "de-identified (figures kept)", "registrations": "de-identified, new id",

@@ -29,7 +29,8 @@ _ENVELOPE = ("message_id", "template", "to", "kind", "state", "case_reference", 
 # rows, found by a key that folds case, tell how the address was typed: learning()).
 KINDS = ("registrations", "attendance", "survey_responses", "invitation_batches", "cases",
          "invitations", "outbox", "suppression", "acknowledgement_tally",
-         "advisory_selections", "directory", "administrator", "action_points")  # fmt: skip
+         "advisory_selections", "directory", "administrator", "administrator_contact",
+         "action_points")  # fmt: skip
 KEYED = ("registrations", "attendance", "invitation_batches")
 
 
