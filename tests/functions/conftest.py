@@ -71,3 +71,13 @@ def client_for(project, google_idp):
         return client
 
     return build
+
+
+@pytest.fixture
+def local_dev(project, monkeypatch):
+    """As under `make run` (LOCAL_DEV): the development token (local_support.LOCAL), the
+    local clock (`?now=`), jobs and tasks without a token."""
+    monkeypatch.setenv("LOCAL_DEV", "1")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

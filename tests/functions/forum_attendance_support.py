@@ -24,7 +24,6 @@ MEET = (FIXTURES / "meet_attendance.csv").read_bytes()
 # The Zoom fixture's webinar: 5 March 2025, 10:00 to 11:30 in Johannesburg.
 STARTS = datetime(2025, 3, 5, 10, 0, tzinfo=SAST)
 ENDS = datetime(2025, 3, 5, 11, 30, tzinfo=SAST)
-LOCAL = {"Authorization": "Bearer local-admin-token"}
 
 
 def make_forum(forum_id: str = "forum-march-zoom", starts=STARTS, ends=ENDS,

@@ -17,12 +17,12 @@ import pytest
 from functions import wiring
 from functions.adapters.firestore.base import ACTION_POINTS, QUERY_SHAPES
 from tests import oidc
+from tests.functions.local_support import CSRF
 
 SAST = ZoneInfo("Africa/Johannesburg")
 NOW = datetime(2025, 4, 10, 9, 0, tzinfo=SAST)
 PAGE = "/?page=action_points&month=2025-03"
 HOSTILE = "<script>alert(1)</script> Fix\r\nthe\u2028gate\x85now & <b>soon</b>"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORM = {"action": "add", "text": "Phone every parent back within a day.",
         "owner_name": "Thandiwe Mokoena", "owner_email": "thandiwe@example.org",
         "due": "2025-04-09"}  # fmt: skip
@@ -45,7 +45,7 @@ def signed_in(client_for, google_idp, clock):
 
 
 def csrf(html: str) -> str:
-    return _CSRF.search(html).group(1)
+    return CSRF.search(html).group(1)
 
 
 def test_a_point_is_added_flagged_overdue_done_and_reopened(signed_in):

@@ -32,15 +32,6 @@ GAUTENG_ADMIN = "admin.gauteng@ecd.example.org"  # seeded over region gauteng
 ADMIN_PATH = "/admin"  # the session cookie's path: the admin entry point's
 
 
-@pytest.fixture
-def local_dev(monkeypatch):
-    """As under `make run`."""
-    monkeypatch.setenv("LOCAL_DEV", "1")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
 def _bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 

@@ -19,11 +19,10 @@ from functions.adapters.firestore.base import ADMIN_COLLECTIONS
 from functions.adapters.mail.local_mailbox import LocalMailbox
 from functions.config import get_settings
 from tests.builders import delivery, post, submission
+from tests.functions.local_support import CSRF, LOCAL
 from tests.functions.test_feedback_form import csrf_token, filled
 
-LOCAL = {"Authorization": "Bearer local-admin-token"}
 PRINCIPAL = "principal@sunflower.example.org"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class _NoGrant:
@@ -94,7 +93,7 @@ def test_a_parents_case_reaches_the_centre_and_is_acted_on_without_the_admin_dat
     assert opened.status_code == 200
     done = page.post(
         f"/?token={token}",
-        data={"csrf_token": _CSRF.search(opened.get_data(as_text=True)).group(1)},
+        data={"csrf_token": CSRF.search(opened.get_data(as_text=True)).group(1)},
     )
     assert done.status_code == 303, done.get_data(as_text=True)  # fmt: skip
     # The parent's status page, from the answer's link.
@@ -105,10 +104,7 @@ def test_a_parents_case_reaches_the_centre_and_is_acted_on_without_the_admin_dat
     assert no_grant.attempts == []
 
 
-def test_the_administrators_data_is_kept_in_their_database_alone(client_for, project,
-                                                                 monkeypatch):  # fmt: skip
-    monkeypatch.setenv("LOCAL_DEV", "1")
-    wiring.reset()
+def test_the_administrators_data_is_kept_in_their_database_alone(client_for, local_dev):
     api = client_for("admin_api")
     point = {
         "text": "Phone every parent back within a day.",
@@ -177,13 +173,10 @@ def test_the_copy_of_the_administrators_addresses_follows_the_allow_list(project
     assert all(set(doc.to_dict()) <= {"email", "name", "region_id", "active"} for doc in copied)
 
 
-def test_the_jobs_run_without_the_admin_database(client_for, no_grant, monkeypatch):
+def test_the_jobs_run_without_the_admin_database(client_for, local_dev, no_grant):
     """The scheduled jobs' account has no grant there either: the forum summaries are mailed
     to the administrators from the copy of their addresses."""
     from urllib.parse import quote
-
-    monkeypatch.setenv("LOCAL_DEV", "1")  # for ?now=
-    get_settings.cache_clear()
 
     from functions.devtools.demo_forums import seed_demo_forums
 
@@ -204,14 +197,12 @@ ZANELE = "zanele.admin@ecd.example.org"
 ADD_ZANELE = f"kind,name,region,email,active\nadministrator,Zanele,,{ZANELE},yes\n"
 
 
-def test_a_copy_that_failed_is_made_by_the_retry(client_for, project, monkeypatch):
+def test_a_copy_that_failed_is_made_by_the_retry(client_for, local_dev, monkeypatch):
     """The allow-list is written, its copy is not (503): the administrator sends the import
     again, which finds nothing left to change on the list, and makes the copy."""
     from functions.adapters.firestore.administrators import FirestoreAdministrators
     from functions.services.errors import StorageUnavailable
 
-    monkeypatch.setenv("LOCAL_DEV", "1")
-    get_settings.cache_clear()
     api, real, calls = client_for("admin_api"), FirestoreAdministrators.publish_contacts, []
 
     def fails_once(self):

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from functions import wiring
-from functions.config import get_settings
 from functions.domain.cases.lifecycle import acknowledge
 from functions.domain.cases.models import Person
 from functions.domain.cases.staff_links import ActionLink, link_id
@@ -25,18 +24,11 @@ from functions.domain.shared.vocabulary import ActorRole, StaffAction
 from functions.services.cases.changing import change_case, deadlines_of
 from tests import oidc
 from tests.builders import submission
+from tests.functions.local_support import CSRF, LOCAL
 from tests.unit.test_page_templates import Page
 
 SAMPLE = (Path(__file__).parents[2] / "infra/demo/directory.csv").read_text(encoding="utf-8")
-LOCAL = {"Authorization": "Bearer local-admin-token"}
 LERATO = "lerato@sunflower.example.org"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def local_dev(project, monkeypatch):
-    monkeypatch.setenv("LOCAL_DEV", "1")
-    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -242,7 +234,7 @@ def test_a_deactivated_staff_members_open_cases_go_back_to_the_centre_and_they_g
 
 
 def csrf(page) -> str:
-    return _CSRF.search(page.get_data(as_text=True)).group(1)
+    return CSRF.search(page.get_data(as_text=True)).group(1)
 
 
 def well_formed(answer) -> str:

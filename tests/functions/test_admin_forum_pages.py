@@ -19,10 +19,9 @@ from functions.domain.forums.models import RegistrationState
 from functions.services.forums.registering import Outcome, register
 from tests import oidc
 from tests.forum_builders import form as registration_form
+from tests.functions.local_support import CSRF, LOCAL
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-LOCAL = {"Authorization": "Bearer local-admin-token"}
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 NEW = {"title": "Partners' forum", "format": "in_person", "date": "2026-12-09",
        "start": "10:00", "end": "12:00", "timezone": "Africa/Johannesburg", "capacity": "2",
        "topics": ["staff_training_needs"], "audiences": ["parents", "service_partners"],
@@ -50,7 +49,7 @@ def nomsa(admin, client_for, google_idp):
 
 
 def csrf(html: str) -> str:
-    return _CSRF.search(html).group(1)
+    return CSRF.search(html).group(1)
 
 
 class _Form(HTMLParser):

@@ -18,18 +18,11 @@ from functions.domain.directory.administrators import Administrator
 from functions.domain.mail.outbox import DeliveryState
 from tests import oidc
 from tests.builders import ANSWERS, delivery, message, post, stored_message, write_messages
+from tests.functions.local_support import LOCAL
 
-LOCAL = {"Authorization": "Bearer local-admin-token"}
 SUNFLOWER_TEAM = {"principal@sunflower.example.org", "lerato@sunflower.example.org",
                   "bongani@sunflower.example.org"}  # fmt: skip
 HOSTILE = '<script>alert("x")</script> Sunny & "Co" creche'
-
-
-@pytest.fixture
-def local_dev(project, monkeypatch):
-    """`make run`: the development token stands for the demo network administrator."""
-    monkeypatch.setenv("LOCAL_DEV", "1")
-    get_settings.cache_clear()
 
 
 @pytest.fixture

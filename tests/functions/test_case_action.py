@@ -18,13 +18,13 @@ from functions.domain.directory.models import person_key
 from functions.domain.shared.signing import Purpose
 from functions.domain.shared.vocabulary import StaffAction
 from tests.builders import submission, tampered
+from tests.functions.local_support import CSRF
 
 PRINCIPAL = "principal@sunflower.example.org"
 LERATO = "lerato@sunflower.example.org"
 BONGANI = "bongani@sunflower.example.org"
 OTHER_CENTRE = "principal@littlestars.example.org"
 ADMIN = "admin.gauteng@ecd.example.org"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def new_case(client_for, **changes) -> str:
@@ -63,7 +63,7 @@ def html(answer) -> str:
 def open_form(client, token: str, **headers):
     """GET the link's page; (answer, the form's CSRF token)."""
     answer = client.get(f"/?token={token}", headers=headers)
-    found = _CSRF.search(answer.get_data(as_text=True))
+    found = CSRF.search(answer.get_data(as_text=True))
     return answer, found.group(1) if found else None
 
 

@@ -20,6 +20,7 @@ from functions.domain.directory.models import Contact
 from functions.services.charters.build import charter_for
 from functions.services.charters.commitments import commitments_of
 from tests import oidc
+from tests.functions.local_support import CSRF
 
 SAST = ZoneInfo("Africa/Johannesburg")
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=SAST)
@@ -29,7 +30,6 @@ PAGE = f"/?page=charter&centre={CENTRE}"
 OVERVIEW = "/?page=charters"
 GAUTENG = "admin.gauteng@ecd.example.org"
 HOSTILE = "<script>alert(1)</script> We\r\ngreet\u2028every\x85child & <b>parent</b>"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _UPDATED = re.compile(r'name="updated_at" value="([^"]*)"')
 
 
@@ -50,7 +50,7 @@ def signed_in(client_for, google_idp, clock):
 
 
 def csrf(html: str) -> str:
-    return _CSRF.search(html).group(1)
+    return CSRF.search(html).group(1)
 
 
 def form(html: str, **fields) -> dict:

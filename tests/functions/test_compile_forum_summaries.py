@@ -24,10 +24,9 @@ MONTH = summary_id("2025-03", None)
 
 
 @pytest.fixture
-def local_dev(project, monkeypatch):
-    monkeypatch.setenv("LOCAL_DEV", "1")
-    get_settings.cache_clear()
-    # The demo month's records only: seed_forums would compile them already, as make run does.
+def local_dev(local_dev):
+    """The shared one (conftest.py), with the demo month's records only: seed_forums would
+    compile them already, as make run does."""
     seed_demo_forums(
         wiring.firestore_client(), [c.centre_id for c in wiring.centre_directory().list_centres()]
     )

@@ -7,7 +7,6 @@ not change (the network's), as admin_api's forum operations answer."""
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 
@@ -16,10 +15,10 @@ from functions.domain.directory.administrators import Administrator
 from functions.domain.shared.vocabulary import ForumFormat
 from tests import oidc
 from tests.functions.forum_attendance_support import ZOOM, make_forum, register_zoom_people
+from tests.functions.local_support import CSRF
 
 GAUTENG_ADMIN = "admin.gauteng@ecd.example.org"
 NETWORK_ADMIN = "admin@ecd.example.org"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -72,14 +71,14 @@ def test_the_attendance_and_roll_pages_keep_to_the_callers_scope(client_for, as_
     # The network's forum: seen, not written.
     page = admin.get(f"/?page=forum_roll&id={network.forum_id}", headers=gauteng)
     assert page.status_code == 200
-    token = _CSRF.search(page.text).group(1)
+    token = CSRF.search(page.text).group(1)
     walk_in = {"csrf_token": token, "action": "walk_in", "name": "Intruder",
                "role": "parent", "phone": "072 555 0199"}  # fmt: skip
     sent = admin.post(f"/?page=forum_roll&id={network.forum_id}", data=walk_in, headers=gauteng)
     assert sent.status_code == 403 and "Not yours to change" in sent.text
     assert wiring.forum_reader().attendance(network.forum_id) == []
     url = f"/?page=forum_attendance&id={network.forum_id}"
-    token = _CSRF.search(admin.get(url, headers=gauteng).text).group(1)
+    token = CSRF.search(admin.get(url, headers=gauteng).text).group(1)
     upload = admin.post(
         url,
         headers=gauteng,

@@ -21,12 +21,12 @@ from functions.domain.forums.survey import SurveyAnswers
 from functions.services.forums.survey import submit_survey
 from tests.functions.forum_attendance_support import (
     ENDS,
-    LOCAL,
     MEET,
     ZOOM,
     make_forum,
     register_zoom_people,
 )
+from tests.functions.local_support import LOCAL
 
 # The Zoom fixture's attendees with an address: Thandiwe, Pieter, Lerato Molefe, Bongani,
 # the panelist, and Zanele (the address of her registration, matched by phone); not the
@@ -35,12 +35,6 @@ ZOOM_ADDRESSES = {"thandiwe.mokoena@example.org", "pieter.vdmerwe@example.org",
                   "lerato.molefe@example.org", "bongani.mthembu@example.org",
                   "nomvula.dlamini@example.org", "zanele@example.org"}  # fmt: skip
 NO_SHOWS = {"sipho.ndlovu@example.org", "grace.naidoo@example.org"}
-
-
-@pytest.fixture
-def local_dev(project, monkeypatch):
-    monkeypatch.setenv("LOCAL_DEV", "1")
-    get_settings.cache_clear()
 
 
 @pytest.fixture

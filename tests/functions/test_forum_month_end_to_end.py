@@ -21,9 +21,9 @@ from functions import wiring
 from functions.adapters.mail.local_mailbox import LocalMailbox
 from functions.config import get_settings
 from tests.functions.forum_attendance_support import MEET, ZOOM
+from tests.functions.local_support import LOCAL
 
 SAST = ZoneInfo("Africa/Johannesburg")
-LOCAL = {"Authorization": "Bearer local-admin-token"}
 STARTS = datetime(2027, 2, 10, 10, 0, tzinfo=SAST)  # a Wednesday, 10:00 to 11:30
 ENDS = STARTS + timedelta(minutes=90)
 # The Zoom export's people (tests/fixtures/attendance): Thandiwe and Lerato Molefe came;

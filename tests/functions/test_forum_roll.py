@@ -12,9 +12,8 @@ import pytest
 from functions import wiring
 from functions.config import get_settings
 from functions.domain.shared.vocabulary import ForumFormat, ParticipantRole
-from tests.functions.forum_attendance_support import LOCAL, ZOOM, make_forum, register_zoom_people
-
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+from tests.functions.forum_attendance_support import ZOOM, make_forum, register_zoom_people
+from tests.functions.local_support import CSRF, LOCAL
 
 
 @pytest.fixture
@@ -27,7 +26,7 @@ def admin(client_for, project, monkeypatch):
 
 
 def csrf(html: str) -> str:
-    return _CSRF.search(html).group(1)
+    return CSRF.search(html).group(1)
 
 
 def people(forum_id: str) -> dict:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, quote, urlparse
 
@@ -39,6 +38,7 @@ from functions.services.forums.survey import survey_token
 from tests import oidc
 from tests.builders import submission
 from tests.forum_builders import forum, store
+from tests.functions.local_support import CSRF
 from tests.fuzzing import examples
 from tests.unit.test_openapi_agreement import OPERATIONS, SPEC
 from tests.unit.test_sns_signatures import CERT_URL, TOPIC, SnsSigner
@@ -49,7 +49,6 @@ FUZZ = settings(
 )
 NETWORK_ADMIN = "admin@ecd.example.org"
 BEFORE_FORUMS = datetime(2030, 2, 1, 8, 0, tzinfo=UTC)
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ERRORS = Draft202012Validator(SPEC | {"$ref": "#/components/schemas/Errors"})
 _SIGNER = SnsSigner()
 
@@ -62,7 +61,7 @@ class Target:
         self.csrf = None
         if csrf_page is not None:
             page = client.get(csrf_page)
-            found = _CSRF.search(page.get_data(as_text=True))
+            found = CSRF.search(page.get_data(as_text=True))
             assert found, f"no form at {csrf_page}: {page.status_code}"
             self.csrf = found.group(1)
 

@@ -12,13 +12,13 @@ from functions.config import get_settings
 from functions.domain.forums.attendance import AttendanceSource, SurveyState, figures_by_role
 from functions.domain.shared.vocabulary import ParticipantRole
 from tests.functions.forum_attendance_support import (
-    LOCAL,
     MEET,
     ZOOM,
     make_forum,
     register,
     register_zoom_people,
 )
+from tests.functions.local_support import LOCAL
 
 
 @pytest.fixture

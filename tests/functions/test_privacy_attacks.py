@@ -19,6 +19,7 @@ from functions.services.privacy import erase_steps
 from functions.services.privacy.erase import erase_person
 from functions.services.reports.compile import compile_forum, compile_month
 from tests.builders import message, write_messages
+from tests.functions.local_support import LOCAL
 from tests.functions.privacy_support import (
     EMAIL,
     NAME,
@@ -32,7 +33,7 @@ from tests.functions.privacy_support import (
     mailbox,
     submit,
 )
-from tests.functions.test_privacy_requests import LOCAL, export
+from tests.functions.test_privacy_requests import export
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from functions.services.errors import StorageUnavailable
 from functions.services.privacy.erase import KEPT, erase_person
 from tests import oidc
 from tests.builders import message, write_messages
+from tests.functions.local_support import CSRF, LOCAL
 from tests.functions.privacy_support import (
     EMAIL,
     NAME,
@@ -36,15 +37,6 @@ from tests.functions.privacy_support import (
     traces,
 )
 from tests.unit.test_page_templates import Page
-
-LOCAL = {"Authorization": "Bearer local-admin-token"}
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def local_dev(project, monkeypatch):
-    monkeypatch.setenv("LOCAL_DEV", "1")
-    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -62,7 +54,7 @@ def page_form(client_for, data: dict, headers=LOCAL):
     """The page's form posted with its CSRF token."""
     admin = client_for("admin")
     shown = admin.get("/?page=privacy_request", headers=headers)
-    token = _CSRF.search(shown.get_data(as_text=True)).group(1)
+    token = CSRF.search(shown.get_data(as_text=True)).group(1)
     return admin.post("/?page=privacy_request", data=data | {"csrf_token": token},
                       headers=headers)  # fmt: skip
 

@@ -10,8 +10,6 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from functions import wiring
 from functions.config import get_settings
 from functions.domain.cases.models import Child, Consent, Rating, Reporter
@@ -28,12 +26,6 @@ NOW = datetime(2028, 6, 15, 3, 0, tzinfo=ZONE)
 HOSTILE = "Thandi\r\nBcc: x@evil.example\u2028<script>alert(1)</script>\x85=cmd|' /C calc'!A0"
 HUGE = ("Ntombi said the gate is broken. " * 400)[:10_000]
 SECRET_WORDS = ("Thandi", "Ntombi", "0821234567", "thandi@example.org", "<script>", "Sipho")
-
-
-@pytest.fixture
-def local_dev(project, monkeypatch):
-    monkeypatch.setenv("LOCAL_DEV", "1")
-    get_settings.cache_clear()
 
 
 def db():

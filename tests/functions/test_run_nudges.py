@@ -28,15 +28,6 @@ SUNFLOWER_TEAM = {"principal@sunflower.example.org", "lerato@sunflower.example.o
 
 
 @pytest.fixture
-def local_dev(monkeypatch):
-    """As under `make run`."""
-    monkeypatch.setenv("LOCAL_DEV", "true")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-@pytest.fixture
 def complaint(client_for, monkeypatch) -> str:
     """A complaint sent to Sunflower (demo data) on the Friday afternoon; its reference."""
     monkeypatch.setattr(wiring, "utc_now", lambda: CREATED)

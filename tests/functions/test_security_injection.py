@@ -38,6 +38,7 @@ from functions.services.forums.attendance import import_attendance
 from functions.services.forums.survey import survey_token
 from tests.builders import submission
 from tests.forum_builders import START, forum, store
+from tests.functions.local_support import CSRF
 from tests.functions.security_support import NETWORK_ADMIN, bearer
 from tests.functions.test_security_csrf import _admin_pages, _parse
 
@@ -45,13 +46,12 @@ MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>" onmouseover="
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 BREAK = "\r\nBcc: evil@example.org\r\nX-Injected: 1"
 HOSTILE = f"{FORMULA} {MARKUP}"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 pytestmark = pytest.mark.timeout(300)  # a whole world, and every page of it, read
 SURVEY_TEXTS = ("recommendations", "promising_practice", "pain_points_other", "comments")
 
 
 def _csrf(page) -> str:
-    return _CSRF.search(page.get_data(as_text=True))[1]
+    return CSRF.search(page.get_data(as_text=True))[1]
 
 
 def _case_side(client_for) -> list[tuple[str, str]]:

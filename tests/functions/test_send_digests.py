@@ -34,15 +34,6 @@ def sast(*args) -> datetime:
     return datetime(*args, tzinfo=SAST)
 
 
-@pytest.fixture
-def local_dev(monkeypatch):
-    """As under `make run`."""
-    monkeypatch.setenv("LOCAL_DEV", "true")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
 def queued(tasks, handler: str) -> list[dict]:
     return [json.loads(t["http_request"]["body"]) for t in tasks.tasks
             if t["http_request"]["url"].endswith(f"/{handler}")]  # fmt: skip
