@@ -26,19 +26,16 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
 from functions.config import LOCAL_INTAKE_SECRET
+from functions.devtools.seed import DEMO_DATA
 from functions.domain.shared.consent import CURRENT_CONSENT_VERSION
 from functions.http.integrations.apps_script_signature import sign
 
 ATTEMPTS = 4
 MAX_WAIT = 5.0
 TIMEOUT = 90.0
-CENTRES = {  # id -> name as the Google Form lists it (infra/demo/demo_data.json)
-    "sunflower-soweto": "Sunflower Educare, Soweto",
-    "little-stars-tembisa": "Little Stars ECD, Tembisa",
-    "fynbos-khayelitsha": "Fynbos Early Learning, Khayelitsha",
-    "protea-mitchells-plain": "Protea Playschool, Mitchells Plain",
-    "ubuntu-umlazi": "Ubuntu Creche, Umlazi",
-}
+# id -> name, as the demo Google Form lists the demo centres
+CENTRES = {centre["centre_id"]: centre["name"]
+           for centre in json.loads(DEMO_DATA.read_text(encoding="utf-8"))["centres"]}  # fmt: skip
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 _REFERENCE = re.compile(r"\b(FB-[0-9A-Z]{4}-[0-9A-Z]{3})\b")
 

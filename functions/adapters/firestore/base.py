@@ -156,7 +156,6 @@ class Databases:
 class FirestoreAdapter(Databases):
     def __init__(self, client, timeout: float = 10.0, admin_client=None):
         super().__init__(client, admin_client)
-        self._timeout = timeout
         # Bounds each call, retries included, so an outage answers 503 instead of hanging
         # (the library's default retry keeps trying for minutes).
         self._t = call_options(timeout)

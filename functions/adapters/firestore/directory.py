@@ -155,18 +155,9 @@ class FirestoreCentreDirectory(FirestoreAdapter):
             for start in range(0, len(group), BATCH_WRITES):
                 self._set_all(group[start : start + BATCH_WRITES])
                 batches += 1
-        if listed:
-            self._publish_contacts()
-        writes += listed
         for collection, doc_id, value in writes:
-            if collection != ADMINISTRATORS:
-                self._changed(collection, doc_id, value)
+            self._changed(collection, doc_id, value)
         return batches
-
-    def _publish_contacts(self) -> None:
-        from functions.adapters.firestore.administrators import FirestoreAdministrators
-
-        FirestoreAdministrators(self._db, self._timeout, self._admin_db).publish_contacts()
 
     def _set_all(self, writes: list[tuple[str, str, object]]) -> None:
         """One batch: every write of it in one database (a batch commits within one)."""

@@ -81,8 +81,9 @@ def apply_rows(
     batches = 0
     if found.entries:
         batches = deps.directory.write_all(found.regions, found.centres, found.administrators)
-    else:  # a retry after the copy failed finds nothing to change: the copy is made anyway
-        deps.administrators.publish_contacts()
+    # The allow-list's copy for mail, made after every import applied: also by the retry of
+    # one whose copy failed, which finds nothing left to change on the list.
+    deps.administrators.publish_contacts()
     returned = hand_back(found.leavers, caller, deps) if found.leavers else 0
     return Applied(planned, True, False, returned, batches)
 
