@@ -31,6 +31,8 @@ def test_the_action_points_page_fits_a_small_screen(site, phone, screenshot):
     phone.fill("#ap-owner", "Lerato Molefe")
     phone.fill("#ap-due", (datetime.now(UTC) + timedelta(days=20)).date().isoformat())
     phone.click("#add ~ form button[type=submit]")
+    # A click waits only for the navigation to start: wait for the page before reading it.
+    phone.wait_for_load_state()
     assert "The action point was added." in phone.content()
     assert "Share the weekly menu with parents." in phone.content()
     assert sideways(phone) <= 0
@@ -40,6 +42,7 @@ def test_the_action_points_page_fits_a_small_screen(site, phone, screenshot):
     phone.fill("#ap-due", "2030-01-01")
     phone.evaluate("document.querySelector('#ap-email').type = 'text'")  # past the browser's check
     phone.click("#add ~ form button[type=submit]")
+    phone.wait_for_load_state()
     assert "Nothing was changed" in phone.content()
     assert sideways(phone) <= 0
     screenshot(phone, "admin_action_points_refused")
@@ -54,6 +57,7 @@ def test_the_action_points_page_fits_a_small_screen(site, phone, screenshot):
         f"#ed-due-{wide.point_id}", (datetime.now(UTC) + timedelta(days=9)).date().isoformat()
     )
     phone.click(f"{point} details button[type=submit]")
+    phone.wait_for_load_state()
     assert "The changes were saved." in phone.content()
     assert "Fix the gate latch at the Soweto centre." in phone.content()
     assert "T" * 1000 not in phone.content() and "Overdue" not in phone.content()

@@ -60,6 +60,8 @@ def test_a_refused_new_forum_fits_a_small_screen(site, phone, screenshot):
     phone.fill("#f-title", "T" * 3000)
     phone.fill("#f-date", (datetime.now(UTC) + timedelta(days=40)).date().isoformat())
     phone.click("button[type=submit]")
+    # A click waits only for the navigation to start: wait for the page before reading it.
+    phone.wait_for_load_state()
     assert "The forum was not created" in phone.content()
     assert "at most 200 characters" in phone.content()
     assert sideways(phone) <= 0

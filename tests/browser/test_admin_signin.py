@@ -15,6 +15,8 @@ def test_sign_in_with_the_development_token_and_out(site, phone, screenshot):
 
     phone.fill("#token", "not-the-token")
     phone.click("button[type=submit]")
+    # A click waits only for the navigation to start: wait for the page before reading it.
+    phone.wait_for_load_state()
     assert "That is not the development token." in phone.locator("[role=alert]").inner_text()
 
     phone.fill("#token", "local-admin-token")

@@ -60,6 +60,8 @@ def test_a_complaint_goes_from_the_form_to_a_rated_resolution_by_mail_links(
     phone.locator("#f-reporter-email").fill(PARENT)
     phone.locator("#f-consent-given").check()
     phone.get_by_role("button", name="Send feedback").click()
+    # A click waits only for the navigation to start: wait for the page before reading it.
+    phone.wait_for_load_state()
     reference = REFERENCE.search(phone.locator("main").inner_text())[0]
     status_url = phone.get_by_role("link", name=re.compile("Follow your case")).get_attribute(
         "href"

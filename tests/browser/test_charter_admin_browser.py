@@ -30,17 +30,21 @@ def test_the_charter_pages_fit_a_small_screen(site, phone, screenshot):
     screenshot(phone, "admin_charter_centre")
     phone.fill("#ch-commitments", "We greet every child by name.\nCalls answered in isiZulu.")
     phone.click("#commitments ~ form button[type=submit]")
+    # A click waits only for the navigation to start: wait for the page before reading it.
+    phone.wait_for_load_state()
     assert "The local commitments are saved" in phone.content()
     assert "We greet every child by name." in phone.inner_text("#charter-preview")
     assert "A" * 300 not in phone.content()
     assert sideways(phone) <= 0
     phone.fill("#ch-commitments", "W" * 301)
     phone.click("#commitments ~ form button[type=submit]")
+    phone.wait_for_load_state()
     assert "Nothing was changed" in phone.content() and "W" * 301 in phone.content()
     assert sideways(phone) <= 0
     screenshot(phone, "admin_charter_centre_refused")
     phone.goto(f"{site}/admin?page=charter&centre={CENTRE}")
     phone.click("text=Send this centre's charter now")
+    phone.wait_for_load_state()
     assert "This centre's charter is being sent to its principal." in phone.content()
     phone.goto(f"{site}/admin?page=charters")
     assert "Little Stars ECD, Tembisa" in phone.content()

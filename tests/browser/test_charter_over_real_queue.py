@@ -77,6 +77,8 @@ def test_distribute_then_a_principal_confirms_from_the_email(site, phone):
     phone.goto(link)
     assert sideways(phone) <= 0
     phone.click("button[type=submit]")
+    # A click waits only for the navigation to start: wait for the page before reading it.
+    phone.wait_for_load_state()
     assert "you have confirmed that the charter is on display" in phone.content()
     phone.click("a[href^='charter?centre=']")
     assert "charter?centre=sunflower-soweto" in phone.url

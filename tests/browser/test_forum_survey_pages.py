@@ -35,6 +35,8 @@ def test_an_attendee_answers_the_survey_on_a_small_phone(site, phone, screenshot
     phone.check("#f-pain-facilities")
     phone.fill("#f-comments", "y" * 1500)
     phone.click("button[type=submit]")
+    # A click waits only for the navigation to start: wait for the page before reading it.
+    phone.wait_for_load_state()
     assert "Thank you for your answers" in phone.content()
     assert sideways(phone) <= 0
     (response,) = wiring.forum_reader().survey_responses(forum.forum_id)

@@ -61,6 +61,8 @@ def test_a_parent_switches_to_isizulu_and_stays_in_it(site, phone, host, screens
     phone.locator("#f-reporter-email").fill(f"nomsa.{host}@example.org")
     phone.locator("#f-consent-given").check()
     phone.get_by_role("button", name=in_("zu", "Send feedback")).click()
+    # A click waits only for the navigation to start: wait for the page before reading it.
+    phone.wait_for_load_state()
 
     expect(phone.locator("html")).to_have_attribute("lang", "zu")
     expect(phone.get_by_role("heading", level=1)).to_have_text(

@@ -34,6 +34,8 @@ def test_the_form_sends_from_either_host_and_a_refresh_sends_nothing_again(site,
     phone.goto(site.replace("127.0.0.1", host) + "/feedback_form")
     fill_the_form(phone)
     phone.get_by_role("button", name="Send feedback").click()
+    # A click waits only for the navigation to start: wait for the page before reading it.
+    phone.wait_for_load_state()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("We have your feedback")
     assert phone.url.startswith(site.replace("127.0.0.1", host))  # never sent to another host
     reference = REFERENCE.search(phone.locator("main").inner_text()).group(0)
@@ -62,6 +64,7 @@ def test_each_error_summary_link_focuses_its_field_with_label_and_error_in_view(
     phone.goto(f"{site}/feedback_form")
     phone.get_by_label("Your child's centre").select_option(label="Ubuntu Creche, Umlazi")
     phone.get_by_role("button", name="Send feedback").click()  # nearly everything missing
+    phone.wait_for_load_state()  # rendered before the summary's link moves the focus
     phone.get_by_role("alert").get_by_role("link", name=re.compile(summary_text)).click()
     assert phone.evaluate("document.activeElement.id") == focused
     field = phone.locator(f"#{focused}")

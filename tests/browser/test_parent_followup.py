@@ -23,6 +23,8 @@ def test_a_parent_answers_the_centre_and_rates_the_resolution(site, phone, scree
     phone.locator("#f-reporter-phone").fill("082 123 4567")  # no email: the page is all there is
     phone.locator("#f-consent-given").check()
     phone.get_by_role("button", name="Send feedback").click()
+    # A click waits only for the navigation to start: wait for the page before reading it.
+    phone.wait_for_load_state()
     reference = re.search(r"FB-[0-9A-Z]{4}-[0-9A-Z]{3}", phone.locator("main").inner_text())[0]
     phone.get_by_role("link", name=re.compile("Follow your case")).click()
     status_url = phone.url
@@ -42,6 +44,7 @@ def test_a_parent_answers_the_centre_and_rates_the_resolution(site, phone, scree
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Your reply was sent")
     screenshot(phone, "case_reply_sent")
     phone.get_by_role("link", name="See your case").click()
+    phone.wait_for_load_state()  # loaded: what must be absent is truly absent
     expect(main).to_contain_text("Reply received")
     expect(main).to_contain_text(REPLY)
     expect(main).not_to_contain_text("We are waiting for your reply")
@@ -56,6 +59,7 @@ def test_a_parent_answers_the_centre_and_rates_the_resolution(site, phone, scree
     phone.get_by_label("2 – Poor").check()
     phone.locator("#f-comment").fill("The message still came on Friday morning.")
     phone.get_by_role("button", name="Send your rating").click()
+    phone.wait_for_load_state()  # loaded: the rating form's absence means something
 
     assert phone.url == status_url  # back on the status page, its history told
     expect(main).to_contain_text("You rated the resolution 2 out of 5.")
@@ -76,6 +80,7 @@ def test_the_status_page_with_its_forms_fits_a_small_phone(site, browser):
     page.locator("#f-anonymous").check()
     page.locator("#f-consent-given").check()
     page.get_by_role("button", name="Send feedback").click()
+    page.wait_for_load_state()
     reference = re.search(r"FB-[0-9A-Z]{4}-[0-9A-Z]{3}", page.locator("main").inner_text())[0]
     page.get_by_role("link", name=re.compile("Follow your case")).click()
     staff_step(reference, "ask", "Which child is it about? " + "Please tell us more. " * 20)

@@ -36,6 +36,8 @@ def test_a_parent_fixes_a_mistake_sends_feedback_and_follows_the_case(site, phon
     phone.locator("#f-reporter-phone").fill("082 123 4567")
     phone.locator("#f-consent-given").check()
     phone.get_by_role("button", name="Send feedback").click()
+    # A click waits only for the navigation to start: wait for the page before reading it.
+    phone.wait_for_load_state()
 
     body = phone.locator("main")
     expect(body).to_contain_text("Fynbos Early Learning, Khayelitsha")
@@ -70,6 +72,7 @@ def test_the_parent_and_the_centre_team_get_their_mail_within_seconds(site, phon
     phone.locator("#f-reporter-email").fill("zodwa@example.org")
     phone.locator("#f-consent-given").check()
     phone.get_by_role("button", name="Send feedback").click()
+    phone.wait_for_load_state()
     reference = re.search(r"FB-[0-9A-Z]{4}-[0-9A-Z]{3}", phone.locator("main").inner_text())[0]
 
     deadline = time.monotonic() + 15
