@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -49,6 +50,15 @@ def main(doc: str, run: Callable[..., dict], report: Callable[[dict], None],
     else:
         report(result)
     return 0
+
+
+_STARTED = time.monotonic()
+
+
+def progress(message: str) -> None:
+    """A line on stderr, with the seconds since the bench started: where a long run is, and
+    where it stood when it was stopped (stdout keeps the result alone)."""
+    print(f"[{time.monotonic() - _STARTED:7.1f} s] {message}", file=sys.stderr, flush=True)
 
 
 def verdict(ok: bool, target: str, failed: str = "MISS") -> str:

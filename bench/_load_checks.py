@@ -29,6 +29,8 @@ import urllib.request
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+from _common import progress
+
 from functions import wiring
 from functions.domain.mail.outbox import FINAL_STATES
 from functions.services.mail.dispatch import PENDING_GRACE
@@ -56,13 +58,16 @@ def drain(stack) -> dict:
                          + timedelta(minutes=1))  # fmt: skip
 
     began, sweeps, requeued = time.monotonic(), 0, 0
-    last, still_since = None, time.monotonic()
+    last, still_since, shown_at = None, time.monotonic(), 0.0
     while time.monotonic() - began < DRAIN_TIMEOUT:
         states = outbox_states()
         unsettled = sum(n for state, n in states.items() if state not in FINAL_STATES)
         seen = (unsettled, stack.sink.accepted)
         if seen != last:
             last, still_since = seen, time.monotonic()
+        if time.monotonic() - shown_at >= 5:
+            progress(f"outbox {dict(states)}, {stack.sink.accepted} accepted by SMTP")
+            shown_at = time.monotonic()
         if unsettled == 0 and time.monotonic() - still_since >= 2:
             break
         if unsettled and time.monotonic() - still_since >= QUIET:

@@ -27,7 +27,7 @@ from collections import Counter
 from datetime import timedelta
 from email.parser import BytesHeaderParser
 
-from _common import REPO_ROOT
+from _common import REPO_ROOT, progress
 
 from functions.devtools.emulators import (
     FirestoreEmulator,
@@ -97,7 +97,9 @@ class Stack:
         from aiosmtpd.controller import Controller
 
         self.firestore.start()
+        progress(f"Firestore emulator up on {self.firestore.host}")
         self.tasks.start()
+        progress(f"Cloud Tasks emulator up on {self.tasks.host}")
         self._smtp = Controller(self.sink, hostname="127.0.0.1", port=free_port())
         self._smtp.start()
         self.env = {
@@ -118,6 +120,7 @@ class Stack:
                      "--host=127.0.0.1"])  # fmt: skip
         self._wait_until_up(self.port, "/privacy")
         self._wait_until_up(self.baseline_port, "/")
+        progress(f"serving on {self.url}, the baseline on {self.baseline_url}")
 
     def _spawn(self, command: list[str]) -> subprocess.Popen:
         log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in __exit__)

@@ -22,12 +22,13 @@ test_load_short.py runs a short one), 0 otherwise.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # as a script, or with -m
 
-from _common import main  # noqa: E402
+from _common import main, progress  # noqa: E402
 from _load_report import invariants_hold, report, summary  # noqa: E402
 
 
@@ -39,12 +40,17 @@ def run(rate: int, seconds: int, pause: int, firestore_timeout: int = 0) -> dict
     capacity = max(3, _load_traffic.registrations_planned(rate, seconds) // 4)
     with Stack(firestore_timeout) as stack:
         forum_id = stack.seed(capacity)
+        progress(f"seeded; {rate * seconds} submissions over {seconds} s begin")
         traffic = _load_traffic.run(stack, forum_id, rate, seconds, pause)
+        progress("traffic done; draining the mail")
         drained = _load_checks.drain(stack)
+        progress(f"drained in {drained['seconds']} s; checking")
         checks = _load_checks.check(stack, traffic, forum_id, capacity)
         peak = stack.peak_rss_mib()
         events = stack.server_events()
         log = stack.server_log()
+        progress("checked; stopping the stack")
+    progress("stopped")
     result = summary(traffic, checks, rate, seconds, pause) | {
         "drain": drained, "peak_rss_mib": peak, "server": events,
         "firestore_timeout": firestore_timeout or "default",
@@ -60,7 +66,17 @@ def _exit_code(result: dict) -> int:
     return 0 if invariants_hold(result) else 1
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM unwinds like an error, so that the stack (emulators, servers) is stopped."""
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 if __name__ == "__main__":
+    _stop_on_sigterm()
     outcome: dict = {}
 
     def keep(result: dict) -> None:

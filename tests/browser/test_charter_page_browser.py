@@ -4,6 +4,8 @@ name a key held down made; the feedback form's link opens it, and its PDF link a
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from functions import wiring
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.layout import sideways
@@ -18,8 +20,10 @@ def no_sideways_scroll(page) -> bool:
 def test_the_charter_fits_a_small_phone_and_is_reached_from_the_form(site, phone):
     phone.goto(f"{site}/feedback_form?centre={CENTRE}")
     phone.get_by_role("link", name="Read the service charter").click()
+    # A click waits only for the navigation to start: wait for the page before measuring it.
+    phone.wait_for_load_state()
     assert phone.url.endswith(f"/charter?centre={CENTRE}")
-    assert phone.get_by_role("heading", name="How fast we answer").is_visible()
+    expect(phone.get_by_role("heading", name="How fast we answer")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SCREENSHOTS / "charter-360.png"), full_page=True)
     assert no_sideways_scroll(phone)

@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from functions import wiring
 from tests.browser.layout import sideways
@@ -42,16 +43,19 @@ def test_register_from_the_forums_page_on_a_small_phone(site, phone, screenshot,
     screenshot(phone, f"forums-{host}")
 
     phone.locator(f"a[href*='forum={event.forum_id}']").first.click()
+    # A click waits only for the navigation to start: wait for the page before measuring it.
+    phone.wait_for_load_state()
     assert f"forum={event.forum_id}" in phone.url and phone.url.startswith(base)
     _fits(phone, "the registration form")
 
     # Sent empty (no JavaScript to stop it): the errors, each beside its field.
     phone.click("button[type=submit]")
+    phone.wait_for_load_state()
     assert phone.url.startswith(base)
     _fits(phone, "the form with errors")
     for field in ("name", "role", "consent"):
         error = phone.locator(f"#f-{field}-error")
-        assert error.is_visible(), field
+        expect(error).to_be_visible()
         wrapper = error.locator("xpath=..")
         assert wrapper.locator(f"#f-{field}").count() == 1, f"{field}'s error is not beside it"
         assert phone.locator(f"#f-{field}").get_attribute("aria-describedby") == (
@@ -68,12 +72,13 @@ def test_register_from_the_forums_page_on_a_small_phone(site, phone, screenshot,
     phone.fill("#f-needs", f"{WORD} {MARKUP}")
     phone.check("#f-consent")
     phone.click("button[type=submit]")
+    phone.wait_for_load_state()
 
     assert "registered=" in phone.url and phone.url.startswith(base)
     _fits(phone, "the confirmation")
     assert phone.locator("b", has_text="bold").count() == 0 and phone.title() != "owned"
     cancel = phone.get_by_role("link", name="Cancel my registration")
-    assert cancel.is_visible()
+    expect(cancel).to_be_visible()
     screenshot(phone, f"forum-registered-{host}")
     (registration,) = wiring.dependencies().forums.registrations(event.forum_id)
     assert registration.email == email and registration.state == "registered"
