@@ -18,7 +18,7 @@ STAFF = "lerato@sunflower.example.org"
 REFERENCE = re.compile(r"FB-[0-9A-Z]{4}-[0-9A-Z]{3}")
 
 
-def mail_to(address: str, reference: str, containing: str, timeout: float = 20.0):
+def mail_to(address: str, reference: str, containing: str, timeout: float = 30.0):
     """The newest message to `address` about the case whose text holds `containing`."""
     deadline = time.monotonic() + timeout
     while True:

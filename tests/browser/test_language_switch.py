@@ -99,7 +99,7 @@ def test_an_afrikaans_browser_gets_afrikaans_without_choosing(site, browser_in):
     expect(phone.locator("html")).to_have_attribute("lang", "af")
 
 
-def _wait_for_mail(mailbox: LocalMailbox, to: str, seconds: float = 15.0):
+def _wait_for_mail(mailbox: LocalMailbox, to: str, seconds: float = 30.0):
     """The message to `to` once the Cloud Tasks emulator has called deliver_email."""
     import time
 

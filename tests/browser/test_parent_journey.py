@@ -75,7 +75,7 @@ def test_the_parent_and_the_centre_team_get_their_mail_within_seconds(site, phon
     phone.wait_for_load_state()
     reference = re.search(r"FB-[0-9A-Z]{4}-[0-9A-Z]{3}", phone.locator("main").inner_text())[0]
 
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 30  # the queue and the server may be slow, not wrong
     while True:
         phone.goto(f"{site}/dev_mailbox")
         listing = phone.locator("main").inner_text()

@@ -27,14 +27,15 @@ from tests.functions.privacy_support import EMAIL, NAME, PHONE, build_world
 @pytest.fixture
 def recorder():
     """A loopback server standing for the task handlers: it records each body and answers
-    200 (the task is done); while `held` is clear, it waits first (so tasks stay queued)."""
+    200 (the task is done); while `held` is clear, it waits first (so tasks stay queued), for
+    30 s at most: longer than building the world takes on a slow machine."""
     bodies: list[bytes] = []
     held = threading.Event()
     held.set()
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            held.wait(timeout=5)
+            held.wait(timeout=30)
             bodies.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
             self.send_response(200)
             self.send_header("Content-Length", "0")
@@ -46,6 +47,7 @@ def recorder():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}", bodies, held
+    held.set()  # a test that failed while holding lets the handlers go
     server.shutdown()
     server.server_close()
 
@@ -84,7 +86,7 @@ def test_no_task_payload_holds_the_person_before_or_after_an_erasure(emulated_qu
     build_world(client_for)
     before = waiting(client, parent)
     held.set()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 30
     while len(dispatched) < 3 and time.monotonic() < deadline:  # the deliveries queued now
         time.sleep(0.1)
     assert len(before) >= 2, "no task was waiting in the emulator"

@@ -70,7 +70,7 @@ def test_tasks_emulator_posts_task_with_cloud_tasks_headers(tasks_emulator):
                 )
             ),
         )
-        received = _wait_for(lambda: requests, timeout=10)
+        received = _wait_for(lambda: requests, timeout=30)
 
     method, path, headers, body = received[0]
     assert (method, path, body) == ("POST", "/deliver_email", b'{"outbox_id": "abc"}')
@@ -93,7 +93,7 @@ def test_tasks_emulator_gives_up_after_max_retries(tasks_emulator):
             parent=queue_path(TEST_PROJECT, TASKS_LOCATION, "deferred"),
             task=tasks_v2.Task(http_request=tasks_v2.HttpRequest(url=f"{base_url}/fail")),
         )
-        _wait_for(lambda: len(requests) >= 4, timeout=10)
+        _wait_for(lambda: len(requests) >= 4, timeout=30)
         time.sleep(1.0)  # the emulator re-dispatches every 0.1 s: a fifth try would show
     # max_retries=3: the first attempt and three retries.
     assert [h["X-CloudTasks-TaskRetryCount"] for _, _, h, _ in requests] == ["0", "1", "2", "3"]

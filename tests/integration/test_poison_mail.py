@@ -128,14 +128,15 @@ def test_every_sending_of_one_message_carries_the_same_message_id(
 @pytest.fixture
 def proxied_outbox(firestore_emulator, monkeypatch):
     """An outbox whose Firestore traffic crosses an OutageProxy; other calls give up after
-    1 s, recording a send after `after_send` seconds (set by the test)."""
+    2 s (shorter than the test's 4 s outage; not so short that a stalled machine times out
+    the calls before the send), recording a send after `after_send` seconds (set by the test)."""
     proxy = OutageProxy(firestore_emulator.host)
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", proxy.host)
     client = firestore.Client(project=f"demo-outage-{datetime.now(UTC).timestamp():.0f}")
     monkeypatch.undo()
 
     def build(after_send: float) -> FirestoreOutbox:
-        return FirestoreOutbox(client, timeout=1, after_send_timeout=after_send)
+        return FirestoreOutbox(client, timeout=2, after_send_timeout=after_send)
 
     yield proxy, build, client
     proxy.close()
