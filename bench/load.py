@@ -22,7 +22,6 @@ test_load_short.py runs a short one), 0 otherwise.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -66,17 +65,10 @@ def _exit_code(result: dict) -> int:
     return 0 if invariants_hold(result) else 1
 
 
-def _stop_on_sigterm() -> None:
-    """SIGTERM unwinds like an error, so that the stack (emulators, servers) is stopped."""
-
-    def stop(signum, frame):
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, stop)
-
-
 if __name__ == "__main__":
-    _stop_on_sigterm()
+    from functions.devtools.process_group import unwind_on_signals
+
+    unwind_on_signals()  # Ctrl-C or SIGTERM still stops the stack (emulators, servers)
     outcome: dict = {}
 
     def keep(result: dict) -> None:

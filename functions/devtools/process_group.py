@@ -16,6 +16,18 @@ from pathlib import Path
 _ZOMBIE_GRACE = 3.0  # seconds
 
 
+def unwind_on_signals() -> None:
+    """Make SIGINT and SIGTERM raise KeyboardInterrupt, so that the `with` blocks and
+    `finally`s of the main thread stop what they started. Explicit for SIGINT too: a shell
+    without job control starts `cmd &` with SIGINT ignored."""
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def signal_group(pgid: int | None, sig: signal.Signals) -> None:
     """Send `sig` to every process of the group, if it still exists."""
     if pgid is None:

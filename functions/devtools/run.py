@@ -26,6 +26,7 @@ from functions.devtools.emulators import (
     ensure_port_free,
     queues_from_yaml,
 )
+from functions.devtools.process_group import unwind_on_signals
 
 # The queues themselves are listed once, in infra/queues.yaml (production reads it too).
 TASKS_LOCATION = "local"
@@ -67,9 +68,7 @@ class DevConfig:
 def main() -> int:
     """Run until Ctrl-C or SIGTERM; 0 on a clean stop, 1 if start-up failed."""
     config = DevConfig.from_env()
-    # Explicit for SIGINT too: a shell without job control starts `cmd &` with SIGINT ignored.
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    unwind_on_signals()
     if config.fresh:
         import shutil
 
@@ -107,10 +106,6 @@ def main() -> int:
         firestore.stop()
     _say("Stopped.")
     return 0
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _export_env(config: DevConfig, firestore: FirestoreEmulator, tasks: TasksEmulator) -> None:
